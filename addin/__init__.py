@@ -1,0 +1,1 @@
+"""Build tooling for the ledger Excel add-in (dist/ledger.xlam); not shipped in the wheel."""

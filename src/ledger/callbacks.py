@@ -1,0 +1,194 @@
+"""Callback status of every case as of a date (SPEC §4), with who calls and how.
+
+A pipeline of pure steps over the loaded ledger: suggested severities, windows,
+the sample of each (category, completion month), then one status per case.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .i18n import register
+from .models import Case, Ledger, Problem
+from .sampling import Draw, default_seed, draw
+from .severity import Suggestion, suggest_all
+from .vocab import EXEMPT_REASONS, SEVERITY_RANK
+from .windows import month_of, window
+from .workdays import UnknownCalendarYear, WorkCalendar
+
+STRONG_SEVERITIES = ("major", "hot", "important")
+
+register({
+    "calendar.year_unknown": {
+        "zh-Hans": "{year}年的法定节假日尚未收录,无法按工作日计算;请在“设置”表的【节假日】中填写{year}年的放假和调休上班日期。",
+        "zh-Hant": "{year}年的法定節假日尚未收錄,無法按工作日計算;請在「設置」表的【節假日】中填寫{year}年的放假和調休上班日期。",
+        "en": "The public holidays of {year} are not known yet, so working days cannot be counted; list {year}'s holidays and make-up working days under [Holidays] in the Settings sheet.",
+    },
+})
+
+
+@dataclass
+class Assessment:
+    case: Case
+    status: str | None
+    window_start: dt.date | None = None
+    window_due: dt.date | None = None
+    needs_callback: bool = False
+    sampled: bool | None = None
+    sample_reason: str | None = None
+    forced_full: bool = False
+    assignee_role: str | None = None
+    suggested_method: str | None = None
+    suggestion: Suggestion | None = None
+    closure: str | None = None  # closed | reopened | pending
+
+    def days_left(self, as_of: dt.date) -> int | None:
+        """Days until the window closes; negative once overdue."""
+        return None if self.window_due is None else (self.window_due - as_of).days
+
+
+@dataclass
+class CallbackReport:
+    as_of: dt.date
+    assessments: list[Assessment]
+    draws: dict[tuple[str, str], Draw] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        from .vocab import STATUSES
+        counts = {key: 0 for key in STATUSES.keys()}
+        for a in self.assessments:
+            if a.status:
+                counts[a.status] += 1
+        return counts
+
+    def by_row(self) -> dict[int, Assessment]:
+        return {a.case.row: a for a in self.assessments}
+
+
+def is_forced_full(case: Case, suggestion: Suggestion | None) -> bool:
+    """Always called back, whatever the rate: serious complaints and strong reactions (004 5.6.2-5.6.3)."""
+    if case.strong_reaction:
+        return True
+    if case.category != "complaint":
+        return False
+    clerk = case.severity in STRONG_SEVERITIES
+    suggested = suggestion is not None and suggestion.severity in STRONG_SEVERITIES
+    return clerk or suggested
+
+
+def effective_severity(case: Case, suggestion: Suggestion | None) -> str | None:
+    levels = [s for s in (case.severity, suggestion.severity if suggestion else None) if s]
+    return max(levels, key=SEVERITY_RANK.__getitem__) if levels else None
+
+
+def assess(ledger: Ledger, as_of: dt.date, seeds: dict[str, int] | None = None) -> CallbackReport:
+    """Statuses as of `as_of`. `seeds` maps a completion month to the seed its draw used."""
+    settings = ledger.settings
+    work = WorkCalendar(settings.holidays)
+    suggestions = suggest_all(ledger.cases, as_of, work)
+    report = CallbackReport(as_of, [])
+    unknown_years: set[int] = {s.unknown_year for s in suggestions.values() if s.unknown_year}
+    populations: dict[tuple[str, str], list[Case]] = defaultdict(list)
+    forced_rows: set[int] = set()
+    items: list[Assessment] = []
+    for case in ledger.cases:
+        suggestion = suggestions.get(case.row)
+        a = Assessment(case, None, suggestion=suggestion)
+        items.append(a)
+        if case.category is None:
+            a.status = "open" if case.completed_on is None else None
+            continue
+        rule = settings.rule(case.category)
+        a.forced_full = is_forced_full(case, suggestion)
+        a.assignee_role = _role(case, suggestion, rule.role)
+        a.suggested_method = "on_site" if a.forced_full else "phone"
+        if case.completed_on is None or case.completed_on > as_of:
+            a.status = "open"
+            continue
+        try:
+            a.window_start, a.window_due = window(case.completed_on, rule, work)
+        except UnknownCalendarYear as exc:
+            unknown_years.add(exc.year)
+        if case.no_callback_reason in EXEMPT_REASONS and not _called(case, as_of):
+            a.status = "exempt"
+            continue
+        a.needs_callback = True
+        if a.forced_full:
+            forced_rows.add(case.row)
+        populations[(case.category, month_of(case.completed_on))].append(case)
+    for (category, month), population in populations.items():
+        seed = (seeds or {}).get(month, default_seed(month))
+        report.draws[(category, month)] = draw(category, month, settings.rule(category).rate, population,
+                                               seed, forced_rows)
+    drawn_reason = {row: d.reasons[row] for d in report.draws.values() for row in d.reasons}
+    attempts_limit = settings.unreachable_attempts
+    for a in items:
+        if not a.needs_callback:
+            continue
+        case = a.case
+        a.sampled = case.row in drawn_reason
+        a.sample_reason = drawn_reason.get(case.row)
+        a.status = _status(case, a, as_of, attempts_limit)
+        a.closure = _closure(case, a.status)
+    by_row = {a.case.row: a for a in items}
+    for row, closure in declined_closures(ledger, as_of).items():
+        by_row[row].closure = closure
+    report.assessments = items
+    for year in sorted(unknown_years):
+        report.problems.append(Problem.make("calendar.year_unknown", ledger.lang, severity="warning", year=year))
+    return report
+
+
+def _called(case: Case, as_of: dt.date) -> bool:
+    return case.callback_on is not None and case.callback_on <= as_of
+
+
+def _status(case: Case, a: Assessment, as_of: dt.date, attempts_limit: int) -> str:
+    if _called(case, as_of):
+        if a.window_start is None:
+            return "done"
+        if case.callback_on < a.window_start:
+            return "too_early"
+        return "done" if case.callback_on <= a.window_due else "done_late"
+    if case.no_callback_reason == "unreachable" or (case.callback_attempts or 0) >= attempts_limit:
+        return "unreachable"
+    if not a.sampled:
+        return "not_sampled"
+    if a.window_start is None:
+        return "due"
+    if as_of < a.window_start:
+        return "not_yet_due"
+    return "due" if as_of <= a.window_due else "overdue"
+
+
+def _closure(case: Case, status: str) -> str | None:
+    if case.satisfaction in ("satisfied", "fairly_satisfied"):
+        return "closed"
+    if case.satisfaction == "unsatisfied":
+        return "reopened"
+    return None
+
+
+def _role(case: Case, suggestion: Suggestion | None, default: str) -> str:
+    if case.category == "complaint":
+        return "office_manager" if effective_severity(case, suggestion) == "major" else "department_supervisor"
+    return default
+
+
+def declined_closures(ledger: Ledger, as_of: dt.date) -> dict[int, str]:
+    """Customer declined the callback: closed if no repeat on the unit and matter within 7 days (002 规范10.5)."""
+    out: dict[int, str] = {}
+    by_matter: dict[tuple[str, str | None], list[Case]] = defaultdict(list)
+    for c in ledger.cases:
+        if c.unit and c.received_on:
+            by_matter[(c.unit.strip(), c.aspect)].append(c)
+    for c in ledger.cases:
+        if c.no_callback_reason != "declined" or c.completed_on is None or not c.unit:
+            continue
+        limit = c.completed_on + dt.timedelta(days=7)
+        repeat = any(o is not c and c.completed_on < o.received_on <= limit
+                     for o in by_matter[(c.unit.strip(), c.aspect)])
+        out[c.row] = "reopened" if repeat else ("closed" if as_of > limit else "pending")
+    return out

@@ -1,0 +1,237 @@
+"""Refuse files that are not a usable .xlsx/.xlsm ledger before anything parses them.
+
+Clerks pick the wrong file (an old .xls, a .csv export, a password-protected
+copy) and mail filters deliver odd things; a hostile or broken file must end in
+one clear message, quickly, never in a traceback, a hang or an exhausted
+machine. The checks only read zip directories and a few kilobytes of each XML
+part, so they cost milliseconds even on a 100k-row ledger.
+"""
+from __future__ import annotations
+
+import re
+import stat
+import zipfile
+from pathlib import Path
+
+from ledger.i18n import register, text
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")  # a zip (an empty zip starts with the end record)
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+MAX_MEMBER_SIZE = 512 * 1024 * 1024   # no honest ledger part is near this
+MAX_TOTAL_SIZE = 2 * 1024 * 1024 * 1024
+MAX_RATIO = 200                       # XML compresses ~5-30:1; 200:1 is a bomb
+RATIO_MIN_SIZE = 8 * 1024 * 1024      # small members may compress absurdly without harm
+MAX_MEMBERS = 20_000
+PROLOG_LIMIT = 64 * 1024              # a DOCTYPE must come before the root element
+
+CATALOG = {
+    "workbook.missing": {
+        "zh-Hans": "找不到文件：{path}。请检查文件名和文件夹。",
+        "zh-Hant": "找不到檔案：{path}。請檢查檔名和資料夾。",
+        "en": "File not found: {path}. Check the file name and folder.",
+    },
+    "workbook.is_directory": {
+        "zh-Hans": "{path} 是一个文件夹，不是 Excel 工作簿。请选择 .xlsx 文件。",
+        "zh-Hant": "{path} 是一個資料夾，不是 Excel 活頁簿。請選擇 .xlsx 檔案。",
+        "en": "{path} is a folder, not an Excel workbook. Choose the .xlsx file.",
+    },
+    "workbook.unreadable": {
+        "zh-Hans": "无法读取 {path}（没有权限）。请检查文件权限。",
+        "zh-Hant": "無法讀取 {path}（沒有權限）。請檢查檔案權限。",
+        "en": "Cannot read {path} (permission denied). Check the file's permissions.",
+    },
+    "workbook.empty": {
+        "zh-Hans": "{path} 是空文件（0 字节），不是 Excel 工作簿。请从备份恢复台账。",
+        "zh-Hant": "{path} 是空檔案（0 位元組），不是 Excel 活頁簿。請從備份還原台帳。",
+        "en": "{path} is empty (0 bytes), not an Excel workbook. Restore the ledger from a backup.",
+    },
+    "workbook.legacy_xls": {
+        "zh-Hans": "{path} 是旧版 Excel 97-2003 (.xls) 文件。请在 Excel 中“另存为” Excel 工作簿 (.xlsx) 后再试。",
+        "zh-Hant": "{path} 是舊版 Excel 97-2003 (.xls) 檔案。請在 Excel 中「另存新檔」為 Excel 活頁簿 (.xlsx) 後再試。",
+        "en": "{path} is an old Excel 97-2003 (.xls) file. In Excel use Save As > Excel Workbook (.xlsx), then try again.",
+    },
+    "workbook.encrypted": {
+        "zh-Hans": "{path} 设置了打开密码（已加密），本工具无法读取。请在 Excel 中“文件 > 信息 > 保护工作簿 > 用密码进行加密”删除密码后另存一份再试。",
+        "zh-Hant": "{path} 設定了開啟密碼（已加密），本工具無法讀取。請在 Excel 中「檔案 > 資訊 > 保護活頁簿 > 以密碼加密」移除密碼後另存一份再試。",
+        "en": "{path} is password-protected (encrypted) and cannot be read. In Excel remove the password (File > Info > Protect Workbook > Encrypt with Password), save a copy and try again.",
+    },
+    "workbook.xlsb": {
+        "zh-Hans": "{path} 是 Excel 二进制工作簿 (.xlsb)。请在 Excel 中“另存为” Excel 工作簿 (.xlsx) 后再试。",
+        "zh-Hant": "{path} 是 Excel 二進位活頁簿 (.xlsb)。請在 Excel 中「另存新檔」為 Excel 活頁簿 (.xlsx) 後再試。",
+        "en": "{path} is an Excel Binary Workbook (.xlsb). In Excel use Save As > Excel Workbook (.xlsx), then try again.",
+    },
+    "workbook.ods": {
+        "zh-Hans": "{path} 是 OpenDocument 表格 (.ods)。请用 WPS/LibreOffice/Excel 另存为 Excel 工作簿 (.xlsx) 后再试。",
+        "zh-Hant": "{path} 是 OpenDocument 試算表 (.ods)。請用 WPS/LibreOffice/Excel 另存為 Excel 活頁簿 (.xlsx) 後再試。",
+        "en": "{path} is an OpenDocument spreadsheet (.ods). Save it as an Excel Workbook (.xlsx) in WPS, LibreOffice or Excel, then try again.",
+    },
+    "workbook.text": {
+        "zh-Hans": "{path} 是文本文件（如 CSV 或网页导出），不是 Excel 工作簿。请在 Excel 中打开后“另存为” Excel 工作簿 (.xlsx)。",
+        "zh-Hant": "{path} 是文字檔（如 CSV 或網頁匯出），不是 Excel 活頁簿。請在 Excel 中開啟後「另存新檔」為 Excel 活頁簿 (.xlsx)。",
+        "en": "{path} is a text file (such as CSV or a web export), not an Excel workbook. Open it in Excel and Save As > Excel Workbook (.xlsx).",
+    },
+    "workbook.not_workbook": {
+        "zh-Hans": "{path} 不是 Excel 工作簿。请选择台账 .xlsx 文件。",
+        "zh-Hant": "{path} 不是 Excel 活頁簿。請選擇台帳 .xlsx 檔案。",
+        "en": "{path} is not an Excel workbook. Choose the ledger .xlsx file.",
+    },
+    "workbook.corrupt": {
+        "zh-Hans": "{path} 已损坏，无法打开（{detail}）。请从 .ledger_backups 文件夹或其他备份恢复。",
+        "zh-Hant": "{path} 已損毀，無法開啟（{detail}）。請從 .ledger_backups 資料夾或其他備份還原。",
+        "en": "{path} is damaged and cannot be opened ({detail}). Restore it from the .ledger_backups folder or another backup.",
+    },
+    "workbook.no_workbook_part": {
+        "zh-Hans": "{path} 是压缩包，但不是 Excel 工作簿（缺少 xl/workbook.xml）。请选择台账 .xlsx 文件。",
+        "zh-Hant": "{path} 是壓縮檔，但不是 Excel 活頁簿（缺少 xl/workbook.xml）。請選擇台帳 .xlsx 檔案。",
+        "en": "{path} is a zip package but not an Excel workbook (xl/workbook.xml is missing). Choose the ledger .xlsx file.",
+    },
+    "workbook.zip_bomb": {
+        "zh-Hans": "{path} 内部的 {member} 解压后异常巨大（{detail}），可能是恶意文件，已拒绝打开。",
+        "zh-Hant": "{path} 內部的 {member} 解壓後異常巨大（{detail}），可能是惡意檔案，已拒絕開啟。",
+        "en": "{path} contains {member}, which would unpack to an absurd size ({detail}); it may be malicious and was not opened.",
+    },
+    "workbook.hostile_xml": {
+        "zh-Hans": "{path} 内部的 {member} 含有 Excel 从不写入的 XML 声明（DOCTYPE/实体），可能是恶意文件，已拒绝打开。",
+        "zh-Hant": "{path} 內部的 {member} 含有 Excel 從不寫入的 XML 宣告（DOCTYPE/實體），可能是惡意檔案，已拒絕開啟。",
+        "en": "{path} contains {member} with an XML DOCTYPE/entity declaration that Excel never writes; it may be malicious and was not opened.",
+    },
+}
+register(CATALOG)
+
+
+class UnusableWorkbook(Exception):
+    """The file cannot be used as a ledger; `message(lang)` tells the clerk why and what to do."""
+
+    def __init__(self, code: str, params: dict | None = None):
+        self.code = code
+        self.params = dict(params or {})
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str | None = "zh-Hans") -> str:
+        return text(self.code, lang, **self.params)
+
+
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+_DECL = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def inspect_workbook(path: str | Path, *, max_member_size: int = MAX_MEMBER_SIZE,
+                     max_ratio: float = MAX_RATIO) -> None:
+    """Raise UnusableWorkbook unless `path` looks like a sane .xlsx/.xlsm package."""
+    path = Path(path)
+    p = {"path": str(path)}
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise UnusableWorkbook("workbook.missing", p) from None
+    except PermissionError:
+        raise UnusableWorkbook("workbook.unreadable", p) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise UnusableWorkbook("workbook.is_directory", p)
+    if st.st_size == 0:
+        raise UnusableWorkbook("workbook.empty", p)
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except PermissionError:
+        raise UnusableWorkbook("workbook.unreadable", p) from None
+    except OSError as exc:
+        raise UnusableWorkbook("workbook.corrupt", {**p, "detail": exc.strerror or str(exc)}) from None
+
+    if head.startswith(OLE2_MAGIC):
+        raise UnusableWorkbook(_classify_ole(path), p)
+    if not head.startswith(ZIP_MAGICS):
+        raise UnusableWorkbook("workbook.text" if _looks_like_text(head) else "workbook.not_workbook", p)
+    _inspect_zip(path, p, max_member_size, max_ratio)
+
+
+def _classify_ole(path: Path) -> str:
+    """An OLE2 file is either a legacy .xls or an encrypted OOXML (EncryptionInfo + EncryptedPackage)."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            streams = {"/".join(s).lower() for s in ole.listdir(streams=True, storages=False)}
+    except Exception:  # noqa: BLE001 - any parser failure means "damaged old-format file"
+        return "workbook.legacy_xls"
+    if "encryptioninfo" in streams or "encryptedpackage" in streams:
+        return "workbook.encrypted"
+    return "workbook.legacy_xls"
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """CSV, TSV and the HTML that old systems save as ".xls" have no NUL bytes (or a UTF-16 BOM)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    sample = head[:2048]
+    if b"\x00" in sample:
+        return False
+    try:
+        sample.decode("utf-8")
+        return True
+    except UnicodeDecodeError as exc:
+        if exc.start > len(sample) - 4:  # a character cut at the end of the sample
+            return True
+    try:
+        sample.decode("gb18030")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _inspect_zip(path: Path, p: dict, max_member_size: int, max_ratio: float) -> None:
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise UnusableWorkbook("workbook.corrupt", {**p, "detail": str(exc) or type(exc).__name__}) from None
+    with zf:
+        infos = zf.infolist()
+        names = {i.filename for i in infos}
+        if "mimetype" in names:
+            try:
+                with zf.open("mimetype") as m:
+                    if m.read(200).strip().startswith(ODS_MIMETYPE):
+                        raise UnusableWorkbook("workbook.ods", p)
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
+                pass
+        if "xl/workbook.bin" in names:
+            raise UnusableWorkbook("workbook.xlsb", p)
+        if len(infos) > MAX_MEMBERS:
+            raise UnusableWorkbook("workbook.zip_bomb", {**p, "member": "*", "detail": f"{len(infos)} parts"})
+        total = total_packed = 0
+        for info in infos:
+            total += info.file_size
+            total_packed += info.compress_size
+            if info.file_size > max_member_size:
+                raise UnusableWorkbook("workbook.zip_bomb", {**p, "member": info.filename,
+                                                            "detail": _mb(info.file_size)})
+            if info.file_size >= RATIO_MIN_SIZE and info.file_size > max_ratio * max(info.compress_size, 1):
+                raise UnusableWorkbook("workbook.zip_bomb", {
+                    **p, "member": info.filename,
+                    "detail": f"{_mb(info.file_size)}, {info.file_size // max(info.compress_size, 1)}:1"})
+        if total > MAX_TOTAL_SIZE or (total >= RATIO_MIN_SIZE and total > max_ratio * max(total_packed, 1)):
+            raise UnusableWorkbook("workbook.zip_bomb", {**p, "member": "*", "detail": _mb(total)})
+        if "xl/workbook.xml" not in names:
+            raise UnusableWorkbook("workbook.no_workbook_part", p)
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels", ".vml")) and not info.is_dir():
+                _check_prolog(zf, info, p)
+
+
+def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, p: dict) -> None:
+    """Excel never writes a DTD; one in a part is an entity-expansion attack (billion laughs)."""
+    try:
+        with zf.open(info) as f:
+            head = f.read(PROLOG_LIMIT)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise UnusableWorkbook("workbook.corrupt", {**p, "detail": f"{info.filename}: {exc}"}) from None
+    root = _ROOT_START.search(head)
+    prolog = head if root is None else head[:root.start()]
+    if _DECL.search(prolog) or (root is None and len(head) == PROLOG_LIMIT):
+        raise UnusableWorkbook("workbook.hostile_xml", {**p, "member": info.filename})
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:,.0f} MB"

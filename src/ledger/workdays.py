@@ -1,0 +1,60 @@
+"""Working days on the mainland calendar, with make-up working days (调休).
+
+The official calendar comes from chinese-calendar; Settings can add holidays
+and make-up days. A year neither knows is reported, never guessed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from .settings import Holiday
+
+
+class UnknownCalendarYear(Exception):
+    def __init__(self, year: int):
+        super().__init__(year)
+        self.year = year
+
+
+@lru_cache(maxsize=None)
+def _official(day: dt.date) -> bool | None:
+    import chinese_calendar
+
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return None
+
+
+class WorkCalendar:
+    def __init__(self, holidays: list[Holiday] | tuple[Holiday, ...] = ()):
+        self.overrides = {h.day: h.workday for h in holidays}
+        self.years_in_settings = {h.day.year for h in holidays}
+
+    def is_workday(self, day: dt.date) -> bool:
+        if day in self.overrides:
+            return self.overrides[day]
+        official = _official(day)
+        if official is None:
+            if day.year not in self.years_in_settings:
+                raise UnknownCalendarYear(day.year)
+            return day.weekday() < 5
+        return official
+
+    def add_workdays(self, start: dt.date, count: int) -> dt.date:
+        """The date `count` working days after `start` (start itself not counted)."""
+        day = start
+        remaining = count
+        while remaining > 0:
+            day += dt.timedelta(days=1)
+            if self.is_workday(day):
+                remaining -= 1
+        return day
+
+    def knows(self, day: dt.date) -> bool:
+        try:
+            self.is_workday(day)
+            return True
+        except UnknownCalendarYear:
+            return False
