@@ -52,8 +52,10 @@ class Module:
     def procedural(self) -> bool:
         return any(i == MODULE_TYPE_PROCEDURAL for i, _ in self.records)
 
-    def with_text_offset(self, offset: int) -> "Module":
-        return Module([(i, struct.pack("<I", offset) if i == MODULE_OFFSET else d) for i, d in self.records])
+    def as_written(self) -> "Module":
+        """Source-only module as MS-OVBA says to write it: offset 0, cookie 0xFFFF."""
+        fixed = {MODULE_OFFSET: struct.pack("<I", 0), MODULE_COOKIE: struct.pack("<H", 0xFFFF)}
+        return Module([(i, fixed.get(i, d)) for i, d in self.records])
 
 
 @dataclass
@@ -109,6 +111,8 @@ def serialize(d: DirStream) -> bytes:
     for rid, data in d.head:
         if rid == MODULES:
             data = struct.pack("<H", len(d.modules))
+        elif rid == PROJECT_COOKIE:
+            data = struct.pack("<H", 0xFFFF)  # MS-OVBA: MUST be 0xFFFF on write
         size = 4 if rid == VERSION else len(data)
         out += struct.pack("<HI", rid, size) + data
     for module in d.modules:

@@ -119,6 +119,8 @@ class VbaProject:
     def add_module(self, name: str, text: str) -> None:
         if name in self.sources:
             raise ValueError(f"module {name} exists")
+        if not text.startswith(f'Attribute VB_Name = "{name}"'):
+            raise ValueError(f'module source must start with Attribute VB_Name = "{name}"')
         self.dir.modules.append(vbadir.procedural_module(name, self.codepage))
         self.sources[name] = encode_source(text, self.codepage)
         lines = self.project.split("\r\n")
@@ -138,7 +140,7 @@ class VbaProject:
         cp = self.codepage
         header = bytearray(self.vba_project_header)
         header[2:4] = b"\xff\xff"  # no valid p-code: Excel must compile from source
-        modules = [m.with_text_offset(0) for m in self.dir.modules]
+        modules = [m.as_written() for m in self.dir.modules]
         directory = vbadir.DirStream(self.dir.head, modules)
         vba = cfb.Storage(clsid=self.vba_clsid)
         vba.children["_VBA_PROJECT"] = bytes(header)

@@ -97,6 +97,8 @@ class Ledger:
     headers: dict[str, str] = field(default_factory=dict)   # field -> header text as found
     rows: int = 0
     path: str | None = None
+    log: list[dict] = field(default_factory=list)   # entries of the Log sheet (ledger.log.parse_log)
+    sheet_names: list[str] = field(default_factory=list)
 
     @property
     def lang(self) -> str:

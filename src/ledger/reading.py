@@ -179,9 +179,12 @@ def load_ledger(grids: dict[str, list[list[Any]]], path: str | None = None,
         case, row_problems = reader.read(r + 1, row)
         cases.append(case)
         problems.extend(row_problems)
+    from .log import is_log_sheet, parse_log
+    log_name = next((n for n in grids if is_log_sheet(n)), None)
     return Ledger(cases=cases, problems=problems, settings=settings, sheet=match.sheet, header_row=match.row,
                   columns={**match.fields, **{k: v for k, v in match.extra.items()}}, headers=match.headers,
-                  rows=len(cases), path=path)
+                  rows=len(cases), path=path, log=parse_log(grids.get(log_name)) if log_name else [],
+                  sheet_names=list(grids))
 
 
 def _as_text(value: Any) -> str | None:

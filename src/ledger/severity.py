@@ -56,7 +56,7 @@ def suggest_all(cases: list[Case], as_of: dt.date, work: WorkCalendar) -> dict[i
         if case.complainants >= 3:
             s.raise_to("hot", "hot.complainants")
         try:
-            if _late(case, work.add_workdays(received, 3), as_of):
+            if work.after_workdays(received, 3, _resolved_by(case, as_of) or as_of):
                 s.raise_to("important", "important.unresolved_3_workdays")
         except UnknownCalendarYear as exc:
             s.unknown_year = exc.year

@@ -113,7 +113,7 @@ REASON_TEXT = {
 
 _MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^(?:\+?86)?0\d{2,3}\d{7,8}(?:(?:转|ext|x|#)\d{1,6})?$")
-_SERVICE = re.compile(r"^(?:400|800)\d{7}$|^95\d{3,6}$|^1\d{4}$|^\d{7,8}$")
+_SERVICE = re.compile(r"^(?:400|800)\d{7}$|^[2-9]\d{6,7}$")
 
 
 def diallable(phone: str) -> bool:

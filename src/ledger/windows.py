@@ -5,7 +5,7 @@ import calendar
 import datetime as dt
 
 from .rules import CategoryRule, Offset
-from .workdays import WorkCalendar
+from .workdays import UnknownCalendarYear, WorkCalendar
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -16,6 +16,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def shift(day: dt.date, offset: Offset, work: WorkCalendar) -> dt.date:
+    """`day` moved by the offset: calendar days, weeks, calendar months or working days."""
     if offset.unit == "d":
         return day + dt.timedelta(days=offset.amount)
     if offset.unit == "w":
@@ -28,6 +29,20 @@ def shift(day: dt.date, offset: Offset, work: WorkCalendar) -> dt.date:
 def window(completed_on: dt.date, rule: CategoryRule, work: WorkCalendar) -> tuple[dt.date, dt.date]:
     """[window_start, window_due], both inclusive. May raise UnknownCalendarYear for working-day rules."""
     return shift(completed_on, rule.start, work), shift(completed_on, rule.due, work)
+
+
+def window_bounds(completed_on: dt.date, rule: CategoryRule,
+                  work: WorkCalendar) -> tuple[dt.date | None, dt.date | None, set[int]]:
+    """Each bound on its own: one that needs an unknown year's calendar is None (and the year returned)."""
+    bounds: list[dt.date | None] = []
+    unknown: set[int] = set()
+    for offset in (rule.start, rule.due):
+        try:
+            bounds.append(shift(completed_on, offset, work))
+        except UnknownCalendarYear as exc:
+            bounds.append(None)
+            unknown.add(exc.year)
+    return bounds[0], bounds[1], unknown
 
 
 def month_of(day: dt.date | None) -> str | None:

@@ -1,7 +1,9 @@
 """Working days on the mainland calendar, with make-up working days (调休).
 
 The official calendar comes from chinese-calendar; Settings can add holidays
-and make-up days. A year neither knows is reported, never guessed.
+and make-up days. A year neither knows is reported, never guessed: listing any
+day of a year in Settings declares that year known (its other days then follow
+Monday–Friday), because the clerk has entered that year's holiday notice.
 """
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ import datetime as dt
 from functools import lru_cache
 
 from .settings import Holiday
+
+ONE_DAY = dt.timedelta(days=1)
 
 
 class UnknownCalendarYear(Exception):
@@ -33,6 +37,7 @@ class WorkCalendar:
         self.years_in_settings = {h.day.year for h in holidays}
 
     def is_workday(self, day: dt.date) -> bool:
+        """Settings first (extra holiday or make-up day), then the official calendar."""
         if day in self.overrides:
             return self.overrides[day]
         official = _official(day)
@@ -43,14 +48,29 @@ class WorkCalendar:
         return official
 
     def add_workdays(self, start: dt.date, count: int) -> dt.date:
-        """The date `count` working days after `start` (start itself not counted)."""
+        """The date `count` working days after `start` (start itself not counted; 0 → start)."""
         day = start
         remaining = count
         while remaining > 0:
-            day += dt.timedelta(days=1)
+            day += ONE_DAY
             if self.is_workday(day):
                 remaining -= 1
         return day
+
+    def after_workdays(self, start: dt.date, count: int, day: dt.date) -> bool:
+        """Is `day` later than `add_workdays(start, count)`?
+
+        Looks only at the days before `day`, so a case settled inside the limit
+        does not need next year's calendar to be known.
+        """
+        current, remaining = start, count
+        while remaining > 0:
+            current += ONE_DAY
+            if current >= day:
+                return False
+            if self.is_workday(current):
+                remaining -= 1
+        return day > current
 
     def knows(self, day: dt.date) -> bool:
         try:

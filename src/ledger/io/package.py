@@ -42,6 +42,8 @@ from defusedxml import ElementTree as SafeET
 from .guard import inspect_workbook
 from .safe_write import atomic_replace
 
+__all__ = ["CellWrite", "ColumnPatch", "CaseSheetPatch", "WriteReceipt", "save_changes"]
+
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -107,6 +109,10 @@ def save_changes(path: str | Path, *, new_sheets: Any = None, replace: list[str]
     `new_sheets`: an openpyxl Workbook whose sheets replace same-named ledger sheets
     (keeping their position) or are added at the end. `replace`: names of ledger sheets
     to remove when `new_sheets` has no sheet of that name (e.g. a stale callback list).
+    `append_rows`: {sheet: [header, row, row, ...]}; the header (first list) is written
+    only when the sheet is created or empty, the other rows go below the last row.
+    `case_patch`: tool-owned columns of the case sheet, streamed (see CaseSheetPatch).
+    `verify_fn(tmp_path)` runs after the built-in verification, before the swap.
     """
     started = time.perf_counter()
     path = Path(path)
@@ -291,7 +297,7 @@ class _Package:
                 if name in self.parts or name in self.files:
                     zi = zipfile.ZipInfo(name, info.date_time if info else now)
                     zi.compress_type = zipfile.ZIP_DEFLATED
-                    zi.external_attr = info.external_attr if info else 0o600 << 16
+                    zi.external_attr = info.external_attr if info else 0
                     with zout.open(zi, "w") as w:
                         if name in self.parts:
                             w.write(self.parts[name])
@@ -431,7 +437,7 @@ class _Book:
     def __init__(self, pkg: _Package):
         self.pkg = pkg
         raw = pkg.read(self.PART)
-        self.text = raw.decode("utf-8")
+        self.text = self._original = raw.decode("utf-8")
         self.prefix = _root_prefix(self.text, "workbook")
         root = SafeET.fromstring(raw)
         pr = root.find(f"{{{MAIN_NS}}}workbookPr")
@@ -442,12 +448,13 @@ class _Book:
         self.sheets: list[_SheetRef] = []
         by_id = {r["Id"]: r for r in self.rels}
         sheets_el = root.find(f"{{{MAIN_NS}}}sheets")
-        for i, el in enumerate(sheets_el if sheets_el is not None else []):
+        sheet_els = list(sheets_el) if sheets_el is not None else []
+        for i, el in enumerate(sheet_els):
             rid = el.get(f"{{{REL_NS}}}id", "")
             rel = by_id.get(rid)
             part = resolve_target(self.PART, rel["Target"]) if rel else ""
             self.sheets.append(_SheetRef(el.get("name", ""), rid, part, i))
-        self.max_sheet_id = max([int(el.get("sheetId", "0")) for el in (sheets_el or [])] + [0])
+        self.max_sheet_id = max([int(el.get("sheetId", "0")) for el in sheet_els] + [0])
         m = re.search(r'xmlns:([\w.-]+)="' + re.escape(REL_NS) + '"', self.text)
         self.r_prefix = m.group(1) if m else None
 
@@ -530,6 +537,10 @@ class _Book:
         if m:
             self.text = self.text[:m.start()] + el + self.text[m.start():]
             return
+        m = re.search(rf"<{re.escape(p)}definedNames\s*/>", self.text)
+        if m:
+            self.text = self.text[:m.start()] + f"<{p}definedNames>{el}</{p}definedNames>" + self.text[m.end():]
+            return
         block = f"<{p}definedNames>{el}</{p}definedNames>"
         anchor = (re.search(rf"</{re.escape(p)}externalReferences>", self.text)
                   or re.search(rf"</{re.escape(p)}functionGroups>|<{re.escape(p)}functionGroups\b[^>]*/>", self.text)
@@ -546,7 +557,8 @@ class _Book:
                 self.ct.remove(part)
 
     def flush(self) -> None:
-        self.pkg.put(self.PART, self.text.encode("utf-8")) if self.text != self.pkg.read(self.PART).decode("utf-8") else None
+        if self.text != self._original:
+            self.pkg.put(self.PART, self.text.encode("utf-8"))
         if self.rels_dirty:
             self.pkg.put(rels_path(self.PART), _rels_xml(self.rels))
         self.ct.flush()
@@ -559,12 +571,10 @@ def _all_rel_targets(pkg: _Package, exclude_sources: set[str]) -> set[str]:
         if not name.endswith(".rels"):
             continue
         d, b = posixpath.split(name)
-        source = posixpath.join(posixpath.dirname(d), b[:-5]) if b != ".rels" else ""
+        source = posixpath.join(posixpath.dirname(d), b[:-5])
         if source in exclude_sources:
             continue
-        found.update(_internal_targets(source, _read_rels(pkg, source)) if source else
-                     [resolve_target("", r["Target"]) for r in _read_rels_file(pkg, name)
-                      if r.get("TargetMode") != "External"])
+        found.update(_internal_targets(source, _read_rels_file(pkg, name)))
     return found
 
 
@@ -909,7 +919,7 @@ class _SheetStream:
             for m in self.row_re.finditer(buf, 0, limit):
                 yield m.group(0)
                 pos = m.end()
-            if end and self.row_re.search(buf, pos, end.start()) is None:
+            if end:
                 self.tail = buf[end.start():]
                 return
             if eof:
@@ -943,6 +953,10 @@ class _CellSplitter:
         self.prefix = prefix
         self.cell_re = re.compile(rb"<" + p + rb"c\b[^>]*?(?:/>|>.*?</" + p + rb"c>)", re.S)
         self.last_c = re.compile(rb"<" + p + rb"c\s[^>]*?\br=\"([A-Z]+)\d+\"")
+        self._opens = (b"<" + prefix + b"c ", b"<" + prefix + b"c>", b"<" + prefix + b"c/>")
+
+    def count(self, row: bytes) -> int:
+        return sum(row.count(o) for o in self._opens)
 
     def cells(self, row: bytes) -> tuple[bytes, list[tuple[int, bytes]], bytes]:
         """(row start tag, [(column, cell xml)], row end tag); implicit cell columns made explicit."""
@@ -1160,11 +1174,9 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
                         else:
                             out.write(row)
                         return
-                    last = None
-                    for last in splitter.last_c.finditer(row):
-                        pass
-                    if last is not None and col_number(last.group(1).decode()) < min_tool \
-                            and row.count(b"<" + stream.prefix + b"c") == row.count(b"<" + stream.prefix + b"c r=\"") + row.count(b"<" + stream.prefix + b"c ") - row.count(b"<" + stream.prefix + b"c r=\""):
+                    explicit = splitter.last_c.findall(row)
+                    if splitter.count(row) == len(explicit) and (
+                            not explicit or col_number(explicit[-1].decode()) < min_tool):
                         if not new:
                             out.write(row)
                             return
@@ -1183,6 +1195,8 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
                 prev = _row_number(row, prev)
                 handle(prev, row)
             synth(1 << 31)
+            if stream.empty:
+                out.write(b"</" + stream.prefix + b"sheetData>")
             stream.copy_rest(out)
 
 
@@ -1288,6 +1302,11 @@ def _append_rows(pkg: _Package, book: _Book, styles: _Styles, sheet: str, rows: 
         for row in stream.rows():
             last = _row_number(row, last)
     prefix = stream.prefix.decode()
+    header_written = last > 0
+    if header_written:
+        rows = rows[1:]
+        if not rows:
+            return
     new_xml = []
     max_col = 0
     for i, values in enumerate(rows, start=last + 1):
@@ -1314,7 +1333,7 @@ def _append_rows(pkg: _Package, book: _Book, styles: _Styles, sheet: str, rows: 
             if stream.empty:
                 out.write(b"</" + stream.prefix + b"sheetData>")
             stream.copy_rest(out)
-    receipt.appended_rows[sheet] = len(rows)
+    receipt.appended_rows[sheet] = len(rows) - (0 if header_written else 1)
 
 
 # --------------------------------------------------------------------------- transplant scratch sheets
@@ -1342,6 +1361,7 @@ def _transplant_book(pkg: _Package, book: _Book, styles: _Styles, wb: Any, recei
             part = resolve_target("xl/workbook.xml", by_id[el.get(f"{{{REL_NS}}}id")]["Target"])
             existing = book.find(name)
             if existing is not None:
+                book.ct.set(existing.part, WS_CONTENT_TYPE)
                 remove_part_tree(pkg, book, existing.part, keep_root=True)
                 book.remove_defined_names(existing.index)
                 target_part, target_index = existing.part, existing.index

@@ -9,7 +9,7 @@ not on thousands of pre-formatted cells, so the file stays a few kilobytes.
 """
 from __future__ import annotations
 
-import errno
+import os
 import unicodedata
 from pathlib import Path
 
@@ -18,25 +18,21 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..columns import CASE_COLUMNS, TOOL_COLUMNS, Column
 from ..i18n import LANGUAGES, normalize_language, register, text
+from ..log import LOG_HEADERS, LOG_SHEET
 from ..reading import CASE_SHEET_NAMES
 from ..rules import PRESETS
 from ..settings import SCALAR_KEYS, SETTINGS_SHEET, Settings, settings_grid
 
 CALLBACK_SHEET = {"zh-Hans": "回访清单", "zh-Hant": "回訪清單", "en": "Callback list"}
 STATS_SHEET = {"zh-Hans": "月度统计", "zh-Hant": "月度統計", "en": "Monthly statistics"}
-LOG_SHEET = {"zh-Hans": "日志", "zh-Hant": "日誌", "en": "Log"}
 LISTS_SHEET = "_lists"  # hidden: the dropdown values, referenced by the validations
 CASE_TABLE = "CaseTable"
-LOG_HEADERS = {
-    "zh-Hans": ["时间", "操作", "参数", "结果", "用户"],
-    "zh-Hant": ["時間", "操作", "參數", "結果", "用戶"],
-    "en": ["Time", "Action", "Parameters", "Result", "User"],
-}
 DEFAULT_OFFICE = {"zh-Hans": "物业管理处", "zh-Hant": "物業管理處", "en": "Property management office"}
 BOOLEAN_LABELS = {"zh-Hans": ["是", "否"], "zh-Hant": ["是", "否"], "en": ["Yes", "No"]}
 VALIDATED_ROWS = 20000  # rows 2..VALIDATED_ROWS carry the dropdowns
@@ -46,7 +42,7 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 TEXT_FORMAT = "@"
 
 CLERK_FILL = PatternFill("solid", fgColor="DDEBF7")
-TOOL_FILL = PatternFill("solid", fgColor="FCE4D6")
+TOOL_FILL = PatternFill("solid", fgColor="FFE699")  # the colour io.ledger_file gives tool headers
 TOOL_BODY_FILL = PatternFill("solid", fgColor="F2F2F2")
 REQUIRED_FONT = Font(bold=True, color="C00000")
 HEADER_FONT = Font(bold=True)
@@ -56,9 +52,9 @@ HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 CATALOG = {
     "template.exists": {
-        "zh-Hans": "文件 {path} 已存在,未覆盖。请换一个文件名;确需用空白台账替换它时请加 --overwrite(原文件会先备份)。",
-        "zh-Hant": "檔案 {path} 已存在,未覆蓋。請換一個檔名;確需用空白台賬取代它時請加 --overwrite(原檔案會先備份)。",
-        "en": "{path} already exists and was not overwritten. Choose another name, or add --overwrite to replace it with an empty ledger (the old file is backed up first).",
+        "zh-Hans": "文件 {path} 已存在,未覆盖。请换一个文件名;确需用空白台账替换它时请加 --force(原文件会先备份)。",
+        "zh-Hant": "檔案 {path} 已存在,未覆蓋。請換一個檔名;確需用空白台賬取代它時請加 --force(原檔案會先備份)。",
+        "en": "{path} already exists and was not overwritten. Choose another name, or add --force to replace it with an empty ledger (the old file is backed up first).",
     },
     "template.not_xlsx": {
         "zh-Hans": "新台账必须是 .xlsx 文件(不含宏),而不是“{path}”。请把文件名改为以 .xlsx 结尾。",
@@ -127,11 +123,25 @@ def create_ledger(path: str | Path, *, preset: str = "residential", lang: str = 
     if path.suffix.lower() != ".xlsx":
         raise ValueError(text("template.not_xlsx", lang, path=str(path)))
     if path.exists() and not overwrite:
-        raise FileExistsError(errno.EEXIST, text("template.exists", lang, path=str(path)), str(path))
+        # One argument, so str(error) is the clerk's message as it stands.
+        raise FileExistsError(text("template.exists", lang, path=str(path)))
     book = build_workbook(preset=preset, lang=lang, office=office)
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_replace(path, lambda tmp: book.save(tmp))
+    existed = path.exists()
+
+    def write(tmp: Path) -> None:
+        book.save(tmp)
+        if not existed:  # the temp file is private (0600); a new ledger gets the usual mode
+            os.chmod(tmp, 0o666 & ~_umask())
+
+    atomic_replace(path, write)
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def build_workbook(*, preset: str = "residential", lang: str = "zh-Hans", office: str | None = None) -> Workbook:
@@ -252,6 +262,8 @@ def _write_case_sheet(ws: Worksheet, lang: str, list_refs: dict[str, str]) -> No
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.gridLines = True
     ws.print_title_rows = "1:1"
+    ws.page_margins = PageMargins(left=0.3, right=0.3, top=0.5, bottom=0.5, header=0.2, footer=0.2)
+    ws.oddFooter.center.text = "&P / &N"
 
 
 def _add_validations(ws: Worksheet, lang: str, list_refs: dict[str, str]) -> None:
@@ -295,6 +307,8 @@ def _write_settings(ws: Worksheet, settings: Settings, lang: str) -> None:
             cell = ws.cell(row=r, column=c, value=value)
             if isinstance(value, float):
                 cell.number_format = "0%"
+            if isinstance(value, (int, float)) and c == 2:
+                cell.alignment = Alignment(horizontal="left")
             if header_next:
                 cell.font = HEADER_FONT
                 cell.fill = CLERK_FILL
@@ -305,9 +319,13 @@ def _write_settings(ws: Worksheet, settings: Settings, lang: str) -> None:
             header_next = True
         else:
             header_next = False
-    for letter, width in zip("ABCDE", (30, 36, 30, 14, 14)):
+    for letter, width in zip("ABCDE", (30, 30, 30, 12, 12)):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     language = DataValidation(type="list", formula1=f'"{",".join(LANGUAGES)}"', allow_blank=True)
     presets = DataValidation(type="list", formula1=f'"{",".join(PRESETS)}"', allow_blank=True)
     for r, row in enumerate(grid, start=1):

@@ -1,0 +1,124 @@
+"""The printable callback list (回访清单) and the tool-owned columns of the case sheet."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .callbacks import Assessment, CallbackReport
+from .columns import TOOL_COLUMNS
+from .layout import SheetLayout
+from .models import Ledger, Problem
+from .vocab import CALLBACK_METHODS, CATEGORIES, ROLES, SEVERITIES, STATUSES
+
+LIST_SHEET = {"zh-Hans": "回访清单", "zh-Hant": "回訪清單", "en": "Callback list"}
+
+_HEADERS = {
+    "zh-Hans": ["序号", "案件编号", "类别", "房号", "住户姓名", "联系电话", "完成日期", "回访起始", "回访期限",
+                "剩余天数", "状态", "回访人", "建议方式", "内容摘要",
+                "回访日期", "回访方式", "满意度", "回访意见", "住户签名", "回访人签名"],
+    "zh-Hant": ["序號", "案件編號", "類別", "房號", "住戶姓名", "聯繫電話", "完成日期", "回訪起始", "回訪期限",
+                "剩餘天數", "狀態", "回訪人", "建議方式", "內容摘要",
+                "回訪日期", "回訪方式", "滿意度", "回訪意見", "住戶簽名", "回訪人簽名"],
+    "en": ["No.", "Case ID", "Category", "Unit", "Customer", "Phone", "Completed", "Window start", "Window due",
+           "Days left", "Status", "Assignee", "Method", "Summary",
+           "Callback date", "Method used", "Satisfaction", "Notes", "Customer signature", "Caller signature"],
+}
+_TITLE = {"zh-Hans": "{office} 回访清单(截至 {as_of})", "zh-Hant": "{office} 回訪清單(截至 {as_of})",
+          "en": "{office} callback list as of {as_of}"}
+_SUBTITLE = {"zh-Hans": "待回访 {due} 件,逾期 {overdue} 件。红色为逾期,黄色为3天内到期。回访后请在台账中填写回访日期、方式和满意度。",
+             "zh-Hant": "待回訪 {due} 件,逾期 {overdue} 件。紅色為逾期,黃色為3天內到期。回訪後請在台賬中填寫回訪日期、方式和滿意度。",
+             "en": "{due} due, {overdue} overdue. Red: overdue; yellow: due within 3 days. Record the date, method and satisfaction in the ledger after calling."}
+_SIGN = {"zh-Hans": "服务中心主管:__________    日期:__________",
+         "zh-Hant": "服務中心主管:__________    日期:__________",
+         "en": "Supervisor: __________    Date: __________"}
+WIDTHS = [5, 16, 9, 14, 9, 14, 11, 11, 11, 8, 8, 12, 9, 30, 11, 9, 9, 24, 12, 12]
+
+
+def listed(report: CallbackReport) -> list[Assessment]:
+    """Cases to call now: due and overdue, earliest deadline first."""
+    rows = [a for a in report.assessments if a.status in ("due", "overdue")]
+    return sorted(rows, key=lambda a: (a.window_due or dt.date.max, a.case.row))
+
+
+def assignee(a: Assessment, ledger: Ledger, lang: str) -> str:
+    role = a.assignee_role or "clerk"
+    names = ledger.settings.staff_for(role)
+    if role == "department_supervisor":
+        dept = a.case.department or ""
+        label = f"{dept}{ROLES.label(role, lang) if not dept else ('主管' if lang != 'en' else ' supervisor')}"
+        clerks = ledger.settings.staff_for("clerk")
+        return label + (f" + {clerks[0]}" if clerks else "")
+    return "、".join(names) if names else ROLES.label(role, lang)
+
+
+def callback_list_layout(report: CallbackReport, ledger: Ledger, lang: str) -> SheetLayout:
+    rows = listed(report)
+    layout = SheetLayout(LIST_SHEET.get(lang, LIST_SHEET["zh-Hans"]))
+    headers = _HEADERS.get(lang, _HEADERS["zh-Hans"])
+    width = len(headers)
+    layout.add_row([_TITLE[lang if lang in _TITLE else "zh-Hans"].format(
+        office=ledger.settings.office, as_of=report.as_of.isoformat())], "title")
+    layout.merged.append((1, 1, 1, width))
+    due = sum(a.status == "due" for a in rows)
+    layout.add_row([_SUBTITLE[lang if lang in _SUBTITLE else "zh-Hans"].format(due=due, overdue=len(rows) - due)],
+                   "subtitle")
+    layout.merged.append((2, 1, 2, width))
+    header_row = layout.add_row(headers, "header")
+    for n, a in enumerate(rows, start=1):
+        c = a.case
+        days = a.days_left(report.as_of)
+        r = layout.add_row([
+            n, c.case_id, CATEGORIES.label(c.category, lang), c.unit, c.customer, c.phone, c.completed_on,
+            a.window_start, a.window_due, days, STATUSES.label(a.status, lang), assignee(a, ledger, lang),
+            CALLBACK_METHODS.label(a.suggested_method or "phone", lang), _summary(c.description),
+            None, None, None, None, None, None])
+        layout.style("wrap", r, 1, r, width)
+        layout.style("date", r, 7, r, 9)
+        if a.status == "overdue":
+            layout.style("overdue", r, 1, r, width)
+        elif days is not None and days <= 3:
+            layout.style("due_soon", r, 1, r, width)
+    layout.add_row([])
+    layout.add_row([_SIGN[lang if lang in _SIGN else "zh-Hans"]], "signature")
+    layout.widths = {i + 1: w for i, w in enumerate(WIDTHS)}
+    layout.freeze = f"A{header_row + 1}"
+    layout.repeat_rows = (header_row, header_row)
+    return layout
+
+
+def _summary(text: str | None, limit: int = 60) -> str | None:
+    if not text:
+        return text
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def tool_column_values(ledger: Ledger, report: CallbackReport, problems: list[Problem],
+                       lang: str) -> dict[str, dict[int, Any]]:
+    """Values of the tool-owned columns, by field and Excel row (SPEC §2.1)."""
+    by_row: dict[int, list[str]] = {}
+    for p in problems:
+        if p.sheet == ledger.sheet and p.row:
+            mark = "✖" if p.severity == "error" else "⚠"
+            by_row.setdefault(p.row, []).append(f"{mark}{p.column + ': ' if p.column else ''}{p.message}")
+    drawn_word = {"zh-Hans": ("抽中", "未抽中"), "zh-Hant": ("抽中", "未抽中"), "en": ("drawn", "not drawn")}
+    reason_word = {
+        "zh-Hans": {"full": "全部回访", "recorded": "已抽中", "called_back": "已回访计入", "random": "随机抽取"},
+        "zh-Hant": {"full": "全部回訪", "recorded": "已抽中", "called_back": "已回訪計入", "random": "隨機抽取"},
+        "en": {"full": "100 % rule", "recorded": "drawn earlier", "called_back": "called back", "random": "random draw"},
+    }
+    lang_key = lang if lang in drawn_word else "zh-Hans"
+    values: dict[str, dict[int, Any]] = {c.field: {} for c in TOOL_COLUMNS}
+    for a in report.assessments:
+        row = a.case.row
+        values["window_start"][row] = a.window_start
+        values["window_due"][row] = a.window_due
+        values["callback_status"][row] = STATUSES.label(a.status, lang) if a.status else None
+        if a.sampled is not None:
+            values["sampled"][row] = drawn_word[lang_key][0 if a.sampled else 1]
+        if a.sample_reason:
+            values["sample_reason"][row] = reason_word[lang_key][a.sample_reason]
+        if a.suggestion is not None:
+            values["suggested_severity"][row] = SEVERITIES.label(a.suggestion.severity, lang)
+        if row in by_row:
+            values["problems"][row] = "\n".join(by_row[row])
+    return values

@@ -1,0 +1,60 @@
+"""Applying a job's Changes to a ledger file, safely (see io.package, io.safe_write)."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+
+from ..columns import TOOL_COLUMNS
+from ..jobs import Changes
+from ..log import LOG_HEADERS, LOG_SHEET
+from ..models import Ledger
+from .render import render
+
+TOOL_HEADER_FILL = "FFE699"
+TOOL_WIDTHS = {"window_start": 11, "window_due": 11, "callback_status": 10, "sampled": 8,
+               "sample_reason": 12, "suggested_severity": 9, "problems": 40}
+
+
+def tool_patch(ledger: Ledger, values: dict[str, dict[int, Any]], fills: dict[tuple[int, int], str]):
+    from .package import CaseSheetPatch, CellWrite, ColumnPatch
+
+    lang = ledger.lang
+    columns = []
+    for col in TOOL_COLUMNS:
+        cells = {}
+        for row, value in values.get(col.field, {}).items():
+            if value is None:
+                continue
+            fmt = "yyyy-mm-dd" if isinstance(value, dt.date) else None
+            cells[row] = CellWrite(value=value, number_format=fmt)
+        columns.append(ColumnPatch(header=col.label(lang), cells=cells, header_fill=TOOL_HEADER_FILL,
+                                   width=TOOL_WIDTHS.get(col.field)))
+    return CaseSheetPatch(sheet=ledger.sheet, header_row=ledger.header_row, columns=columns, cell_fills=fills)
+
+
+def apply_changes(path: str | Path, ledger: Ledger, changes: Changes, out_path: str | Path | None = None):
+    """Write the changes into the ledger (atomically, with a backup) or into `out_path`."""
+    from .package import save_changes
+
+    scratch = None
+    replace: list[str] = []
+    if changes.sheets:
+        scratch = Workbook()
+        scratch.remove(scratch.active)
+        for layout in changes.sheets:
+            render(layout, scratch)
+            replace.append(layout.name)
+    log_name = next((n for n in ledger.sheet_names if n in LOG_SHEET.values()), None) or \
+        LOG_SHEET.get(ledger.lang, LOG_SHEET["zh-Hans"])
+    append: dict[str, list[list[Any]]] = {}
+    if changes.log_rows:
+        rows = list(changes.log_rows)
+        if log_name not in ledger.sheet_names:
+            rows.insert(0, LOG_HEADERS.get(ledger.lang, LOG_HEADERS["zh-Hans"]))
+        append[log_name] = rows
+    patch = tool_patch(ledger, changes.tool_values, changes.cell_fills) if changes.tool_values is not None else None
+    return save_changes(path, new_sheets=scratch, replace=replace, case_patch=patch, append_rows=append,
+                        keep_backups=ledger.settings.keep_backups, out_path=Path(out_path) if out_path else None)

@@ -1,0 +1,140 @@
+"""The operations behind the buttons and commands, on a loaded Ledger.
+
+Each job returns its result (for JSON and messages) and the `Changes` it would
+make to the workbook; the adapters (file writer, xlwings) apply the changes.
+Nothing here touches a file or Excel.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .callback_list import callback_list_layout, tool_column_values
+from .callbacks import CallbackReport, assess
+from .layout import SheetLayout
+from .log import log_row, sample_seeds
+from .models import Ledger, Problem
+from .sampling import default_seed
+from .validation import ValidationReport, validate
+from .vocab import CATEGORIES
+from .windows import month_bounds
+
+ERROR_FILL = "FFC7CE"
+WARNING_FILL = "FFEB9C"
+
+
+@dataclass
+class Changes:
+    """What a job writes: whole sheets, the tool columns, highlights, Log rows."""
+    sheets: list[SheetLayout] = field(default_factory=list)
+    tool_values: dict[str, dict[int, Any]] | None = None
+    cell_fills: dict[tuple[int, int], str] = field(default_factory=dict)
+    log_rows: list[list[Any]] = field(default_factory=list)
+
+    def merge(self, other: "Changes") -> "Changes":
+        self.sheets.extend(other.sheets)
+        if other.tool_values is not None:
+            self.tool_values = other.tool_values
+        self.cell_fills.update(other.cell_fills)
+        self.log_rows.extend(other.log_rows)
+        return self
+
+
+def seeds_of(ledger: Ledger) -> dict[str, int]:
+    return sample_seeds(ledger.log)
+
+
+def cell_fills(ledger: Ledger, problems: list[Problem]) -> dict[tuple[int, int], str]:
+    """Highlight the clerk's cells that have problems: red for errors, yellow for warnings."""
+    col_by_header = {ledger.headers.get(f, ""): c for f, c in ledger.columns.items()}
+    fills: dict[tuple[int, int], str] = {}
+    for p in problems:
+        if p.sheet != ledger.sheet or not p.row or not p.column or p.column not in col_by_header:
+            continue
+        key = (p.row, col_by_header[p.column])
+        if p.severity == "error" or key not in fills:
+            fills[key] = ERROR_FILL if p.severity == "error" else WARNING_FILL
+    return fills
+
+
+def validate_job(ledger: Ledger, today: dt.date) -> tuple[ValidationReport, Changes]:
+    report = validate(ledger, today)
+    callbacks = assess(ledger, today, seeds_of(ledger))
+    changes = Changes(tool_values=tool_column_values(ledger, callbacks, report.problems, ledger.lang),
+                      cell_fills=cell_fills(ledger, report.problems))
+    changes.log_rows.append(log_row("validate", {"as_of": today.isoformat()},
+                                    {"rows": report.rows, "valid_rows": report.valid_rows,
+                                     "errors": len(report.errors),
+                                     "warnings": len(report.problems) - len(report.errors)}))
+    return report, changes
+
+
+def callbacks_json(report: CallbackReport) -> dict[str, Any]:
+    return {
+        "as_of": report.as_of.isoformat(),
+        "cases": [{
+            "case_id": a.case.case_id,
+            "row": a.case.row,
+            "category": a.case.category,
+            "status": a.status,
+            "window_start": a.window_start.isoformat() if a.window_start else None,
+            "window_due": a.window_due.isoformat() if a.window_due else None,
+            "sampled": a.sampled,
+            "assignee_role": a.assignee_role,
+            "suggested_method": a.suggested_method,
+            "suggested_severity": a.suggestion.severity if a.suggestion else None,
+            "closure": a.closure,
+        } for a in report.assessments],
+        "counts": report.counts(),
+    }
+
+
+def callbacks_job(ledger: Ledger, as_of: dt.date) -> tuple[CallbackReport, ValidationReport, Changes]:
+    """Statuses as of a date, the callback list sheet, and the draw it implies recorded in the Log."""
+    seeds = seeds_of(ledger)
+    report = assess(ledger, as_of, seeds)
+    validation = validate(ledger, as_of)
+    changes = Changes(sheets=[callback_list_layout(report, ledger, ledger.lang)],
+                      tool_values=tool_column_values(ledger, report, validation.problems, ledger.lang))
+    new_months = sorted({m for (_, m), d in report.draws.items() if d.new and m not in seeds})
+    for month in new_months:
+        drawn = {c: [x.case_id for x in d.drawn] for (c, m), d in report.draws.items() if m == month}
+        changes.log_rows.append(log_row("sample", {"month": month, "seed": default_seed(month), "write": True,
+                                                   "by": "callbacks"}, {"drawn": drawn}))
+    counts = report.counts()
+    changes.log_rows.append(log_row("callbacks", {"as_of": as_of.isoformat()},
+                                    {k: v for k, v in counts.items() if v}))
+    return report, validation, changes
+
+
+def sample_job(ledger: Ledger, month: str, seed: int | None, as_of: dt.date) -> tuple[dict[str, Any], Changes]:
+    """Draw the samples of the cases completed in `month` (SPEC §5)."""
+    month_bounds(month)  # validates the month
+    seeds = seeds_of(ledger)
+    if month in seeds and seed is not None and seed != seeds[month]:
+        used = seeds[month]  # a month keeps the seed of its first written draw: top-up only
+    else:
+        used = seed if seed is not None else seeds.get(month, default_seed(month))
+    report = assess(ledger, as_of, {**seeds, month: used})
+    drawn: dict[str, list[str]] = {}
+    required: dict[str, int] = {}
+    population: dict[str, int] = {}
+    new: dict[str, list[str]] = {}
+    for key in CATEGORIES.keys():
+        d = report.draws.get((key, month))
+        if d is None:
+            continue
+        drawn[key] = [c.case_id for c in d.drawn]
+        required[key] = d.required
+        population[key] = len(d.population)
+        new[key] = [c.case_id for c in d.new]
+    result = {"month": month, "seed": used, "drawn": drawn, "required": required,
+              "population": population, "new": new}
+    if seed is not None and used != seed:
+        result["seed_requested"] = seed
+    changes = Changes(tool_values=tool_column_values(ledger, report, validate(ledger, as_of).problems,
+                                                     ledger.lang))
+    changes.log_rows.append(log_row("sample", {"month": month, "seed": used, "write": True},
+                                    {"drawn": drawn, "required": required, "new": new}))
+    return result, changes

@@ -1,0 +1,469 @@
+"""Monthly statistics (SPEC §6, the `stats` JSON of §9): pure computation, no Excel.
+
+Every number follows the written definitions of §9 so that head office, or a
+reader with COUNTIFS, re-derives it from the ledger rows. Choices the spec leaves
+open are made here once and named:
+
+- Compliance is judged with one `callbacks.assess` report as of the build date
+  (the callbacks recorded when the statistics are built). A case of a sampled
+  category that was not drawn and not called (status `not_sampled`) is in the
+  population but in no outcome bucket: it was never owed a call. A case whose
+  window closes in M but is still `due` / `not_yet_due` on the build date (the
+  statistics were built before the window closed) is likewise in no bucket yet.
+- A complaint with no clerk severity counts as 一般 when looking for raised
+  severities, and is left out of the class × severity table (no cell to put it in).
+- Look-back windows of N days end on M's last day and hold N days, both ends
+  included: received_on in [last − (N − 1), last].
+- `responded_24h`: with both times known, 0 ≤ reply − receipt ≤ 24 h; when either
+  is a bare date, a reply on the day of receipt or the next calendar day.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from .callbacks import CallbackReport, assess
+from .models import Case, Ledger, Problem
+from .sampling import required_count
+from .severity import suggest_all
+from .vocab import ASPECTS, CATEGORIES, RESPONSIBILITY, SEVERITIES, SEVERITY_RANK
+from .windows import add_months, month_bounds, month_of
+from .workdays import UnknownCalendarYear, WorkCalendar
+
+OUTCOME_OF_STATUS = {"done": "on_time", "done_late": "late", "too_early": "too_early",
+                     "overdue": "overdue", "unreachable": "unreachable"}
+COMPLIANCE_KEYS = ("population", "required", "sampled", "on_time", "late", "too_early", "overdue",
+                   "exempt", "unreachable", "callback_rate", "pass")
+TREND_MONTHS = 12
+REPEAT_COMPLAINTS, REPEAT_REPAIRS = 2, 3
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def case_label(case: Case) -> str:
+    """What a case is called in a list: its id, or its row when the id is missing."""
+    return case.case_id or f"#{case.row}"
+
+
+@dataclass
+class Compliance:
+    """One category's callback compliance for the windows closing in the month."""
+    rate: float | None         # the rule's required rate; None for a totals row
+    population: int = 0
+    sampled: int = 0
+    on_time: int = 0
+    late: int = 0
+    too_early: int = 0
+    overdue: int = 0
+    exempt: int = 0
+    unreachable: int = 0
+    summed_required: int = 0   # totals row: the categories' required counts added up
+
+    @property
+    def required(self) -> int:
+        return self.summed_required if self.rate is None else required_count(self.rate, self.population)
+
+    @property
+    def called(self) -> int:
+        return self.on_time + self.late + self.too_early
+
+    @property
+    def callback_rate(self) -> float | None:
+        return _ratio(self.called, self.population)
+
+    @property
+    def passed(self) -> bool:
+        return self.on_time >= self.required
+
+    def add(self, other: "Compliance") -> None:
+        for key in ("population", "sampled", "on_time", "late", "too_early", "overdue", "exempt", "unreachable"):
+            setattr(self, key, getattr(self, key) + getattr(other, key))
+
+    def as_json(self) -> dict[str, Any]:
+        return {"population": self.population, "required": self.required, "sampled": self.sampled,
+                "on_time": self.on_time, "late": self.late, "too_early": self.too_early,
+                "overdue": self.overdue, "exempt": self.exempt, "unreachable": self.unreachable,
+                "callback_rate": self.callback_rate, "pass": self.passed}
+
+
+@dataclass
+class Grades:
+    """Satisfaction grades of callbacks, with the target they are held to."""
+    target: float
+    satisfied: int = 0
+    fairly_satisfied: int = 0
+    unsatisfied: int = 0
+
+    @property
+    def graded(self) -> int:
+        return self.satisfied + self.fairly_satisfied + self.unsatisfied
+
+    @property
+    def content(self) -> int:
+        return self.satisfied + self.fairly_satisfied
+
+    @property
+    def rate(self) -> float | None:
+        return _ratio(self.content, self.graded)
+
+    @property
+    def passed(self) -> bool | None:
+        return None if self.rate is None else self.rate >= self.target - 1e-12
+
+    def count(self, grade: str) -> None:
+        setattr(self, grade, getattr(self, grade) + 1)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"satisfied": self.satisfied, "fairly_satisfied": self.fairly_satisfied,
+                "unsatisfied": self.unsatisfied, "rate": self.rate}
+
+
+@dataclass
+class RepeatGroup:
+    unit: str
+    aspect: str
+    case_ids: list[str]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"unit": self.unit, "aspect": self.aspect, "case_ids": list(self.case_ids)}
+
+
+@dataclass
+class RaisedSeverity:
+    case_id: str
+    clerk: str | None
+    suggested: str
+
+
+@dataclass
+class Alerts:
+    unsatisfied: list[str] = field(default_factory=list)
+    repeat_complaints: list[RepeatGroup] = field(default_factory=list)
+    repeat_repairs: list[RepeatGroup] = field(default_factory=list)
+    severity_raised: list[RaisedSeverity] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return (len(self.unsatisfied) + len(self.repeat_complaints) + len(self.repeat_repairs)
+                + len(self.severity_raised))
+
+    def as_json(self) -> dict[str, Any]:
+        return {"unsatisfied": list(self.unsatisfied),
+                "repeat_complaints": [g.as_json() for g in self.repeat_complaints],
+                "repeat_repairs": [g.as_json() for g in self.repeat_repairs],
+                "severity_raised": [r.case_id for r in self.severity_raised]}
+
+
+@dataclass
+class TrendPoint:
+    """One month of the 12-month trend, from the same functions as the month itself."""
+    month: str
+    satisfaction: Grades
+    compliance: Compliance       # all categories together
+
+    @property
+    def required_rate(self) -> float | None:
+        return _ratio(self.compliance.required, self.compliance.population)
+
+    def as_json(self) -> dict[str, Any]:
+        c = self.compliance
+        return {"month": self.month, "graded": self.satisfaction.graded,
+                "satisfaction_rate": self.satisfaction.rate, "population": c.population,
+                "called": c.called, "on_time": c.on_time, "required": c.required,
+                "callback_rate": c.callback_rate}
+
+
+@dataclass
+class Count:
+    count: int = 0
+    of: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return _ratio(self.count, self.of)
+
+    def as_json(self) -> dict[str, int]:
+        return {"count": self.count, "of": self.of}
+
+
+@dataclass
+class MonthStats:
+    month: str
+    office: str
+    as_of: dt.date
+    received: dict[str, int]
+    completed: dict[str, int]
+    open: dict[str, int]
+    by_class_severity: dict[str, dict[str, int]]
+    by_aspect: dict[str, int]
+    unclassified: int                      # complaints of M lacking a class or severity
+    compliance: dict[str, Compliance]
+    satisfaction: dict[str, Grades]        # categories + "overall"
+    satisfaction_by_aspect: dict[str, Grades]
+    responded_24h: Count
+    resolved_3_workdays: Count
+    median_days: dict[str, float | None]   # days from receipt to completion, cases completed in M
+    alerts: Alerts
+    trend: list[TrendPoint] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def first_day(self) -> dt.date:
+        return month_bounds(self.month)[0]
+
+    @property
+    def last_day(self) -> dt.date:
+        return month_bounds(self.month)[1]
+
+    def compliance_total(self) -> Compliance:
+        return combined(self.compliance.values())
+
+    def as_json(self) -> dict[str, Any]:
+        """The §9 `stats` document; keys beyond §9 are added at the top level only."""
+        return {
+            "month": self.month,
+            "received": dict(self.received), "completed": dict(self.completed), "open": dict(self.open),
+            "complaints": {"by_class_severity": {k: dict(v) for k, v in self.by_class_severity.items()},
+                           "by_aspect": dict(self.by_aspect)},
+            "compliance": {k: c.as_json() for k, c in self.compliance.items()},
+            "satisfaction": {k: g.as_json() for k, g in self.satisfaction.items()},
+            "timeliness": {"responded_24h": self.responded_24h.as_json(),
+                           "resolved_3_workdays": self.resolved_3_workdays.as_json()},
+            "alerts": self.alerts.as_json(),
+            "office": self.office,
+            "as_of": self.as_of.isoformat(),
+            "satisfaction_by_aspect": {k: g.as_json() for k, g in self.satisfaction_by_aspect.items()},
+            "median_days_to_complete": dict(self.median_days),
+            "trend": [p.as_json() for p in self.trend],
+        }
+
+    def headline(self) -> dict[str, Any]:
+        """The few numbers a covering e-mail quotes (ledger.sending placeholders)."""
+        return {"callbacks": self.satisfaction["overall"].graded,
+                "satisfaction_rate": self.satisfaction["overall"].rate,
+                "overdue": self.compliance_total().overdue, "alerts": self.alerts.total}
+
+
+def combined(parts) -> Compliance:
+    """All categories together; the total's required count is the sum of the categories'."""
+    total = Compliance(rate=None)
+    for p in parts:
+        total.add(p)
+        total.summed_required += p.required
+    return total
+
+
+def in_month(day: dt.date | None, first: dt.date, last: dt.date) -> bool:
+    return day is not None and first <= day <= last
+
+
+def _by_category() -> dict[str, int]:
+    return {k: 0 for k in CATEGORIES.keys()}
+
+
+# ---------------------------------------------------------------- 1. received, completed, open
+
+def case_counts(cases: list[Case], first: dt.date, last: dt.date) -> tuple[dict, dict, dict]:
+    received, completed, still_open = _by_category(), _by_category(), _by_category()
+    for c in cases:
+        if c.category is None:
+            continue
+        if in_month(c.received_on, first, last):
+            received[c.category] += 1
+        if in_month(c.completed_on, first, last):
+            completed[c.category] += 1
+        if c.received_on and c.received_on <= last and (c.completed_on is None or c.completed_on > last):
+            still_open[c.category] += 1
+    return received, completed, still_open
+
+
+# ---------------------------------------------------------------- 2. complaints of the month
+
+def complaint_tables(cases: list[Case], first: dt.date, last: dt.date) -> tuple[dict, dict, int]:
+    table = {k: {s: 0 for s in SEVERITIES.keys()} for k in RESPONSIBILITY.keys()}
+    aspects = {k: 0 for k in ASPECTS.keys()}
+    unclassified = 0
+    for c in cases:
+        if c.category != "complaint" or not in_month(c.received_on, first, last):
+            continue
+        if c.responsibility and c.severity:
+            table[c.responsibility][c.severity] += 1
+        else:
+            unclassified += 1
+        if c.aspect:
+            aspects[c.aspect] += 1
+    return table, aspects, unclassified
+
+
+# ---------------------------------------------------------------- 3. compliance
+
+def compliance(report: CallbackReport, rates: dict[str, float], first: dt.date,
+               last: dt.date) -> dict[str, Compliance]:
+    """Each case judged once, in the month its window closes (SPEC §9)."""
+    out = {k: Compliance(rate=rates[k]) for k in CATEGORIES.keys()}
+    for a in report.assessments:
+        category = a.case.category
+        if category is None or not in_month(a.window_due, first, last):
+            continue
+        row = out[category]
+        if a.status == "exempt":
+            row.exempt += 1
+            continue
+        if not a.needs_callback:
+            continue
+        row.population += 1
+        if a.sampled:
+            row.sampled += 1
+        outcome = OUTCOME_OF_STATUS.get(a.status or "")
+        if outcome:
+            setattr(row, outcome, getattr(row, outcome) + 1)
+    return out
+
+
+# ---------------------------------------------------------------- 4. satisfaction
+
+def satisfaction(cases: list[Case], first: dt.date, last: dt.date, target_of, overall_target: float
+                 ) -> tuple[dict[str, Grades], dict[str, Grades]]:
+    """Grades of the callbacks made in the month, per category (+ overall) and per aspect."""
+    by_category = {k: Grades(target_of(k)) for k in CATEGORIES.keys()}
+    overall = Grades(overall_target)
+    by_aspect = {k: Grades(overall_target) for k in ASPECTS.keys()}
+    for c in cases:
+        if c.category is None or not c.satisfaction or not in_month(c.callback_on, first, last):
+            continue
+        by_category[c.category].count(c.satisfaction)
+        overall.count(c.satisfaction)
+        if c.aspect:
+            by_aspect[c.aspect].count(c.satisfaction)
+    return {**by_category, "overall": overall}, by_aspect
+
+
+# ---------------------------------------------------------------- 5. timeliness
+
+def responded_within_24h(case: Case) -> bool:
+    """The 24-hour reply commitment (002 规范5); a bare date gives the whole next day."""
+    if case.received_at is None or case.first_response_at is None:
+        return False
+    if case.received_has_time and case.first_response_has_time:
+        delta = case.first_response_at - case.received_at
+        return dt.timedelta(0) <= delta <= dt.timedelta(hours=24)
+    days = (case.first_response_at.date() - case.received_at.date()).days
+    return 0 <= days <= 1
+
+
+def timeliness(cases: list[Case], first: dt.date, last: dt.date, work: WorkCalendar
+               ) -> tuple[Count, Count, dict[str, float | None], set[int]]:
+    responded, resolved = Count(), Count()
+    unknown_years: set[int] = set()
+    for c in cases:
+        if c.category != "complaint" or not in_month(c.received_on, first, last):
+            continue
+        responded.of += 1
+        resolved.of += 1
+        if responded_within_24h(c):
+            responded.count += 1
+        if c.completed_on is not None:
+            try:
+                if c.completed_on <= work.add_workdays(c.received_on, 3):
+                    resolved.count += 1
+            except UnknownCalendarYear as exc:
+                unknown_years.add(exc.year)
+    days: dict[str, list[int]] = defaultdict(list)
+    for c in cases:
+        if c.category and c.received_on and in_month(c.completed_on, first, last):
+            span = (c.completed_on - c.received_on).days
+            if span >= 0:
+                days[c.category].append(span)
+    medians = {k: (statistics.median(days[k]) if days[k] else None) for k in CATEGORIES.keys()}
+    return responded, resolved, medians, unknown_years
+
+
+# ---------------------------------------------------------------- 6. alerts
+
+def repeat_groups(cases: list[Case], category: str, lookback_days: int, threshold: int,
+                  first: dt.date, last: dt.date) -> list[RepeatGroup]:
+    """Unit + aspect groups reaching `threshold` cases in the look-back ending on `last`, one of them in M."""
+    start = last - dt.timedelta(days=lookback_days - 1)
+    groups: dict[tuple[str, str], list[Case]] = defaultdict(list)
+    for c in cases:
+        if c.category == category and c.unit and c.unit.strip() and c.aspect and \
+                c.received_on and start <= c.received_on <= last:
+            groups[(c.unit.strip(), c.aspect)].append(c)
+    out = []
+    for (unit, aspect), members in sorted(groups.items()):
+        if len(members) >= threshold and any(in_month(c.received_on, first, last) for c in members):
+            members.sort(key=lambda c: (c.received_at, c.row))
+            out.append(RepeatGroup(unit, aspect, [case_label(c) for c in members]))
+    return out
+
+
+def alerts(ledger: Ledger, first: dt.date, last: dt.date, work: WorkCalendar) -> tuple[Alerts, set[int]]:
+    cases, settings = ledger.cases, ledger.settings
+    found = Alerts()
+    found.unsatisfied = [case_label(c) for c in cases
+                         if c.category and c.satisfaction == "unsatisfied" and in_month(c.callback_on, first, last)]
+    found.repeat_complaints = repeat_groups(cases, "complaint", settings.complaint_lookback_days,
+                                            REPEAT_COMPLAINTS, first, last)
+    found.repeat_repairs = repeat_groups(cases, "repair", settings.repair_lookback_days,
+                                         REPEAT_REPAIRS, first, last)
+    suggestions = suggest_all(cases, last, work)
+    unknown = {s.unknown_year for s in suggestions.values() if s.unknown_year}
+    for c in cases:
+        s = suggestions.get(c.row)
+        if c.category != "complaint" or s is None or not in_month(c.received_on, first, last):
+            continue
+        if SEVERITY_RANK[s.severity] > SEVERITY_RANK[c.severity or "general"]:
+            found.severity_raised.append(RaisedSeverity(case_label(c), c.severity, s.severity))
+    return found, unknown
+
+
+# ---------------------------------------------------------------- 7. trend and the whole month
+
+def trend_months(month: str, count: int = TREND_MONTHS) -> list[str]:
+    first = month_bounds(month)[0]
+    return [month_of(add_months(first, -i)) for i in range(count - 1, -1, -1)]
+
+
+def trend(ledger: Ledger, report: CallbackReport, month: str, rates: dict[str, float],
+          count: int = TREND_MONTHS) -> list[TrendPoint]:
+    points = []
+    s = ledger.settings
+    for m in trend_months(month, count):
+        first, last = month_bounds(m)
+        grades, _ = satisfaction(ledger.cases, first, last, s.target, s.satisfaction_target)
+        points.append(TrendPoint(m, grades["overall"], combined(compliance(report, rates, first, last).values())))
+    return points
+
+
+def compute(ledger: Ledger, month: str, as_of: dt.date, seeds: dict[str, int] | None = None,
+            report: CallbackReport | None = None) -> MonthStats:
+    """The statistics of `month`, judged with the callbacks recorded on `as_of`."""
+    first, last = month_bounds(month)
+    s = ledger.settings
+    work = WorkCalendar(s.holidays)
+    report = report or assess(ledger, as_of, seeds)
+    rates = {k: s.rule(k).rate for k in CATEGORIES.keys()}
+    received, completed, still_open = case_counts(ledger.cases, first, last)
+    table, aspects, unclassified = complaint_tables(ledger.cases, first, last)
+    grades, by_aspect = satisfaction(ledger.cases, first, last, s.target, s.satisfaction_target)
+    responded, resolved, medians, years_t = timeliness(ledger.cases, first, last, work)
+    found, years_a = alerts(ledger, first, last, work)
+    problems = list(report.problems)
+    known = {p.message for p in problems}
+    for year in sorted(years_t | years_a):
+        p = Problem.make("calendar.year_unknown", ledger.lang, severity="warning", year=year)
+        if p.message not in known:
+            problems.append(p)
+            known.add(p.message)
+    return MonthStats(
+        month=month, office=s.office, as_of=as_of, received=received, completed=completed, open=still_open,
+        by_class_severity=table, by_aspect=aspects, unclassified=unclassified,
+        compliance=compliance(report, rates, first, last), satisfaction=grades, satisfaction_by_aspect=by_aspect,
+        responded_24h=responded, resolved_3_workdays=resolved, median_days=medians, alerts=found,
+        trend=trend(ledger, report, month, rates), problems=problems)
+
