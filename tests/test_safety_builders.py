@@ -262,7 +262,7 @@ def build_ledger(path: Path, n_rows: int = 40, *, xlsm: bool = False) -> Path:
                 "slicerCaches/slicerCache1.xml")]
     if xlsm:
         wb_rels.append(("rId11", "http://schemas.microsoft.com/office/2006/relationships/vbaProject", "vbaProject.bin"))
-    main_ct = (f"application/vnd.ms-excel.sheet.macroEnabled.main+xml" if xlsm
+    main_ct = ("application/vnd.ms-excel.sheet.macroEnabled.main+xml" if xlsm
                else f"{CT}.spreadsheetml.sheet.main+xml")
     overrides = {
         "/xl/workbook.xml": main_ct,

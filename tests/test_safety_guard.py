@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 import subprocess
 import time
 import zipfile
@@ -11,6 +12,7 @@ import openpyxl
 import pytest
 
 from ledger.io.guard import UnusableWorkbook, inspect_workbook
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the builders live beside the tests
 from test_safety_builders import build_ledger
 
 SOFFICE = shutil.which("soffice")
@@ -73,6 +75,17 @@ def test_password_protected_workbook_is_recognised_as_encrypted(tmp_path: Path, 
     err = refused(enc)
     assert err.code == "workbook.encrypted"
     assert "password" in err.message("en")
+
+
+def test_encrypted_workbook_is_recognised_even_without_olefile(tmp_path: Path, ledger: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    enc = tmp_path / "加密.xlsx"
+    with open(ledger, "rb") as f, open(enc, "wb") as out:
+        OOXMLFile(f).encrypt("x", out)
+    monkeypatch.setitem(sys.modules, "olefile", None)      # import olefile -> ImportError
+    assert refused(enc).code == "workbook.encrypted"
 
 
 @pytest.mark.libreoffice

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import stat
 import zipfile
 from datetime import datetime, timedelta
@@ -12,6 +13,7 @@ import pytest
 
 from ledger.io.safe_write import (BACKUP_DIR, WriteRefused, atomic_replace, check_writable, list_backups,
                                   read_excel_owner)
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the builders live beside the tests
 from test_safety_builders import build_ledger
 
 

@@ -102,9 +102,12 @@ def tool_column_values(ledger: Ledger, report: CallbackReport, problems: list[Pr
             by_row.setdefault(p.row, []).append(f"{mark}{p.column + ': ' if p.column else ''}{p.message}")
     drawn_word = {"zh-Hans": ("抽中", "未抽中"), "zh-Hant": ("抽中", "未抽中"), "en": ("drawn", "not drawn")}
     reason_word = {
-        "zh-Hans": {"full": "全部回访", "recorded": "已抽中", "called_back": "已回访计入", "random": "随机抽取"},
-        "zh-Hant": {"full": "全部回訪", "recorded": "已抽中", "called_back": "已回訪計入", "random": "隨機抽取"},
-        "en": {"full": "100 % rule", "recorded": "drawn earlier", "called_back": "called back", "random": "random draw"},
+        "zh-Hans": {"full": "全部回访", "recorded": "已抽中", "called_back": "已回访计入", "attempted": "已尝试回访计入",
+                    "random": "随机抽取"},
+        "zh-Hant": {"full": "全部回訪", "recorded": "已抽中", "called_back": "已回訪計入", "attempted": "已嘗試回訪計入",
+                    "random": "隨機抽取"},
+        "en": {"full": "100 % rule", "recorded": "drawn earlier", "called_back": "called back",
+               "attempted": "call attempted", "random": "random draw"},
     }
     lang_key = lang if lang in drawn_word else "zh-Hans"
     values: dict[str, dict[int, Any]] = {c.field: {} for c in TOOL_COLUMNS}
@@ -122,3 +125,95 @@ def tool_column_values(ledger: Ledger, report: CallbackReport, problems: list[Pr
         if row in by_row:
             values["problems"][row] = "\n".join(by_row[row])
     return values
+
+
+# ---------------------------------------------------------------- printable record forms (回访记录表)
+
+FORMS_SHEET = {"zh-Hans": "回访记录表", "zh-Hant": "回訪記錄表", "en": "Callback records"}
+_FORM = {
+    "zh-Hans": {"title": "回访记录表", "none": "截至 {as_of} 没有待回访或逾期的案件。",
+                "intro": "{office} 回访记录表(截至 {as_of},共 {n} 份)。每份回访后由回访人填写,住户签名确认,交服务中心主管审核。",
+                "case_id": "案件编号", "category": "类别", "unit": "房号", "customer": "住户姓名",
+                "phone": "联系电话", "received": "受理日期", "completed": "完成日期", "window": "回访时间范围",
+                "department": "责任部门", "handler": "处理人", "description": "内容",
+                "assignee": "回访人", "method": "建议方式", "callback_on": "回访日期", "method_used": "回访方式",
+                "satisfaction": "满意度", "notes": "回访意见(质量、效果、不足、建议)",
+                "customer_sign": "住户签名", "caller_sign": "回访人签名", "reviewer": "主管审核"},
+    "zh-Hant": {"title": "回訪記錄表", "none": "截至 {as_of} 沒有待回訪或逾期的案件。",
+                "intro": "{office} 回訪記錄表(截至 {as_of},共 {n} 份)。每份回訪後由回訪人填寫,住戶簽名確認,交服務中心主管審核。",
+                "case_id": "案件編號", "category": "類別", "unit": "房號", "customer": "住戶姓名",
+                "phone": "聯繫電話", "received": "受理日期", "completed": "完成日期", "window": "回訪時間範圍",
+                "department": "責任部門", "handler": "處理人", "description": "內容",
+                "assignee": "回訪人", "method": "建議方式", "callback_on": "回訪日期", "method_used": "回訪方式",
+                "satisfaction": "滿意度", "notes": "回訪意見(質量、效果、不足、建議)",
+                "customer_sign": "住戶簽名", "caller_sign": "回訪人簽名", "reviewer": "主管審核"},
+    "en": {"title": "Callback record", "none": "No callbacks due or overdue as of {as_of}.",
+           "intro": "{office} callback records as of {as_of} ({n} forms). The caller fills one in per callback, "
+                    "the customer signs, the supervisor reviews.",
+           "case_id": "Case ID", "category": "Category", "unit": "Unit", "customer": "Customer",
+           "phone": "Phone", "received": "Received", "completed": "Completed", "window": "Call between",
+           "department": "Department", "handler": "Handler", "description": "Description",
+           "assignee": "Caller", "method": "Suggested method", "callback_on": "Callback date",
+           "method_used": "Method used", "satisfaction": "Satisfaction",
+           "notes": "Notes (quality, effect, shortcomings, suggestions)",
+           "customer_sign": "Customer signature", "caller_sign": "Caller signature", "reviewer": "Reviewed by"},
+}
+FORM_WIDTHS = {1: 16, 2: 30, 3: 16, 4: 30}
+
+
+def _boxes(labels: list[str]) -> str:
+    """Tick boxes to fill in by hand: □电话 □上门 ..."""
+    return "  ".join(f"□{label}" for label in labels)
+
+
+def record_forms_layout(report: CallbackReport, ledger: Ledger, lang: str) -> SheetLayout:
+    """One printable callback record form per listed case (due and overdue), 4 columns wide, portrait."""
+    from .vocab import SATISFACTION
+
+    words = _FORM.get(lang, _FORM["zh-Hans"])
+    layout = SheetLayout(FORMS_SHEET.get(lang, FORMS_SHEET["zh-Hans"]), landscape=False)
+    rows = listed(report)
+    as_of = report.as_of.isoformat()
+    r = layout.add_row([words["intro"].format(office=ledger.settings.office, as_of=as_of, n=len(rows))
+                        if rows else words["none"].format(as_of=as_of)], "note")
+    layout.merged.append((r, 1, r, 4))
+
+    def pair(l1: str, v1: Any, l2: str, v2: Any) -> None:
+        n = layout.add_row([words[l1], v1, words[l2], v2])
+        layout.style("wrap", n, 1, n, 4)
+        layout.style("header", n, 1)
+        layout.style("header", n, 3)
+
+    def wide(label: str, value: Any, height: int = 1) -> None:
+        """A label and one value across the other three columns; `height` rows for handwriting."""
+        n = layout.add_row([words[label], value, None, None])
+        for _ in range(height - 1):
+            layout.add_row([None, None, None, None])
+        last = n + height - 1
+        layout.style("wrap", n, 1, last, 4)
+        layout.style("header", n, 1, last, 1)
+        layout.merged.append((n, 2, last, 4))
+        if height > 1:
+            layout.merged.append((n, 1, last, 1))
+
+    for a in rows:
+        c = a.case
+        layout.add_row([])
+        t = layout.add_row([f"{words['title']}  {c.case_id or ''}", None, None, None], "title")
+        layout.merged.append((t, 1, t, 4))
+        pair("case_id", c.case_id, "category", CATEGORIES.label(c.category, lang) if c.category else None)
+        pair("unit", c.unit, "customer", c.customer)
+        pair("phone", c.phone, "received", c.received_on)
+        window = f"{a.window_start or '?'} ~ {a.window_due or '?'}"
+        pair("completed", c.completed_on, "window", window)
+        pair("department", c.department, "handler", c.handler)
+        wide("description", c.description)
+        pair("assignee", assignee(a, ledger, lang), "method",
+             CALLBACK_METHODS.label(a.suggested_method or "phone", lang))
+        pair("callback_on", None, "method_used", _boxes(CALLBACK_METHODS.labels(lang)))
+        wide("satisfaction", _boxes(SATISFACTION.labels(lang)))
+        wide("notes", None, height=3)
+        pair("customer_sign", None, "caller_sign", None)
+        wide("reviewer", None)
+    layout.widths = dict(FORM_WIDTHS)
+    return layout

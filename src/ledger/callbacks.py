@@ -14,8 +14,8 @@ from .models import Case, Ledger, Problem
 from .sampling import Draw, default_seed, draw
 from .severity import Suggestion, suggest_all
 from .vocab import EXEMPT_REASONS, SEVERITY_RANK
-from .windows import month_of, window
-from .workdays import UnknownCalendarYear, WorkCalendar
+from .windows import month_of, window_bounds
+from .workdays import WorkCalendar
 
 STRONG_SEVERITIES = ("major", "hot", "important")
 
@@ -107,10 +107,8 @@ def assess(ledger: Ledger, as_of: dt.date, seeds: dict[str, int] | None = None) 
         if case.completed_on is None or case.completed_on > as_of:
             a.status = "open"
             continue
-        try:
-            a.window_start, a.window_due = window(case.completed_on, rule, work)
-        except UnknownCalendarYear as exc:
-            unknown_years.add(exc.year)
+        a.window_start, a.window_due, unknown = window_bounds(case.completed_on, rule, work)
+        unknown_years |= unknown
         if case.no_callback_reason in EXEMPT_REASONS and not _called(case, as_of):
             a.status = "exempt"
             continue
@@ -131,7 +129,7 @@ def assess(ledger: Ledger, as_of: dt.date, seeds: dict[str, int] | None = None) 
         a.sampled = case.row in drawn_reason
         a.sample_reason = drawn_reason.get(case.row)
         a.status = _status(case, a, as_of, attempts_limit)
-        a.closure = _closure(case, a.status)
+        a.closure = _closure(case, as_of)
     by_row = {a.case.row: a for a in items}
     for row, closure in declined_closures(ledger, as_of).items():
         by_row[row].closure = closure
@@ -146,24 +144,38 @@ def _called(case: Case, as_of: dt.date) -> bool:
 
 
 def _status(case: Case, a: Assessment, as_of: dt.date, attempts_limit: int) -> str:
+    """One status per completed case needing a callback (SPEC §4); bounds are inclusive.
+
+    A bound that needs an unknown year's calendar is None: the case is then
+    never called early or late on a guess (reported as calendar.year_unknown).
+    """
+    start, due = a.window_start, a.window_due
     if _called(case, as_of):
-        if a.window_start is None:
-            return "done"
-        if case.callback_on < a.window_start:
+        if start is not None and case.callback_on < start:
             return "too_early"
-        return "done" if case.callback_on <= a.window_due else "done_late"
-    if case.no_callback_reason == "unreachable" or (case.callback_attempts or 0) >= attempts_limit:
+        if due is not None and case.callback_on > due:
+            return "done_late"
+        return "done"
+    if is_unreachable(case, attempts_limit):
         return "unreachable"
     if not a.sampled:
         return "not_sampled"
-    if a.window_start is None:
-        return "due"
-    if as_of < a.window_start:
+    if start is not None and as_of < start:
         return "not_yet_due"
-    return "due" if as_of <= a.window_due else "overdue"
+    if due is not None and as_of > due:
+        return "overdue"
+    return "due"
 
 
-def _closure(case: Case, status: str) -> str | None:
+def is_unreachable(case: Case, attempts_limit: int) -> bool:
+    """无法联系 recorded by the clerk, or the configured number of failed attempts reached."""
+    return case.no_callback_reason == "unreachable" or (case.callback_attempts or 0) >= attempts_limit
+
+
+def _closure(case: Case, as_of: dt.date) -> str | None:
+    """Closing by the callback's grade (002 规范10): a grade given after the as-of date is not known yet."""
+    if case.callback_on is not None and case.callback_on > as_of:
+        return None
     if case.satisfaction in ("satisfied", "fairly_satisfied"):
         return "closed"
     if case.satisfaction == "unsatisfied":
@@ -178,17 +190,23 @@ def _role(case: Case, suggestion: Suggestion | None, default: str) -> str:
 
 
 def declined_closures(ledger: Ledger, as_of: dt.date) -> dict[int, str]:
-    """Customer declined the callback: closed if no repeat on the unit and matter within 7 days (002 规范10.5)."""
+    """Customer declined the callback: closed if no repeat on the unit and matter within 7 days (002 规范10.5).
+
+    A repeat is a complaint (or a case of the declined case's own category) on the
+    same unit and aspect received from the completion day to 7 days after it, as
+    known on the as-of date; until those 7 days have passed the closure is pending.
+    """
     out: dict[int, str] = {}
     by_matter: dict[tuple[str, str | None], list[Case]] = defaultdict(list)
     for c in ledger.cases:
         if c.unit and c.received_on:
             by_matter[(c.unit.strip(), c.aspect)].append(c)
     for c in ledger.cases:
-        if c.no_callback_reason != "declined" or c.completed_on is None or not c.unit:
+        if c.no_callback_reason != "declined" or c.completed_on is None or c.completed_on > as_of or not c.unit:
             continue
         limit = c.completed_on + dt.timedelta(days=7)
-        repeat = any(o is not c and c.completed_on < o.received_on <= limit
+        repeat = any(o is not c and o.category in ("complaint", c.category)
+                     and c.completed_on <= o.received_on <= min(limit, as_of)
                      for o in by_matter[(c.unit.strip(), c.aspect)])
         out[c.row] = "reopened" if repeat else ("closed" if as_of > limit else "pending")
     return out

@@ -290,8 +290,12 @@ def archive(ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
 
     day = _parse_date(before)
     ledger = _load(ledger_path)
-    for line in archive_job(ledger_path, ledger, day):
-        typer.echo(line)
+    try:
+        for line in archive_job(ledger_path, ledger, day):
+            typer.echo(line)
+    except Exception as exc:  # noqa: BLE001 - refusals and verification failures are clerk-facing
+        message = getattr(exc, "message", None)
+        fail(message(ledger.lang) if callable(message) else str(exc))
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -12,8 +12,8 @@ _LINES = {
     "zh-Hans": {
         "ledger": "演示台账:{path}({rows} 行案件,{months} 个月)",
         "validate": "1. 校验台账:错误 {errors} 个,提醒 {warnings} 个(已写入“问题”列并标色)",
-        "callbacks": "2. 回访清单(截至 {as_of}):待回访 {due} 件,逾期 {overdue} 件 → 工作表“{sheet}”",
-        "sample": "3. 抽样 {month}(种子 {seed}):{summary}",
+        "callbacks": "3. 回访清单(截至 {as_of}):待回访 {due} 件,逾期 {overdue} 件 → 工作表“{sheet}”",
+        "sample": "2. 抽样 {month}(种子 {seed}):{summary}",
         "stats": "4. 月度统计 {month}:回访满意率 {rate},逾期 {overdue} 件,提醒 {alerts} 条 → 工作表“{sheet}”",
         "export": "5. 报总部的统计文件:{path}",
         "send": "6. 待发送邮件(.eml):{path}",
@@ -22,8 +22,8 @@ _LINES = {
     "zh-Hant": {
         "ledger": "示範台賬:{path}({rows} 行案件,{months} 個月)",
         "validate": "1. 校驗台賬:錯誤 {errors} 個,提醒 {warnings} 個(已寫入「問題」欄並標色)",
-        "callbacks": "2. 回訪清單(截至 {as_of}):待回訪 {due} 件,逾期 {overdue} 件 → 工作表「{sheet}」",
-        "sample": "3. 抽樣 {month}(種子 {seed}):{summary}",
+        "callbacks": "3. 回訪清單(截至 {as_of}):待回訪 {due} 件,逾期 {overdue} 件 → 工作表「{sheet}」",
+        "sample": "2. 抽樣 {month}(種子 {seed}):{summary}",
         "stats": "4. 月度統計 {month}:回訪滿意率 {rate},逾期 {overdue} 件,提醒 {alerts} 條 → 工作表「{sheet}」",
         "export": "5. 報總部的統計檔案:{path}",
         "send": "6. 待發送郵件(.eml):{path}",
@@ -32,8 +32,8 @@ _LINES = {
     "en": {
         "ledger": "Demo ledger: {path} ({rows} case rows over {months} months)",
         "validate": "1. Validate: {errors} errors, {warnings} warnings (written to the Problems column, highlighted)",
-        "callbacks": "2. Callback list as of {as_of}: {due} due, {overdue} overdue → sheet “{sheet}”",
-        "sample": "3. Samples for {month} (seed {seed}): {summary}",
+        "callbacks": "3. Callback list as of {as_of}: {due} due, {overdue} overdue → sheet “{sheet}”",
+        "sample": "2. Samples for {month} (seed {seed}): {summary}",
         "stats": "4. Statistics {month}: satisfaction {rate}, {overdue} overdue, {alerts} alerts → sheet “{sheet}”",
         "export": "5. Export for head office: {path}",
         "send": "6. E-mail ready to send (.eml): {path}",

@@ -10,12 +10,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from .callback_list import callback_list_layout, tool_column_values
+from .callback_list import callback_list_layout, record_forms_layout, tool_column_values
 from .callbacks import CallbackReport, assess
 from .layout import SheetLayout
 from .log import log_row, sample_seeds
 from .models import Ledger, Problem
-from .sampling import default_seed
+from .sampling import default_seed, household_survey
 from .validation import ValidationReport, validate
 from .vocab import CATEGORIES
 from .windows import month_bounds
@@ -87,21 +87,39 @@ def callbacks_json(report: CallbackReport) -> dict[str, Any]:
             "closure": a.closure,
         } for a in report.assessments],
         "counts": report.counts(),
+        "problems": [p.model_dump(include={"sheet", "row", "column", "code", "severity", "message"})
+                     for p in report.problems],
     }
 
 
-def callbacks_job(ledger: Ledger, as_of: dt.date) -> tuple[CallbackReport, ValidationReport, Changes]:
-    """Statuses as of a date, the callback list sheet, and the draw it implies recorded in the Log."""
+def implied_draw_rows(report: CallbackReport, seeds: dict[str, int], by: str,
+                      skip: str | None = None) -> list[list[Any]]:
+    """Log rows for months whose draw is written for the first time (new random picks, no seed logged yet).
+
+    Writing the tool columns records every month's draw; each such month's seed
+    must then be in the Log, or a later `sample --seed` would claim a draw it did not make.
+    """
+    months = sorted({m for (_, m), d in report.draws.items() if d.new and m not in seeds and m != skip})
+    rows = []
+    for month in months:
+        drawn = {c: [x.case_id for x in d.drawn] for (c, m), d in sorted(report.draws.items()) if m == month}
+        rows.append(log_row("sample", {"month": month, "seed": default_seed(month), "write": True, "by": by},
+                            {"drawn": drawn}))
+    return rows
+
+
+def callbacks_job(ledger: Ledger, as_of: dt.date, *, forms: bool = True
+                  ) -> tuple[CallbackReport, ValidationReport, Changes]:
+    """Statuses as of a date, the callback list (+ record forms) sheets, the draws it implies logged."""
     seeds = seeds_of(ledger)
     report = assess(ledger, as_of, seeds)
     validation = validate(ledger, as_of)
-    changes = Changes(sheets=[callback_list_layout(report, ledger, ledger.lang)],
+    sheets = [callback_list_layout(report, ledger, ledger.lang)]
+    if forms:
+        sheets.append(record_forms_layout(report, ledger, ledger.lang))
+    changes = Changes(sheets=sheets,
                       tool_values=tool_column_values(ledger, report, validation.problems, ledger.lang))
-    new_months = sorted({m for (_, m), d in report.draws.items() if d.new and m not in seeds})
-    for month in new_months:
-        drawn = {c: [x.case_id for x in d.drawn] for (c, m), d in report.draws.items() if m == month}
-        changes.log_rows.append(log_row("sample", {"month": month, "seed": default_seed(month), "write": True,
-                                                   "by": "callbacks"}, {"drawn": drawn}))
+    changes.log_rows.extend(implied_draw_rows(report, seeds, "callbacks"))
     counts = report.counts()
     changes.log_rows.append(log_row("callbacks", {"as_of": as_of.isoformat()},
                                     {k: v for k, v in counts.items() if v}))
@@ -121,7 +139,7 @@ def sample_job(ledger: Ledger, month: str, seed: int | None, as_of: dt.date) -> 
     required: dict[str, int] = {}
     population: dict[str, int] = {}
     new: dict[str, list[str]] = {}
-    for key in CATEGORIES.keys():
+    for key in CATEGORIES.keys():   # categories with cases to call back in the month, in vocabulary order
         d = report.draws.get((key, month))
         if d is None:
             continue
@@ -129,12 +147,31 @@ def sample_job(ledger: Ledger, month: str, seed: int | None, as_of: dt.date) -> 
         required[key] = d.required
         population[key] = len(d.population)
         new[key] = [c.case_id for c in d.new]
-    result = {"month": month, "seed": used, "drawn": drawn, "required": required,
-              "population": population, "new": new}
+    result: dict[str, Any] = {"month": month, "seed": used, "drawn": drawn, "required": required,
+                              "population": population, "new": new}
     if seed is not None and used != seed:
         result["seed_requested"] = seed
+    if month[5:] in SURVEY_MONTHS:
+        result["survey"] = survey(ledger, used)
     changes = Changes(tool_values=tool_column_values(ledger, report, validate(ledger, as_of).problems,
                                                      ledger.lang))
-    changes.log_rows.append(log_row("sample", {"month": month, "seed": used, "write": True},
-                                    {"drawn": drawn, "required": required, "new": new}))
+    changes.log_rows.extend(implied_draw_rows(report, seeds, "sample", skip=month))
+    log_result: dict[str, Any] = {"drawn": drawn, "required": required, "new": new}
+    if "survey" in result:
+        log_result["survey"] = result["survey"]["units"]
+    changes.log_rows.append(log_row("sample", {"month": month, "seed": used, "write": True}, log_result))
     return result, changes
+
+
+SURVEY_MONTHS = ("01", "07")
+
+
+def survey(ledger: Ledger, seed: int) -> dict[str, Any]:
+    """The half-yearly written survey (SPEC §5): ≥ the Settings rate of households, stratified by building.
+
+    Households are the units the ledger names (the ledger holds no household register).
+    """
+    units = [c.unit for c in ledger.cases if c.unit]
+    picked = household_survey(units, ledger.settings.survey_rate, seed)
+    return {"rate": ledger.settings.survey_rate, "households": len({u.strip() for u in units if u.strip()}),
+            "units": picked}

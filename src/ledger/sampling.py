@@ -1,16 +1,18 @@
 """Drawing the callback sample (SPEC §5).
 
 The draw is a pure function of the seed, the case ids and what the ledger
-already records: cases already drawn or already called back stay in, and only
-the shortfall is drawn. Each undrawn case gets a key from sha256(seed, case id);
-the shortfall is filled stratum by stratum (aspect × building), always from the
-least-covered stratum, so one building is not called ten times while another
-is never called. Adding rows later only tops the sample up.
+already records: cases already drawn, already called back (or tried) stay in,
+and only the shortfall is drawn. Each undrawn case gets a key from
+sha256(seed, case id); the shortfall is filled one case at a time from the
+least-covered building, then the least-covered aspect, so one building is not
+called ten times while another is never called. Row order plays no part.
+Adding rows later only tops the sample up (recorded draws stay).
 """
 from __future__ import annotations
 
 import hashlib
 import math
+from fractions import Fraction
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -44,7 +46,7 @@ class Draw:
     population: list[Case]
     required: int
     drawn: list[Case] = field(default_factory=list)          # everyone in the sample
-    reasons: dict[int, str] = field(default_factory=dict)   # row -> "recorded" | "called_back" | "full" | "random"
+    reasons: dict[int, str] = field(default_factory=dict)   # row -> full | recorded | called_back | attempted | random
 
     @property
     def new(self) -> list[Case]:
@@ -53,6 +55,11 @@ class Draw:
 
 def stratum(case: Case) -> tuple[str, str]:
     return (case.aspect or "", case.building or "")
+
+
+def attempted(case: Case) -> bool:
+    """The clerk already tried to call (failed attempts, or marked unreachable): the clerk chose it."""
+    return bool(case.callback_attempts) or case.no_callback_reason == "unreachable"
 
 
 def draw(category: str, month: str, rate: float, population: list[Case], seed: int,
@@ -68,29 +75,57 @@ def draw(category: str, month: str, rate: float, population: list[Case], seed: i
             chosen[case.row], result.reasons[case.row] = case, "recorded"
         elif case.callback_on is not None:
             chosen[case.row], result.reasons[case.row] = case, "called_back"
-    shortfall = required - len(chosen)
-    if shortfall > 0:
-        strata: dict[tuple[str, str], list[Case]] = defaultdict(list)
-        taken: dict[tuple[str, str], int] = defaultdict(int)
-        for case in population:
-            key = stratum(case)
-            if case.row in chosen:
-                taken[key] += 1
-            else:
-                strata[key].append(case)
-        queues = {k: sorted(v, key=lambda c: case_key(seed, c.case_id or f"row{c.row}")) for k, v in strata.items()}
-        sizes = {k: len(v) + taken[k] for k, v in queues.items()}
-        order = {k: case_key(seed, "\x1e".join(k)) for k in queues}
-        for _ in range(shortfall):
-            open_strata = [k for k, q in queues.items() if q]
-            if not open_strata:
-                break
-            best = min(open_strata, key=lambda k: (taken[k] / sizes[k], taken[k], order[k]))
-            case = queues[best].pop(0)
-            taken[best] += 1
-            chosen[case.row], result.reasons[case.row] = case, "random"
+        elif attempted(case):
+            chosen[case.row], result.reasons[case.row] = case, "attempted"
+    for case in _spread(population, chosen, required - len(chosen), seed):
+        chosen[case.row], result.reasons[case.row] = case, "random"
     result.drawn = [c for c in population if c.row in chosen]
     return result
+
+
+def _spread(population: list[Case], chosen: dict[int, Case], shortfall: int, seed: int) -> list[Case]:
+    """The shortfall, one case at a time from the least-covered building, then aspect.
+
+    Coverage is the share of a building's (aspect's) cases already in the sample,
+    so allocation is proportional; ties go to the case with the smallest key.
+    """
+    if shortfall <= 0:
+        return []
+    size_b: dict[str, int] = defaultdict(int)
+    size_a: dict[str, int] = defaultdict(int)
+    taken_b: dict[str, int] = defaultdict(int)
+    taken_a: dict[str, int] = defaultdict(int)
+    for case in population:
+        aspect, building = stratum(case)
+        size_b[building] += 1
+        size_a[aspect] += 1
+        if case.row in chosen:
+            taken_b[building] += 1
+            taken_a[aspect] += 1
+    queues: dict[tuple[str, str], list[Case]] = defaultdict(list)
+    for case in population:
+        if case.row not in chosen:
+            queues[stratum(case)].append(case)
+    for queue in queues.values():
+        queue.sort(key=lambda c: (case_key(seed, c.case_id or f"row{c.row}"), c.row))
+    picked: list[Case] = []
+    for _ in range(shortfall):
+        open_strata = [k for k, q in queues.items() if q]
+        if not open_strata:
+            break
+
+        def coverage(k: tuple[str, str]) -> tuple:
+            aspect, building = k
+            head = queues[k][0]
+            return (Fraction(taken_b[building], size_b[building]), Fraction(taken_a[aspect], size_a[aspect]),
+                    case_key(seed, head.case_id or f"row{head.row}"), head.row)
+
+        best = min(open_strata, key=coverage)
+        case = queues[best].pop(0)
+        taken_b[best[1]] += 1
+        taken_a[best[0]] += 1
+        picked.append(case)
+    return picked
 
 
 def household_survey(units: list[str], rate: float, seed: int) -> list[str]:

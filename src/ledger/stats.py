@@ -14,6 +14,8 @@ open are made here once and named:
   severities, and is left out of the class × severity table (no cell to put it in).
 - Look-back windows of N days end on M's last day and hold N days, both ends
   included: received_on in [last − (N − 1), last].
+- Satisfaction rates divide by the callbacks that carry a grade; rows without a
+  readable category are left out of every table (they have no column to go in).
 - `responded_24h`: with both times known, 0 ≤ reply − receipt ≤ 24 h; when either
   is a bare date, a reply on the day of receipt or the next calendar day.
 """
@@ -207,7 +209,7 @@ class MonthStats:
     satisfaction_by_aspect: dict[str, Grades]
     responded_24h: Count
     resolved_3_workdays: Count
-    median_days: dict[str, float | None]   # days from receipt to completion, cases completed in M
+    median_days: dict[str, float | None]   # receipt to completion, cases completed in M; + "overall"
     alerts: Alerts
     trend: list[TrendPoint] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -379,7 +381,9 @@ def timeliness(cases: list[Case], first: dt.date, last: dt.date, work: WorkCalen
             span = (c.completed_on - c.received_on).days
             if span >= 0:
                 days[c.category].append(span)
+    everything = [d for k in CATEGORIES.keys() for d in days[k]]
     medians = {k: (statistics.median(days[k]) if days[k] else None) for k in CATEGORIES.keys()}
+    medians["overall"] = statistics.median(everything) if everything else None
     return responded, resolved, medians, unknown_years
 
 

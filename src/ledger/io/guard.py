@@ -149,8 +149,12 @@ def inspect_workbook(path: str | Path, *, max_member_size: int = MAX_MEMBER_SIZE
 
 def _classify_ole(path: Path) -> str:
     """An OLE2 file is either a legacy .xls or an encrypted OOXML (EncryptionInfo + EncryptedPackage)."""
-    import olefile
-
+    try:
+        import olefile
+    except ImportError:  # olefile ships with oletools; without it, look for the stream name itself
+        marker = "EncryptionInfo".encode("utf-16-le")
+        with open(path, "rb") as f:
+            return "workbook.encrypted" if marker in f.read(64 * 1024 * 1024) else "workbook.legacy_xls"
     try:
         with olefile.OleFileIO(str(path)) as ole:
             streams = {"/".join(s).lower() for s in ole.listdir(streams=True, storages=False)}

@@ -463,14 +463,15 @@ class _Book:
         return next((s for s in self.sheets if s.name.casefold() == key), None)
 
     # -- sheets
-    def add_sheet(self, name: str, part: str) -> _SheetRef:
+    def add_sheet(self, name: str, part: str, state: str | None = None) -> _SheetRef:
         rid = self.new_rid()
         self.rels.append({"Id": rid, "Type": WS_REL_TYPE, "Target": relative_target(self.PART, part)})
         self.rels_dirty = True
         self.max_sheet_id += 1
         p = self.prefix
         rattr = f'{self.r_prefix}:id="{rid}"' if self.r_prefix else f'r:id="{rid}" xmlns:r="{REL_NS}"'
-        el = f'<{p}sheet name="{_esc_attr(name)}" sheetId="{self.max_sheet_id}" {rattr}/>'
+        st = f' state="{state}"' if state in ("hidden", "veryHidden") else ""
+        el = f'<{p}sheet name="{_esc_attr(name)}" sheetId="{self.max_sheet_id}"{st} {rattr}/>'
         m = re.search(rf"</{re.escape(p)}sheets>", self.text)
         if m:
             self.text = self.text[:m.start()] + el + self.text[m.start():]
@@ -834,7 +835,13 @@ class _StyleImporter:
 
 # --------------------------------------------------------------------------- cell values
 
+_ORD_1900 = date(1899, 12, 30).toordinal()
+_ORD_1904 = date(1904, 1, 1).toordinal()
+
+
 def _serial(value: date | datetime | dtime, date1904: bool) -> float:
+    if type(value) is date:
+        return value.toordinal() - (_ORD_1904 if date1904 else _ORD_1900)
     if isinstance(value, dtime):
         return (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6) / 86400
     if not isinstance(value, datetime):
@@ -866,6 +873,9 @@ def cell_xml(prefix: str, ref: str, value: Any, s: int, date1904: bool) -> str:
     """One <c> element; strings are inline (sharedStrings.xml stays untouched) and never formulas."""
     c = prefix + "c"
     sattr = f' s="{s}"' if s else ""
+    if type(value) is str and value and value == value.strip() and "\n" not in value:
+        return (f'<{c} r="{ref}"{sattr} t="inlineStr"><{prefix}is><{prefix}t>{_xml_escape(_clean_text(value))}'
+                f'</{prefix}t></{prefix}is></{c}>')
     if value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value))):
         return f'<{c} r="{ref}"{sattr}/>' if s else ""
     if isinstance(value, bool):
@@ -985,9 +995,10 @@ def _set_cell_style(cell: bytes, s: int) -> bytes:
     tag = cell[:i]
     if re.search(rb'\ss="\d+"', tag):
         tag = re.sub(rb'\ss="\d+"', b' s="%d"' % s, tag, count=1)
-    else:
-        name_end = re.match(rb"<[\w.:-]+", tag).end()
-        tag = tag[:name_end] + b' s="%d"' % s + tag[name_end:]
+    else:  # Excel's attribute order is r, s, t
+        at = re.search(rb'\sr="[^"]*"', tag)
+        pos = at.end() if at else re.match(rb"<[\w.:-]+", tag).end()
+        tag = tag[:pos] + b' s="%d"' % s + tag[pos:]
     return tag + cell[i:]
 
 
@@ -1000,6 +1011,8 @@ def _ensure_ref(cell: bytes, ref: str) -> bytes:
 
 
 def _fix_spans(tag: bytes, max_col: int) -> bytes:
+    if b"spans=" not in tag:
+        return tag
     m = _SPANS.search(tag)
     if not m or int(m.group(2)) >= max_col:
         return tag
@@ -1098,7 +1111,9 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
                 if vm:
                     wanted.add(int(vm.group(1)))
         shared = _shared_strings(pkg, book, wanted)
-        existing = {_norm_header(_cell_text(c, shared)): col for col, c in header_cells}
+        existing: dict[str, int] = {}
+        for col, c in header_cells:
+            existing.setdefault(_norm_header(_cell_text(c, shared)), col)
         dim = re.search(rb'<' + re.escape(stream.prefix) + rb'dimension\s+ref="([^"]*)"', stream.head)
         dim_max_col = dim_max_row = 0
         if dim:
@@ -1118,14 +1133,18 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
         # 2. precompute every cell the tool writes, row by row
         per_row: dict[int, list[tuple[int, str]]] = {}
         date1904 = book.date1904
-        for col, cp in tool_cols.items():
+        style_of: dict[tuple, int] = {}
+        for col, cp in sorted(tool_cols.items()):     # cells of a row must be in column order
             letter = col_letter(col)
             header = CellWrite(cp.header, fill=cp.header_fill, bold=True)
             for r, cw in [(patch.header_row, header), *cp.cells.items()]:
                 if r < patch.header_row or (r == patch.header_row and cw is not header):
                     continue
                 fmt = cw.number_format or _default_format(cw.value)
-                s = styles.xf_for(fmt, cw.fill, cw.bold, cw.font_color) if (fmt or cw.fill or cw.bold or cw.font_color) else 0
+                key = (fmt, cw.fill, cw.bold, cw.font_color)
+                s = style_of.get(key)
+                if s is None:
+                    s = style_of[key] = styles.xf_for(*key) if any(key) else 0
                 xml = cell_xml(prefix, f"{letter}{r}", cw.value, s, date1904)
                 if xml:
                     per_row.setdefault(r, []).append((col, xml))
@@ -1137,8 +1156,8 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
         pending = sorted(set(per_row) | set(fills_by_row))
         max_row = max([dim_max_row] + pending[-1:])
 
-        out = pkg.new_file(ref.part)
-        with out:
+        with pkg.new_file(ref.part) as out_file:
+            out = _BatchWriter(out_file)
             out.write(_patch_head(stream.head, stream.prefix, dim, max(dim_max_col, max_tool), max_row,
                                   {c: cp.width for c, cp in tool_cols.items() if cp.width}))
             out.write(stream.open_tag[:-2] + b">" if stream.empty else stream.open_tag)
@@ -1160,6 +1179,7 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
                     pi += 1
                 new = per_row.get(r, [])
                 fills = fills_by_row.get(r)
+                new_bytes = "".join(x for _, x in new).encode("utf-8")
                 if r < patch.header_row and not fills:
                     out.write(row)
                     return
@@ -1169,21 +1189,30 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
                     if tag.endswith(b"/>"):
                         if new:
                             out.write(_fix_spans(tag[:-2].rstrip() + b">", max_tool)
-                                      + "".join(x for _, x in new).encode("utf-8")
-                                      + b"</" + stream.prefix + b"row>")
+                                      + new_bytes + b"</" + stream.prefix + b"row>")
                         else:
                             out.write(row)
                         return
-                    explicit = splitter.last_c.findall(row)
-                    if splitter.count(row) == len(explicit) and (
-                            not explicit or col_number(explicit[-1].decode()) < min_tool):
-                        if not new:
-                            out.write(row)
-                            return
+                    # fast path: every cell has a reference and the cells at or right of the
+                    # first tool column are all tool cells -> cut them off, append the new ones
+                    starts = list(splitter.last_c.finditer(row))
+                    if splitter.count(row) == len(starts):
                         end = row.rindex(b"</")
-                        out.write(_fix_spans(tag, max_tool) + row[len(tag):end]
-                                  + "".join(x for _, x in new).encode("utf-8") + row[end:])
-                        return
+                        cut = end
+                        for m in reversed(starts):
+                            col = col_number(m.group(1).decode())
+                            if col < min_tool:
+                                break
+                            if col not in tool_cols:
+                                cut = -1
+                                break
+                            cut = m.start()
+                        if cut >= 0:
+                            if cut == end and not new:
+                                out.write(row)
+                            else:
+                                out.write(_fix_spans(tag, max_tool) + row[len(tag):cut] + new_bytes + row[end:])
+                            return
                 tag, cells, end = splitter.cells(row)
                 out.write(_rewrite_row(tag, cells, end, r, new, fills, tool_cols, patch.header_row, styles, prefix))
 
@@ -1197,7 +1226,25 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
             synth(1 << 31)
             if stream.empty:
                 out.write(b"</" + stream.prefix + b"sheetData>")
-            stream.copy_rest(out)
+            out.flush()
+            stream.copy_rest(out_file)
+
+
+class _BatchWriter:
+    """Collects small writes (one per row) into ~1 MB writes."""
+
+    def __init__(self, f):
+        self.f, self.buf, self.size = f, [], 0
+
+    def write(self, b: bytes) -> None:
+        self.buf.append(b)
+        self.size += len(b)
+        if self.size >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        self.f.write(b"".join(self.buf))
+        self.buf, self.size = [], 0
 
 
 def _rewrite_row(tag: bytes, cells: list[tuple[int, bytes]], end: bytes, r: int,
@@ -1358,7 +1405,10 @@ def _transplant_book(pkg: _Package, book: _Book, styles: _Styles, wb: Any, recei
         s_names = list(names_el) if names_el is not None else []
         for idx, el in enumerate(sheets):
             name = el.get("name")
-            part = resolve_target("xl/workbook.xml", by_id[el.get(f"{{{REL_NS}}}id")]["Target"])
+            rel = by_id[el.get(f"{{{REL_NS}}}id")]
+            if rel.get("Type") != WS_REL_TYPE:
+                raise ValueError(f"new_sheets: {name!r} is not a worksheet (chartsheets are not supported)")
+            part = resolve_target("xl/workbook.xml", rel["Target"])
             existing = book.find(name)
             if existing is not None:
                 book.ct.set(existing.part, WS_CONTENT_TYPE)
@@ -1368,7 +1418,7 @@ def _transplant_book(pkg: _Package, book: _Book, styles: _Styles, wb: Any, recei
                 receipt.replaced_sheets.append(existing.name)
             else:
                 target_part = _fresh_name(pkg, "xl/worksheets/sheet1.xml")
-                target_index = book.add_sheet(name, target_part).index
+                target_index = book.add_sheet(name, target_part, el.get("state")).index
                 receipt.added_sheets.append(name)
             _copy_sheet_tree(pkg, book, scratch, part, target_part, importer, strings,
                              lambda p: s_types.get(p) or s_defaults.get(posixpath.splitext(p)[1][1:].lower()))

@@ -13,15 +13,15 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from ..callback_list import LIST_SHEET
+from ..callback_list import FORMS_SHEET, LIST_SHEET
 from ..columns import TOOL_COLUMNS
 from ..log import LOG_HEADERS, LOG_SHEET, is_log_sheet
 from ..settings import SETTINGS_SHEET, read_settings
 from ..vocab import fold
 
 # Sheets the tool regenerates: never read (cheaper, and never taken for the case sheet).
-_STATS_SHEET_PREFIXES = ("月度统计", "月度統計", "monthlystatistics")
-_GENERATED = {fold(n) for n in LIST_SHEET.values()}
+_STATS_SHEET_PREFIXES = ("月度统计", "月度統計", "monthlystatistics", "statistics")
+_GENERATED = {fold(n) for n in (*LIST_SHEET.values(), *FORMS_SHEET.values())}
 _SETTINGS = {fold(n) for n in SETTINGS_SHEET.values()}
 
 TOOL_HEADER_FILL = "#FFE699"   # the colour io.ledger_file gives the tool headers
@@ -257,13 +257,17 @@ def write_tool_columns(book: Any, snap: Snapshot, ledger: Any, values: dict[str,
 
 
 def write_fills(sheet: Any, fills: dict[tuple[int, int], str]) -> int:
-    """Highlight cells: one call per colour and run of rows in a column. Returns the cells coloured."""
+    """Highlight cells: one range per colour and run of rows in a column (batched). Returns the cells coloured."""
+    from .batch import Batch
+
     groups: dict[tuple[int, str], list[int]] = {}
     for (r, c), color in fills.items():
         groups.setdefault((c, color), []).append(r)
+    batch = Batch(sheet)
     for (c, color), rows in sorted(groups.items()):
         for r1, r2 in runs(rows):
-            sheet.range((r1, c), (r2, c)).color = hex_color(color)
+            batch.add("color", hex_color(color), r1, c, r2, c)
+    batch.flush()
     return len(fills)
 
 

@@ -1,9 +1,9 @@
 """Render a SheetLayout into a live workbook with xlwings (the twin of io.render).
 
-Cost is bounded by the layout's shape, not its length: one values call, one
-call per style attribute per merged style block, per date block, per merge and
-per width group. Style ranges the core emits row by row (the callback list
-styles each row) are first joined into blocks of contiguous rows.
+Cost is bounded by the layout's shape, not its length: one values call; style
+ranges the core emits cell by cell or row by row are joined into blocks, and
+the blocks' settings go out grouped (see batch.Batch); then widths, freeze,
+charts and page setup.
 """
 from __future__ import annotations
 
@@ -11,37 +11,52 @@ import sys
 from typing import Any
 
 from ..layout import SheetLayout, StyleRange
-from .bridge import cell_value, date_format_blocks, hex_color
+from .batch import Batch
+from .bridge import cell_value, column_blocks, date_format_blocks
 
-# Same looks as io.render.STYLE_SPECS, as xlwings attribute writes.
+# Same looks as io.render.STYLE_SPECS, as batch.SETTERS settings.
 STYLES: dict[str, dict[str, Any]] = {
     "title": {"bold": True, "size": 14, "halign": "center"},
-    "subtitle": {"italic": True, "font_color": "595959"},
-    "header": {"bold": True, "fill": "D9E1F2", "border": True, "halign": "center", "wrap": True},
-    "total": {"bold": True, "fill": "F2F2F2", "border": True},
+    "subtitle": {"italic": True, "font_color": "#595959"},
+    "header": {"bold": True, "color": "#D9E1F2", "border": True, "halign": "center", "wrap": True},
+    "total": {"bold": True, "color": "#F2F2F2", "border": True},
     "date": {"number_format": "yyyy-mm-dd", "border": True},
     "percent": {"number_format": "0.0%", "border": True},
     "int": {"number_format": "0", "border": True},
     "text": {"border": True},
     "wrap": {"border": True, "wrap": True, "valign": "top"},
-    "pass": {"fill": "C6EFCE", "font_color": "006100"},
-    "fail": {"fill": "FFC7CE", "font_color": "9C0006", "bold": True},
-    "overdue": {"fill": "FFC7CE"},
-    "due_soon": {"fill": "FFEB9C"},
-    "note": {"font_color": "595959", "size": 9},
+    "pass": {"color": "#C6EFCE", "font_color": "#006100"},
+    "fail": {"color": "#FFC7CE", "font_color": "#9C0006", "bold": True},
+    "overdue": {"color": "#FFC7CE"},
+    "due_soon": {"color": "#FFEB9C"},
+    "note": {"font_color": "#595959", "size": 9},
     "signature": {"bold": True, "bottom_border": True},
 }
 
 
 def merged_styles(styles: list[StyleRange]) -> list[StyleRange]:
-    """Join ranges of the same style and columns whose rows touch; first-seen order is kept."""
+    """Join ranges of one style that touch: down the rows, then across the columns, then down again.
+
+    The core styles tables cell by cell or row by row; Excel wants few, large
+    ranges. A block keeps the place of its first member, so later styles still
+    win where styles overlap.
+    """
+    blocks = _join(styles, vertical=True)
+    blocks = _join(blocks, vertical=False)
+    return _join(blocks, vertical=True)
+
+
+def _join(styles: list[StyleRange], vertical: bool) -> list[StyleRange]:
     out: list[StyleRange] = []
     last: dict[tuple[str, int, int], StyleRange] = {}
     for s in styles:
-        key = (s.style, s.first_col, s.last_col)
+        key = (s.style, s.first_col, s.last_col) if vertical else (s.style, s.first_row, s.last_row)
         prev = last.get(key)
-        if prev is not None and prev.first_row <= s.first_row <= prev.last_row + 1:
+        if prev is not None and vertical and prev.first_row <= s.first_row <= prev.last_row + 1:
             prev.last_row = max(prev.last_row, s.last_row)
+            continue
+        if prev is not None and not vertical and prev.first_col <= s.first_col <= prev.last_col + 1:
+            prev.last_col = max(prev.last_col, s.last_col)
             continue
         block = StyleRange(s.style, s.first_row, s.first_col, s.last_row, s.last_col)
         out.append(block)
@@ -60,31 +75,6 @@ def target_sheet(book: Any, name: str) -> Any:
     return existing
 
 
-def apply_style(rng: Any, spec: dict[str, Any]) -> None:
-    if "number_format" in spec:
-        rng.number_format = spec["number_format"]
-    if "fill" in spec:
-        rng.color = hex_color(spec["fill"])
-    if spec.get("bold"):
-        rng.font.bold = True
-    if spec.get("italic"):
-        rng.font.italic = True
-    if "size" in spec:
-        rng.font.size = spec["size"]
-    if "font_color" in spec:
-        rng.font.color = hex_color(spec["font_color"])
-    if spec.get("wrap"):
-        rng.wrap_text = True
-    if "halign" in spec:
-        rng.horizontal_alignment = spec["halign"]
-    if "valign" in spec:
-        rng.vertical_alignment = spec["valign"]
-    if spec.get("border"):
-        rng.borders.line_style = "continuous"
-    if spec.get("bottom_border"):
-        rng.borders["edge_bottom"].line_style = "continuous"
-
-
 def render(book: Any, layout: SheetLayout) -> Any:
     """Write the layout into the sheet of its name (cleared and reused, or added)."""
     sheet = target_sheet(book, layout.name)
@@ -92,18 +82,19 @@ def render(book: Any, layout: SheetLayout) -> Any:
     if layout.rows and width:
         block = [[cell_value(v) for v in row] + [None] * (width - len(row)) for row in layout.rows]
         sheet.range((1, 1)).value = block
+    batch = Batch(sheet)
+    if layout.rows and width:
         for fmt, r1, c1, r2, c2 in date_format_blocks(layout.rows, 1, 1):
-            sheet.range((r1, c1), (r2, c2)).number_format = fmt
+            batch.add("number_format", fmt, r1, c1, r2, c2)
     for s in merged_styles(layout.styles):
-        spec = STYLES.get(s.style)
-        if spec:
-            apply_style(sheet.range((s.first_row, s.first_col), (s.last_row, s.last_col)), spec)
+        for setting, value in STYLES.get(s.style, {}).items():
+            batch.add(setting, value, s.first_row, s.first_col, s.last_row, s.last_col)
     for r1, c1, r2, c2 in layout.merged:
-        sheet.range((r1, c1), (r2, c2)).merge()
+        batch.add("merge", True, r1, c1, r2, c2)
+    batch.flush()
     groups: dict[float, list[int]] = {}
     for col, w in sorted(layout.widths.items()):
         groups.setdefault(w, []).append(col)
-    from .bridge import column_blocks
     for w, cols in groups.items():
         for c1, c2 in column_blocks(cols):
             sheet.range((1, c1), (1, c2)).column_width = w

@@ -1,0 +1,101 @@
+"""Click-to-result latency of a ribbon button: a fresh Python process per click (xlwings RunPython).
+
+Measures, in the same run and as the median of several runs each:
+  baseline  `python -c pass`
+  import    `import xlwings, ledger.xl` (what every click pays before any work)
+  click     import + load the book + run the button + collect the actions, on a small ledger
+and prints each time and its ratio to the baseline. The book is the xlwings
+remote engine fed with the ledger's values (no Excel on Linux), so Excel's own
+time for the calls is not included; the call count is printed instead.
+
+Run: .venv/bin/python benchmarks/bench_click.py [ROWS] [REPEATS]
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+
+from ledger.demo_data import generate_cases, write_ledger  # noqa: E402
+from ledger.io.workbook import read_grids  # noqa: E402
+
+TODAY = dt.date(2026, 11, 5)
+
+CLICK = """
+import time; t0 = time.perf_counter()
+import json, sys, datetime as dt
+import xlwings as xw
+import ledger.xl as lx
+t1 = time.perf_counter()
+data = json.load(open(sys.argv[1], encoding="utf-8"))
+book = xw.Book(json=data)
+message = getattr(lx, sys.argv[2])(book, today=dt.date(2026, 11, 5))
+t2 = time.perf_counter()
+print(len(book.json()["actions"]), round(1000 * (t1 - t0)), round(1000 * (t2 - t1)))
+"""
+
+
+def _iso(value):
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    if isinstance(value, dt.date):
+        return value.isoformat() + "T00:00:00.000Z"
+    return "" if value is None else value
+
+
+def make_payload(folder: Path, rows: int) -> Path:
+    import xlwings as xw
+
+    path = write_ledger(folder / "ledger.xlsx", generate_cases(rows, seed=5, end=TODAY - dt.timedelta(days=5)))
+    sheets = [{"name": name, "values": [[_iso(v) for v in r] for r in grid] or [[""]], "pictures": [],
+               "tables": []} for name, grid in read_grids(path).items()]
+    data = {"client": "Microsoft Office Scripts", "version": xw.__version__,
+            "book": {"name": "ledger.xlsx", "active_sheet_index": 0, "selection": "A1"}, "names": [],
+            "sheets": sheets}
+    out = folder / "payload.json"
+    out.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return out
+
+
+def timed(args: list[str], env: dict[str, str], repeats: int) -> tuple[float, str]:
+    times = []
+    out = ""
+    for _ in range(repeats):
+        t = time.perf_counter()
+        out = subprocess.run(args, env=env, capture_output=True, text=True, check=True).stdout.strip()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), out
+
+
+def main(rows: int = 300, repeats: int = 5) -> None:
+    env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial",
+           "PYTHONPATH": str(HERE.parent / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
+    py = sys.executable
+    with tempfile.TemporaryDirectory() as d:
+        payload = make_payload(Path(d), rows)
+        base, _ = timed([py, "-c", "pass"], env, repeats)
+        imp, _ = timed([py, "-c", "import xlwings, ledger.xl"], env, repeats)
+        bare, _ = timed([py, "-c", "import ledger.xl"], env, repeats)
+        print(f"ledger: {rows} case rows; median of {repeats} runs")
+        print(f"{'python -c pass':34s} {base * 1000:7.0f} ms   1.0x")
+        print(f"{'import ledger.xl':34s} {bare * 1000:7.0f} ms  {bare / base:4.1f}x")
+        print(f"{'import xlwings, ledger.xl':34s} {imp * 1000:7.0f} ms  {imp / base:4.1f}x")
+        for button in ("validate", "callback_list", "draw_samples", "monthly_stats"):
+            t, out = timed([py, "-c", CLICK, str(payload), button], env, repeats)
+            calls, import_ms, work_ms = out.split()
+            print(f"{'click ' + button:34s} {t * 1000:7.0f} ms  {t / base:4.1f}x   "
+                  f"(imports {import_ms} ms, read+job+write {work_ms} ms; {calls} calls into Excel)")
+
+
+if __name__ == "__main__":
+    main(*(int(a) for a in sys.argv[1:3]))
