@@ -51,10 +51,8 @@ def apply_changes(path: str | Path, ledger: Ledger, changes: Changes, out_path: 
         LOG_SHEET.get(ledger.lang, LOG_SHEET["zh-Hans"])
     append: dict[str, list[list[Any]]] = {}
     if changes.log_rows:
-        rows = list(changes.log_rows)
-        if log_name not in ledger.sheet_names:
-            rows.insert(0, LOG_HEADERS.get(ledger.lang, LOG_HEADERS["zh-Hans"]))
-        append[log_name] = rows
+        # io.package contract: the first row is the header, written only into a new or empty sheet
+        append[log_name] = [LOG_HEADERS.get(ledger.lang, LOG_HEADERS["zh-Hans"]), *changes.log_rows]
     patch = tool_patch(ledger, changes.tool_values, changes.cell_fills) if changes.tool_values is not None else None
     return save_changes(path, new_sheets=scratch, replace=replace, case_patch=patch, append_rows=append,
                         keep_backups=ledger.settings.keep_backups, out_path=Path(out_path) if out_path else None)

@@ -3,7 +3,8 @@
 Every Excel call crosses a process boundary (COM, AppleScript or the remote
 engine's action list), so the rule here is: one bulk read per sheet, one
 values write per block, formats per column block and fills per run of rows.
-The number of calls never grows with the number of case rows.
+The number of calls grows with what is highlighted or generated (problem
+runs, listed callbacks), never with the number of case rows as such.
 """
 from __future__ import annotations
 

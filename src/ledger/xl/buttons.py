@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..i18n import register, text
-from .bridge import Snapshot, Written, apply_changes, is_settings, snapshot
+from .bridge import Snapshot, apply_changes, is_settings, snapshot
 
 register({
     "xl.validate_done": {
@@ -302,5 +302,5 @@ BUTTONS: dict[str, Callable[..., str]] = {
     "settings": settings,
 }
 
-__all__ = ["BUTTONS", "Written", "callback_list", "default_via", "draw_samples", "last_month", "monthly_stats",
+__all__ = ["BUTTONS", "callback_list", "default_via", "draw_samples", "last_month", "monthly_stats",
            "send_to_head_office", "settings", "validate"]
