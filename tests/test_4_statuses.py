@@ -8,7 +8,6 @@ from hypothesis import given, settings as hsettings, strategies as st
 
 from ledger.callbacks import assess
 from ledger.models import Case, Ledger
-from ledger.rules import Offset
 from ledger.settings import Settings
 from ledger.vocab import ASPECTS, CATEGORIES, STATUSES
 
@@ -29,8 +28,7 @@ def ledger(*cases: Case, **settings) -> Ledger:
 
 
 def status(case: Case, as_of: dt.date, **settings) -> str:
-    return assess(ledger(case), as_of).by_row()[case.row].status if not settings else \
-        assess(ledger(case, **settings), as_of).by_row()[case.row].status
+    return assess(ledger(case, **settings), as_of).by_row()[case.row].status
 
 
 @pytest.mark.parametrize("as_of, expected", [
@@ -267,3 +265,16 @@ def test_property_every_draw_reaches_its_required_count(cases, day):
     for d in report.draws.values():
         assert len(d.drawn) >= d.required
         assert all(a.sampled for a in report.assessments if a.case.row in {c.row for c in d.drawn})
+
+
+@hsettings(max_examples=40, deadline=None)
+@given(cases_strategy, st.integers(0, 200), st.randoms(use_true_random=False))
+def test_property_same_seed_same_statuses_whatever_the_row_order(cases, day, rnd):
+    as_of = D(2026, 1, 1) + dt.timedelta(days=day)
+    first = {a.case.case_id: (a.status, a.sampled) for a in assess(ledger(*cases), as_of).assessments}
+    moved = list(cases)
+    rnd.shuffle(moved)
+    for row, c in enumerate(moved, start=2):
+        c.row = row
+    again = {a.case.case_id: (a.status, a.sampled) for a in assess(ledger(*moved), as_of).assessments}
+    assert again == first

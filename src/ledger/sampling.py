@@ -102,12 +102,13 @@ def _spread(population: list[Case], chosen: dict[int, Case], shortfall: int, see
         if case.row in chosen:
             taken_b[building] += 1
             taken_a[aspect] += 1
+    keys = {c.row: case_key(seed, c.case_id or f"row{c.row}") for c in population if c.row not in chosen}
     queues: dict[tuple[str, str], list[Case]] = defaultdict(list)
     for case in population:
         if case.row not in chosen:
             queues[stratum(case)].append(case)
     for queue in queues.values():
-        queue.sort(key=lambda c: (case_key(seed, c.case_id or f"row{c.row}"), c.row))
+        queue.sort(key=lambda c: (keys[c.row], c.row))
     picked: list[Case] = []
     for _ in range(shortfall):
         open_strata = [k for k, q in queues.items() if q]
@@ -118,7 +119,7 @@ def _spread(population: list[Case], chosen: dict[int, Case], shortfall: int, see
             aspect, building = k
             head = queues[k][0]
             return (Fraction(taken_b[building], size_b[building]), Fraction(taken_a[aspect], size_a[aspect]),
-                    case_key(seed, head.case_id or f"row{head.row}"), head.row)
+                    keys[head.row], head.row)
 
         best = min(open_strata, key=coverage)
         case = queues[best].pop(0)
