@@ -205,7 +205,8 @@ def sample(ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
     if write:
         _report_write(_write(ledger_path, ledger, changes), ledger.lang)
     if format is Format.json:
-        _print_json({k: result[k] for k in ("month", "seed", "drawn", "required", "population", "new")})
+        _print_json({k: result[k] for k in ("month", "seed", "drawn", "required", "population", "new",
+                                             "seed_requested", "survey") if k in result})
     else:
         lang = ledger.lang
         typer.echo(f"{month}  seed={result['seed']}")
