@@ -37,8 +37,6 @@ from .workdays import UnknownCalendarYear, WorkCalendar
 
 OUTCOME_OF_STATUS = {"done": "on_time", "done_late": "late", "too_early": "too_early",
                      "overdue": "overdue", "unreachable": "unreachable"}
-COMPLIANCE_KEYS = ("population", "required", "sampled", "on_time", "late", "too_early", "overdue",
-                   "exempt", "unreachable", "callback_rate", "pass")
 TREND_MONTHS = 12
 REPEAT_COMPLAINTS, REPEAT_REPAIRS = 2, 3
 
