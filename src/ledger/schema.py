@@ -1,0 +1,170 @@
+"""The JSON contract of SPEC §9 as pydantic models and enums.
+
+The core works on light dataclasses for speed; these models are the published
+shape of what the commands print, so scripts (and our tests) can validate a
+document against them. Enum values are the fixed English keys.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import vocab
+
+
+def _enum(name: str, vocabulary: vocab.Vocabulary) -> type[StrEnum]:
+    return StrEnum(name, {key: key for key in vocabulary.keys()})
+
+
+Category = _enum("Category", vocab.CATEGORIES)
+Status = _enum("Status", vocab.STATUSES)
+SeverityLevel = _enum("SeverityLevel", vocab.SEVERITIES)
+ResponsibilityClass = _enum("ResponsibilityClass", vocab.RESPONSIBILITY)
+Satisfaction = _enum("Satisfaction", vocab.SATISFACTION)
+Channel = _enum("Channel", vocab.CHANNELS)
+CallbackMethod = _enum("CallbackMethod", vocab.CALLBACK_METHODS)
+NoCallbackReason = _enum("NoCallbackReason", vocab.NO_CALLBACK_REASONS)
+Role = _enum("Role", vocab.ROLES)
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow")  # the contract may be extended, never changed
+
+
+class CaseRecord(_Open):
+    """One case with the canonical field names of SPEC §2.1."""
+    case_id: str
+    received_on: dt.date
+    channel: Channel | None = None
+    category: Category
+    unit: str | None = None
+    customer: str | None = None
+    phone: str | None = None
+    description: str | None = None
+    aspect: str | None = None
+    responsibility: ResponsibilityClass | None = None
+    severity: SeverityLevel | None = None
+    complainants: int = 1
+    lawsuit_or_media: bool = False
+    department: str | None = None
+    handler: str | None = None
+    first_response_at: dt.datetime | None = None
+    completed_on: dt.date | None = None
+    callback_on: dt.date | None = None
+    callback_method: CallbackMethod | None = None
+    callback_by: str | None = None
+    callback_attempts: int | None = None
+    satisfaction: Satisfaction | None = None
+    callback_notes: str | None = None
+    no_callback_reason: NoCallbackReason | None = None
+
+    @classmethod
+    def from_case(cls, case) -> "CaseRecord":
+        """From a `models.Case` (only complete rows: id, receipt date and category known)."""
+        fields = {name: getattr(case, name) for name in cls.model_fields if name != "received_on"}
+        return cls(received_on=case.received_on, **fields)
+
+
+class ProblemDoc(_Open):
+    sheet: str | None
+    row: int | None
+    column: str | None
+    code: str
+    severity: Literal["error", "warning"]
+    message: str
+
+
+class ValidateDoc(_Open):
+    problems: list[ProblemDoc]
+    rows: int
+    valid_rows: int
+
+
+class CallbackEntry(_Open):
+    case_id: str | None
+    row: int
+    category: Category | None
+    status: Status | None
+    window_start: dt.date | None
+    window_due: dt.date | None
+    sampled: bool | None
+    assignee_role: Role | None
+
+
+class CallbacksDoc(_Open):
+    as_of: dt.date
+    cases: list[CallbackEntry]
+    counts: dict[Status, int]
+
+
+class SampleDoc(_Open):
+    month: str
+    seed: int
+    drawn: dict[Category, list[str | None]]
+    required: dict[Category, int]
+
+
+class Compliance(_Open):
+    population: int
+    required: int
+    sampled: int
+    on_time: int
+    late: int
+    too_early: int
+    overdue: int
+    exempt: int
+    unreachable: int
+    callback_rate: float | None
+    pass_: bool = Field(alias="pass")  # `pass` is a Python keyword
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class SatisfactionCounts(_Open):
+    satisfied: int
+    fairly_satisfied: int
+    unsatisfied: int
+    rate: float | None
+
+
+class Count(_Open):
+    count: int
+    of: int
+
+
+class Timeliness(_Open):
+    responded_24h: Count
+    resolved_3_workdays: Count
+
+
+class RepeatGroup(_Open):
+    unit: str
+    aspect: str | None
+    case_ids: list[str]
+
+
+class Alerts(_Open):
+    unsatisfied: list[str]
+    repeat_complaints: list[RepeatGroup]
+    repeat_repairs: list[RepeatGroup]
+    severity_raised: list[str]
+
+
+class Complaints(_Open):
+    by_class_severity: dict[ResponsibilityClass, dict[SeverityLevel, int]]
+    by_aspect: dict[str, int]
+
+
+class StatsDoc(_Open):
+    month: str
+    received: dict[Category, int]
+    completed: dict[Category, int]
+    open: dict[Category, int]
+    complaints: Complaints
+    compliance: dict[Category, Compliance]
+    satisfaction: dict[str, SatisfactionCounts]
+    timeliness: Timeliness
+    alerts: Alerts
