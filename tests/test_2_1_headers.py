@@ -83,3 +83,29 @@ def test_numeric_ids_and_phones_are_read_as_text(ledger_file):
     ledger = load_file(ledger_file([case(1001, phone=13812345678)]))
     assert ledger.cases[0].case_id == "1001"
     assert ledger.cases[0].phone == "13812345678"
+
+
+def test_two_row_header_with_a_group_title_is_read(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "台账"
+    ws.append(["案件编号", "受理日期", "类别", "房号", "完成日期", "回访情况", None, None])
+    ws.append([None, None, None, None, None, "回访日期", "回访方式", "满意度"])
+    ws.merge_cells("F1:H1")
+    ws.append(["A1", dt.date(2026, 10, 1), "维修", "1栋101", dt.date(2026, 10, 2), dt.date(2026, 11, 5), "电话", "满意"])
+    wb.save(tmp_path / "two.xlsx")
+    ledger = load_file(tmp_path / "two.xlsx")
+    assert [c.row for c in ledger.cases] == [3]
+    c = ledger.cases[0]
+    assert (c.callback_on, c.callback_method, c.satisfaction) == (dt.date(2026, 11, 5), "phone", "satisfied")
+    assert ledger.problems == []
+
+
+def test_totals_row_at_the_bottom_is_reported_not_counted_silently(ledger_file):
+    ledger = load_file(ledger_file([case("A1"), {"case_id": "合计", "unit": None, "phone": None}]))
+    from ledger.validation import validate
+    report = validate(ledger, dt.date(2026, 11, 25))
+    assert {(p.row, p.code) for p in report.problems} >= {(3, "row.required")}
+    assert report.valid_rows == 1

@@ -111,6 +111,10 @@ class HeaderMatch:
     fields: dict[str, int]  # field -> 1-based column
     headers: dict[str, str]
     extra: dict[str, int]  # non-case columns we read: "strong_reaction", tool fields
+    data_row: int = 0  # first row below the header (two-row headers push it down)
+
+    def __post_init__(self) -> None:
+        self.data_row = self.data_row or self.row + 1
 
 
 def find_header(name: str, grid: list[list[Any]], mapping: dict[str, str]) -> HeaderMatch | None:
@@ -135,7 +139,30 @@ def find_header(name: str, grid: list[list[Any]], mapping: dict[str, str]) -> He
         score = len(fields) + 2 * sum(f in fields for f in REQUIRED_FIELDS)
         if score > best_score and len(fields) >= 2:
             best, best_score = HeaderMatch(name, r + 1, fields, headers, extra), score
+    if best is not None:
+        _second_header_row(best, grid, mapping)
     return best
+
+
+def _second_header_row(match: HeaderMatch, grid: list[list[Any]], mapping: dict[str, str]) -> None:
+    """Two-row headers: a group title (回访情况) above its columns (回访日期, 满意度 ...)."""
+    if match.row >= len(grid):
+        return
+    top, below = grid[match.row - 1], grid[match.row]
+    added = {}
+    for c, cell in enumerate(below):
+        if cell is None or isinstance(cell, (int, float, dt.date)):
+            continue
+        field = match_header(cell, mapping)
+        above = top[c] if c < len(top) else None
+        if field and field in COLUMNS_BY_FIELD and field not in match.fields and \
+                (above is None or match_header(above, mapping) is None):
+            added[field] = (c + 1, str(cell).strip())
+    if len(added) >= 2:
+        for field, (col, label) in added.items():
+            match.fields[field] = col
+            match.headers[field] = label
+        match.data_row = match.row + 2
 
 
 def locate_case_sheet(grids: dict[str, list[list[Any]]], mapping: dict[str, str]) -> HeaderMatch:
@@ -207,7 +234,7 @@ def _read_rows(match: HeaderMatch, grid: list[list[Any]], lang: str) -> tuple[li
     used = sorted({c - 1 for c in match.fields.values()})
     numbers: list[int] = []
     rows: list[list[Any]] = []
-    for r in range(match.row, len(grid)):
+    for r in range(match.data_row - 1, len(grid)):
         row = grid[r]
         width = len(row)
         if any(row[i] is not None and row[i] != "" for i in used if i < width):

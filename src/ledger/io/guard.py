@@ -239,3 +239,128 @@ def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, p: dict) -> None:
 
 def _mb(n: int) -> str:
     return f"{n / 1024 / 1024:,.0f} MB"
+
+
+# --------------------------------------------------------------------------- what openpyxl would lose
+
+LOSS_CATALOG = {
+    "shapes": {"zh-Hans": "形状/文本框", "zh-Hant": "圖形/文字方塊", "en": "shapes and text boxes"},
+    "images": {"zh-Hans": "图片", "zh-Hant": "圖片", "en": "pictures"},
+    "cell_images": {"zh-Hans": "单元格内图片", "zh-Hant": "儲存格內圖片", "en": "pictures in cells"},
+    "form_controls": {"zh-Hans": "表单控件（按钮、复选框等）", "zh-Hant": "表單控制項（按鈕、核取方塊等）",
+                      "en": "form controls (buttons, check boxes)"},
+    "activex": {"zh-Hans": "ActiveX 控件", "zh-Hant": "ActiveX 控制項", "en": "ActiveX controls"},
+    "embedded_objects": {"zh-Hans": "嵌入对象", "zh-Hant": "內嵌物件", "en": "embedded objects"},
+    "slicers": {"zh-Hans": "切片器", "zh-Hant": "交叉分析篩選器", "en": "slicers"},
+    "timelines": {"zh-Hans": "日程表", "zh-Hant": "時間表", "en": "timelines"},
+    "threaded_comments": {"zh-Hans": "批注（带回复）", "zh-Hant": "註解（含回覆）", "en": "threaded comments"},
+    "custom_xml": {"zh-Hans": "自定义 XML 数据", "zh-Hant": "自訂 XML 資料", "en": "custom XML data"},
+    "data_model": {"zh-Hans": "数据模型（Power Pivot）", "zh-Hant": "資料模型（Power Pivot）",
+                   "en": "the data model (Power Pivot)"},
+    "connections": {"zh-Hans": "数据连接/查询", "zh-Hant": "資料連線/查詢", "en": "data connections and queries"},
+    "web_extensions": {"zh-Hans": "Office 加载项", "zh-Hant": "Office 增益集", "en": "Office add-ins"},
+    "modern_charts": {"zh-Hans": "新式图表（瀑布图、树状图等）", "zh-Hant": "新式圖表（瀑布圖、樹狀圖等）",
+                      "en": "modern charts (waterfall, treemap ...)"},
+    "dynamic_arrays": {"zh-Hans": "动态数组公式", "zh-Hant": "動態陣列公式", "en": "dynamic array formulas"},
+    "custom_ribbon": {"zh-Hans": "自定义功能区", "zh-Hant": "自訂功能區", "en": "a custom ribbon"},
+    "sparklines": {"zh-Hans": "迷你图", "zh-Hant": "走勢圖", "en": "sparklines"},
+    "extended_formatting": {"zh-Hans": "新版条件格式/数据验证（数据条、图标集等）",
+                            "zh-Hant": "新版設定格式化的條件/資料驗證（資料橫條、圖示集等）",
+                            "en": "newer conditional formatting and data validation (data bars, icon sets ...)"},
+    "sheet_extensions": {"zh-Hans": "其他工作表扩展设置", "zh-Hant": "其他工作表擴充設定",
+                         "en": "other worksheet extensions"},
+}
+register({f"loss.{k}": v for k, v in LOSS_CATALOG.items()})
+
+# Parts openpyxl neither reads nor copies (checked by load+save in tests/test_7_archive_fidelity.py).
+_LOST_PARTS = (
+    ("xl/ctrlProps/", "form_controls"), ("xl/activeX/", "activex"), ("xl/embeddings/", "embedded_objects"),
+    ("xl/slicers/", "slicers"), ("xl/slicerCaches/", "slicers"),
+    ("xl/timelines/", "timelines"), ("xl/timelineCaches/", "timelines"),
+    ("xl/threadedComments/", "threaded_comments"), ("xl/persons/", "threaded_comments"),
+    ("customXml/", "custom_xml"), ("xl/model/", "data_model"),
+    ("xl/connections.xml", "connections"), ("xl/queryTables/", "connections"),
+    ("xl/webextensions/", "web_extensions"), ("xl/metadata.xml", "dynamic_arrays"),
+    ("xl/richData/", "cell_images"), ("customUI/", "custom_ribbon"),
+)
+# Worksheet <extLst> entries openpyxl drops (openpyxl.worksheet._reader EXT_TYPES), by ext uri.
+_EXT_URIS = {
+    b"{05C60535-1F16-4FD2-B633-F4F36F0B64E0}": "sparklines",
+    b"{78C0D931-6437-407D-A8EE-F0AAD7539E65}": "extended_formatting",
+    b"{CCE6A557-97BC-4B89-ADB6-D9C93CAAB3DF}": "extended_formatting",
+    b"{A8765BA9-456A-4DAB-B4F3-ACF838C121DE}": "slicers",
+    b"{3A4CF648-6AED-40F4-86FF-DC5316D8AED3}": "slicers",
+    b"{7E03D99C-DC04-49D9-9315-930204A7B6E9}": "timelines",
+}
+_SHAPE = re.compile(rb"<(?:[\w.-]+:)?(?:sp|grpSp|cxnSp)[\s>/]")
+_PICTURE = re.compile(rb"<(?:[\w.-]+:)?pic[\s>/]")
+_CHART_EX = re.compile(rb"schemas\.microsoft\.com/office/drawing/2014/chartex")
+_SHEET_MARKERS = (
+    (re.compile(rb"<(?:[\w.-]+:)?controls[\s>]"), "form_controls"),
+    (re.compile(rb"<(?:[\w.-]+:)?oleObjects[\s>]"), "embedded_objects"),
+)
+_EXT_URI = re.compile(rb'<(?:[\w.-]+:)?ext\b[^>]*?\buri="(\{[0-9A-Fa-f-]+\})"')
+_VML_CONTROL = re.compile(rb'ObjectType="(?!Note")')
+
+
+def openpyxl_losses(path: str | Path) -> list[str]:
+    """Features of the workbook that an openpyxl load + save would silently drop, as LOSS_CATALOG keys.
+
+    The one write path that still goes through openpyxl (archive) must not run on
+    a workbook whose shapes, buttons or slicers the clerk would find gone. Only the
+    zip directory and the parts that can hold such features are read; worksheets
+    are streamed, so a 100k-row ledger costs a fraction of a second.
+    """
+    found: set[str] = set()
+    with zipfile.ZipFile(path) as zf:
+        names = [i.filename for i in zf.infolist() if not i.is_dir()]
+        for name in names:
+            for prefix, feature in _LOST_PARTS:
+                if name.startswith(prefix):
+                    found.add(feature)
+            if name.startswith("xl/drawings/") and name.endswith(".xml"):
+                data = zf.read(name)
+                if _SHAPE.search(data):
+                    found.add("shapes")
+                if _CHART_EX.search(data):
+                    found.add("modern_charts")
+                if _PICTURE.search(data) and not _has_pillow():
+                    found.add("images")  # openpyxl keeps pictures only when Pillow is installed
+            elif name.startswith("xl/drawings/") and name.endswith(".vml"):
+                if _VML_CONTROL.search(zf.read(name)):
+                    found.add("form_controls")
+            elif name.startswith("xl/charts/chartEx"):
+                found.add("modern_charts")
+            elif name.startswith(("xl/worksheets/sheet", "xl/worksheets/")) and name.endswith(".xml"):
+                found |= _sheet_losses(zf, name)
+    return [k for k in LOSS_CATALOG if k in found]
+
+
+def _sheet_losses(zf: zipfile.ZipFile, name: str) -> set[str]:
+    """Markers after <sheetData>, found by streaming the part (it may be tens of megabytes)."""
+    found: set[str] = set()
+    tail = b""
+    with zf.open(name) as f:
+        while True:
+            chunk = f.read(1 << 20)
+            if not chunk:
+                break
+            window = tail + chunk
+            for rx, feature in _SHEET_MARKERS:
+                if rx.search(window):
+                    found.add(feature)
+            for m in _EXT_URI.finditer(window):
+                found.add(_EXT_URIS.get(m.group(1).upper(), "sheet_extensions"))
+            tail = window[-256:]
+    return found
+
+
+def _has_pillow() -> bool:
+    import importlib.util
+    return importlib.util.find_spec("PIL") is not None
+
+
+def loss_labels(features: list[str], lang: str | None = "zh-Hans") -> str:
+    """The features named for the clerk, joined in the language's way."""
+    sep = ", " if lang == "en" else "、"
+    return sep.join(text(f"loss.{f}", lang) for f in features)
