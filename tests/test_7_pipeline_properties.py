@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -27,7 +28,7 @@ from ledger.io.workbook import load_file
 from ledger.stats_sheet import stats_job
 from ledger.validation import validate
 from ledger.vocab import CATEGORIES, CHANNELS, SATISFACTION, SEVERITIES, RESPONSIBILITY, NO_CALLBACK_REASONS
-from conftest import CANONICAL, write_ledger
+from conftest import CANONICAL, case, write_ledger
 
 AS_OF = dt.date(2026, 11, 25)
 MONTH = "2026-10"
@@ -66,11 +67,13 @@ class Text(str):
     """A value forced to a text cell even though it starts with '='."""
 
 
-HOSTILE = st.one_of(
-    st.none(), st.just(""), st.just("   "), st.booleans(), NUMBERS, DATES, DATETIMES, ANY_TEXT, CHINESE, FULL_WIDTH,
-    CONTROL, LONG, st.sampled_from(EXCEL_ERRORS), st.sampled_from(DATE_TEXT),
-    st.sampled_from(FORMULA_LIKE).map(Text), st.sampled_from(["=1+1", "=TODAY()", "=A1&\"x\""]).map(Formula),
-)
+def hostile(control: bool = True) -> st.SearchStrategy:
+    return st.one_of(
+        st.none(), st.just(""), st.just("   "), st.just("\t"), st.booleans(), NUMBERS, DATES, DATETIMES, ANY_TEXT,
+        CHINESE, FULL_WIDTH, *([CONTROL] if control else []), LONG, st.sampled_from(EXCEL_ERRORS),
+        st.sampled_from(DATE_TEXT), st.sampled_from(FORMULA_LIKE).map(Text),
+        st.sampled_from(["=1+1", "=TODAY()", "=A1&\"x\""]).map(Formula),
+    )
 
 
 def plausible(field: str) -> st.SearchStrategy:
@@ -93,8 +96,21 @@ def plausible(field: str) -> st.SearchStrategy:
     return CHINESE
 
 
-ROW = st.fixed_dictionaries({f: st.one_of(plausible(f), plausible(f), HOSTILE) for f in CANONICAL})
-ROWS = st.lists(st.one_of(ROW, st.just({})), min_size=1, max_size=8)
+def as_typed(row: dict[str, Any]) -> dict[str, Any]:
+    """Generated text starting with '=' is meant as text (openpyxl would make it a formula)."""
+    return {f: Text(v) if type(v) is str and v.startswith("=") else v for f, v in row.items()}
+
+
+def ledger_rows(control: bool = True) -> st.SearchStrategy:
+    """Full rows (mostly plausible values), half-typed rows and blank rows."""
+    bad = hostile(control)
+    full = st.fixed_dictionaries({f: st.one_of(plausible(f), plausible(f), bad) for f in CANONICAL})
+    sparse = st.dictionaries(st.sampled_from(CANONICAL), bad, max_size=3)
+    return st.lists(st.one_of(full, sparse, st.just({})).map(as_typed), min_size=1, max_size=8)
+
+
+ROWS = ledger_rows()
+WRITE_ROWS = ledger_rows(control=True)
 
 # ------------------------------------------------------------------ writing and reading back
 
@@ -117,10 +133,17 @@ def write(path: Path, rows: list[dict[str, Any]]) -> Path:
     return path
 
 
-def non_blank_rows(rows: list[dict[str, Any]]) -> set[int]:
-    """Excel rows the reader must see: anything but blanks and formulas without a cached value."""
-    return {i for i, row in enumerate(rows, start=2)
-            if any(v is not None and v != "" and not isinstance(v, Formula) for v in row.values())}
+def non_blank_rows(rows: list[dict[str, Any]], *, whitespace: bool = False) -> set[int]:
+    """Excel rows the reader must see: anything but blanks and formulas without a cached value.
+
+    A cell of spaces only may read as blank (openpyxl writes it without xml:space) or
+    not (Excel preserves it); `whitespace=True` counts such rows too.
+    """
+    def counts(v: Any) -> bool:
+        if v is None or v == "" or isinstance(v, Formula):
+            return False
+        return whitespace or not (isinstance(v, str) and not v.strip())
+    return {i for i, row in enumerate(rows, start=2) if any(counts(v) for v in row.values())}
 
 
 def clerk_cells(path: Path) -> dict[tuple[int, int], tuple[Any, str]]:
@@ -147,12 +170,13 @@ def in_tmp(test):
 def test_every_row_is_processed_or_reported(rows, path):
     write(path, rows)
     ledger = load_file(path)
-    assert {c.row for c in ledger.cases} == non_blank_rows(rows)
+    read = {c.row for c in ledger.cases}
+    assert non_blank_rows(rows) <= read <= non_blank_rows(rows, whitespace=True)
     report = validate(ledger, AS_OF)
     callbacks = assess(ledger, AS_OF)
     with_status = {a.case.row for a in callbacks.assessments if a.status is not None}
     reported = {p.row for p in report.problems if p.row is not None}
-    for row in non_blank_rows(rows):
+    for row in read:
         assert row in with_status or row in reported, (row, rows[row - 2])
     last = len(rows) + 1
     assert all(2 <= r <= last for r in reported), sorted(reported)
@@ -166,7 +190,7 @@ def test_every_row_is_processed_or_reported(rows, path):
 @in_tmp
 def test_cli_reports_json_on_hostile_rows(rows, path):
     write(path, rows)
-    expected = non_blank_rows(rows)
+    expected = non_blank_rows(rows, whitespace=True)
     for args, codes in ((["validate"], (0, 1)), (["callbacks"], (0, 1)), (["stats", "--month", MONTH], (0,)),
                         (["sample", "--month", MONTH], (0,))):
         result = runner.invoke(app, [*args, str(path), "--format", "json", "--as-of", AS_OF.isoformat()])
@@ -174,7 +198,7 @@ def test_cli_reports_json_on_hostile_rows(rows, path):
         assert result.exit_code in codes, (args, result.exit_code, result.output)
         doc = json.loads(result.stdout)
         if args == ["validate"]:
-            assert doc["rows"] == len(expected)
+            assert len(non_blank_rows(rows)) <= doc["rows"] <= len(expected)
             assert {p["row"] for p in doc["problems"] if p["row"]} <= expected
 
 
@@ -182,7 +206,7 @@ WRITE_SETTINGS = settings(SETTINGS, max_examples=25)
 
 
 @WRITE_SETTINGS
-@given(ROWS)
+@given(WRITE_ROWS)
 @in_tmp
 def test_write_leaves_every_clerk_cell_as_it_was(rows, path):
     write(path, rows)
@@ -214,3 +238,11 @@ def test_problems_quoting_formula_text_are_stored_as_text(values, path):
         cell = ws.cell(i, col)
         assert cell.data_type == "s", (cell.value, cell.data_type)
         assert isinstance(cell.value, str) and v.strip() in cell.value
+
+
+def test_control_character_in_a_listed_case_does_not_break_callbacks_write(tmp_path):
+    path = write_ledger(tmp_path / "台账.xlsx", [case("C1", "投诉", dt.date(2026, 10, 1), dt.date(2026, 10, 3),
+                                                     responsibility="一类", severity="重大", aspect="清洁卫生",
+                                                     unit="3栋_x000B_1101")])
+    result = runner.invoke(app, ["callbacks", str(path), "--write", "--as-of", AS_OF.isoformat()])
+    assert result.exit_code in (0, 1), result.output

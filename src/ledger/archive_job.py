@@ -3,6 +3,10 @@
 Nothing is deleted: rows are first written to `<ledger>_归档.xlsx` (appended if it
 exists) and read back; only then are they removed from the ledger, whose previous
 version is kept as a backup like every write.
+
+Deleting rows is the one write that still loads the whole ledger into openpyxl,
+which drops shapes, buttons, slicers and more (io.guard.openpyxl_losses). Such a
+ledger is never rewritten in place: the trimmed copy goes to `--out` instead.
 """
 from __future__ import annotations
 
@@ -34,6 +38,31 @@ register({
         "en": "Note: {before} is less than two years ago; callback records are kept two years (000 4.7). "
               "The archived rows are kept in full in the archive workbook.",
     },
+    "archive.would_lose": {
+        "zh-Hans": "不能直接在 {path} 中归档:删除行需要重写整个工作簿,会丢失其中的{features}。台账未被修改。"
+                   "可改为把归档后的台账另存为新文件,原文件保持不变:ledger archive {path} --before {before} --out 新台账.xlsx",
+        "zh-Hant": "不能直接在 {path} 中歸檔:刪除列需要重寫整個活頁簿,會遺失其中的{features}。台賬未被修改。"
+                   "可改為把歸檔後的台賬另存為新檔案,原檔案保持不變:ledger archive {path} --before {before} --out 新台賬.xlsx",
+        "en": "Cannot archive inside {path}: removing rows rewrites the whole workbook and would lose its {features}. "
+              "The ledger was not changed. Write the trimmed ledger to a new workbook instead and keep the original "
+              "untouched: ledger archive {path} --before {before} --out NEW.xlsx",
+    },
+    "archive.out_exists": {
+        "zh-Hans": "{out} 已存在,不会覆盖。请为归档后的台账指定一个新文件名。",
+        "zh-Hant": "{out} 已存在,不會覆蓋。請為歸檔後的台賬指定一個新檔名。",
+        "en": "{out} already exists and will not be overwritten. Choose a new file name for the trimmed ledger.",
+    },
+    "archive.out_suffix": {
+        "zh-Hans": "{out} 的扩展名应为 {suffix},与台账相同。",
+        "zh-Hant": "{out} 的副檔名應為 {suffix},與台賬相同。",
+        "en": "{out} must end in {suffix}, like the ledger.",
+    },
+    "archive.done_out": {
+        "zh-Hans": "已将 {count} 件 {before} 之前完成的案件移入 {archive}(共 {total} 行);归档后的台账已另存为 {out},原台账 {path} 未改动。",
+        "zh-Hant": "已將 {count} 件 {before} 之前完成的案件移入 {archive}(共 {total} 行);歸檔後的台賬已另存為 {out},原台賬 {path} 未改動。",
+        "en": "Moved {count} cases completed before {before} to {archive} ({total} rows there); the trimmed ledger "
+              "was written to {out} and the original {path} was not changed.",
+    },
     "archive.verify_failed": {
         "zh-Hans": "归档文件校验失败({reason}),台账未被修改。",
         "zh-Hant": "歸檔檔案校驗失敗({reason}),台賬未被修改。",
@@ -42,23 +71,51 @@ register({
 })
 
 
-def archive_job(path: Path, ledger: Ledger, before: dt.date, today: dt.date | None = None) -> Iterator[str]:
+class ArchiveRefused(Exception):
+    """Archiving here would damage something; `message(lang)` says what and what to do instead."""
+
+    def __init__(self, code: str, features: list[str] | None = None, **params: Any):
+        self.code, self.features, self.params = code, list(features or []), params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str | None = "zh-Hans") -> str:
+        from .io.guard import loss_labels
+        return text(self.code, lang, features=loss_labels(self.features, lang), **self.params)
+
+
+def archive_job(path: Path, ledger: Ledger, before: dt.date, today: dt.date | None = None,
+                out: Path | None = None) -> Iterator[str]:
+    """Move old cases out; the trimmed ledger replaces `path`, or goes to `out` leaving `path` untouched."""
     from openpyxl import Workbook, load_workbook
     from openpyxl.styles import Font
 
+    from .io.guard import openpyxl_losses
     from .io.safe_write import atomic_replace, check_writable
     from .io.workbook import read_grids
 
     lang = ledger.lang
     today = today or dt.date.today()
     path = Path(path)
+    if out is not None and Path(out).resolve() == path.resolve():
+        out = None
     rows = sorted(c.row for c in ledger.cases if c.completed_on and c.completed_on < before)
     if not rows:
         yield text("archive.none", lang, before=before.isoformat())
         return
+    if out is None:
+        losses = openpyxl_losses(path)
+        if losses:
+            raise ArchiveRefused("archive.would_lose", losses, path=str(path), before=before.isoformat())
+        check_writable(path)
+    else:
+        out = Path(out)
+        if out.suffix.lower() != path.suffix.lower():
+            raise ArchiveRefused("archive.out_suffix", out=str(out), suffix=path.suffix.lower())
+        if out.exists():
+            raise ArchiveRefused("archive.out_exists", out=str(out))
+        check_writable(out)
     if before > add_months(today, -24):
         yield text("archive.recent", lang, before=before.isoformat())
-    check_writable(path)
     grid = read_grids(path)[ledger.sheet]
     header = list(grid[ledger.header_row - 1])
     moved = [list(grid[r - 1]) + [None] * (len(header) - len(grid[r - 1])) for r in rows]
@@ -115,6 +172,11 @@ def archive_job(path: Path, ledger: Ledger, before: dt.date, today: dt.date | No
         if len(remaining) > len(grid) - len(rows):
             raise ValueError("rows not removed")
 
+    if out is not None:
+        atomic_replace(path, write_ledger, verify_ledger, out_path=out)
+        yield text("archive.done_out", lang, count=len(rows), before=before.isoformat(), archive=archive,
+                   total=total, out=out, path=path)
+        return
     backup = atomic_replace(path, write_ledger, verify_ledger, keep_backups=ledger.settings.keep_backups)
     yield text("archive.done", lang, count=len(rows), before=before.isoformat(), archive=archive, total=total,
                backup=backup or "-")

@@ -285,14 +285,16 @@ def demo(directory: Path = typer.Argument(Path("demo_output"), metavar="[DIR]"),
 
 @app.command()
 def archive(ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
-            before: str = typer.Option(..., "--before", help="YYYY-MM-DD: cases completed before this date")) -> None:
+            before: str = typer.Option(..., "--before", help="YYYY-MM-DD: cases completed before this date"),
+            out: Optional[Path] = typer.Option(None, "--out", help="write the trimmed ledger here; LEDGER stays untouched")
+            ) -> None:
     """Move cases completed before a date into an archive workbook (never deletes them)."""
     from .archive_job import archive_job
 
     day = _parse_date(before)
     ledger = _load(ledger_path)
     try:
-        for line in archive_job(ledger_path, ledger, day):
+        for line in archive_job(ledger_path, ledger, day, out=out):
             typer.echo(line)
     except Exception as exc:  # noqa: BLE001 - refusals and verification failures are clerk-facing
         message = getattr(exc, "message", None)

@@ -284,20 +284,22 @@ _LOST_PARTS = (
     ("xl/richData/", "cell_images"), ("customUI/", "custom_ribbon"),
 )
 # Worksheet <extLst> entries openpyxl drops (openpyxl.worksheet._reader EXT_TYPES), by ext uri.
-_EXT_URIS = {
+_EXT_URIS: dict[bytes, str | None] = {
     b"{05C60535-1F16-4FD2-B633-F4F36F0B64E0}": "sparklines",
     b"{78C0D931-6437-407D-A8EE-F0AAD7539E65}": "extended_formatting",
     b"{CCE6A557-97BC-4B89-ADB6-D9C93CAAB3DF}": "extended_formatting",
     b"{A8765BA9-456A-4DAB-B4F3-ACF838C121DE}": "slicers",
     b"{3A4CF648-6AED-40F4-86FF-DC5316D8AED3}": "slicers",
     b"{7E03D99C-DC04-49D9-9315-930204A7B6E9}": "timelines",
+    b"{F7C9EE02-42E1-4005-9D12-6889AFFD525C}": "web_extensions",
+    b"{01252117-D84E-4E92-8308-4BE1C098FCBB}": None,  # ignored-error marks: losing them loses nothing
 }
 _SHAPE = re.compile(rb"<(?:[\w.-]+:)?(?:sp|grpSp|cxnSp)[\s>/]")
 _PICTURE = re.compile(rb"<(?:[\w.-]+:)?pic[\s>/]")
 _CHART_EX = re.compile(rb"schemas\.microsoft\.com/office/drawing/2014/chartex")
-_SHEET_MARKERS = (
-    (re.compile(rb"<(?:[\w.-]+:)?controls[\s>]"), "form_controls"),
-    (re.compile(rb"<(?:[\w.-]+:)?oleObjects[\s>]"), "embedded_objects"),
+_SHEET_MARKERS = (  # (literal to find first, because bytes.find is ~20x faster than a regex scan, regex, feature)
+    (b"controls", re.compile(rb"<(?:[\w.-]+:)?controls[\s>]"), "form_controls"),
+    (b"oleObjects", re.compile(rb"<(?:[\w.-]+:)?oleObjects[\s>]"), "embedded_objects"),
 )
 _EXT_URI = re.compile(rb'<(?:[\w.-]+:)?ext\b[^>]*?\buri="(\{[0-9A-Fa-f-]+\})"')
 _VML_CONTROL = re.compile(rb'ObjectType="(?!Note")')
@@ -309,7 +311,7 @@ def openpyxl_losses(path: str | Path) -> list[str]:
     The one write path that still goes through openpyxl (archive) must not run on
     a workbook whose shapes, buttons or slicers the clerk would find gone. Only the
     zip directory and the parts that can hold such features are read; worksheets
-    are streamed, so a 100k-row ledger costs a fraction of a second.
+    are streamed, so a 100k-row ledger costs about a second (mostly unzipping).
     """
     found: set[str] = set()
     with zipfile.ZipFile(path) as zf:
@@ -331,7 +333,7 @@ def openpyxl_losses(path: str | Path) -> list[str]:
                     found.add("form_controls")
             elif name.startswith("xl/charts/chartEx"):
                 found.add("modern_charts")
-            elif name.startswith(("xl/worksheets/sheet", "xl/worksheets/")) and name.endswith(".xml"):
+            elif name.startswith("xl/worksheets/") and name.endswith(".xml"):
                 found |= _sheet_losses(zf, name)
     return [k for k in LOSS_CATALOG if k in found]
 
@@ -346,11 +348,13 @@ def _sheet_losses(zf: zipfile.ZipFile, name: str) -> set[str]:
             if not chunk:
                 break
             window = tail + chunk
-            for rx, feature in _SHEET_MARKERS:
-                if rx.search(window):
+            for literal, rx, feature in _SHEET_MARKERS:
+                if literal in window and rx.search(window):
                     found.add(feature)
-            for m in _EXT_URI.finditer(window):
-                found.add(_EXT_URIS.get(m.group(1).upper(), "sheet_extensions"))
+            for m in (_EXT_URI.finditer(window) if b'uri="{' in window else ()):
+                feature = _EXT_URIS.get(m.group(1).upper(), "sheet_extensions")
+                if feature:
+                    found.add(feature)
             tail = window[-256:]
     return found
 

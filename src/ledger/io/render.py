@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -93,7 +94,13 @@ FORMULA_LEADS = ("=", "+", "-", "@")
 
 
 def put(cell, value: Any) -> None:
-    """Write a value; text that looks like a formula stays text (quote prefix, string type)."""
+    """Write a value; text that looks like a formula stays text (quote prefix, string type).
+
+    Control characters pasted into a clerk's cell (stored by Excel as _x000B_)
+    cannot live in a worksheet cell: they are dropped from the copy we write.
+    """
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell.value = value
     if isinstance(value, str) and value[:1] in FORMULA_LEADS and len(value) > 1:
         cell.data_type = "s"
