@@ -74,9 +74,59 @@ def test_validate_write_fills_the_problems_column_and_keeps_a_backup(mixed):
     col = header.index("问题") + 1
     assert "2026-02-30" in ws.cell(row=3, column=col).value
     assert ws.cell(row=2, column=col).value is None
-    assert ws.cell(row=3, column=header.index("受理日期") + 1).fill.fgColor.rgb.endswith("FFC7CE")
-    assert ws.cell(row=2, column=1).value == "R1"          # the clerk's cells are untouched
+    assert highlighted(ws) == {"B3": "FFC7CE", "G4": "FFEB9C"}   # bad date red, undiallable phone yellow
+    assert ws.cell(row=3, column=2).fill.fgColor.rgb == "00000000"  # the clerk's own cell style is untouched
+    assert ws.cell(row=2, column=1).value == "R1"
     assert len(list((mixed.parent / ".ledger_backups").iterdir())) == 1
+
+
+def highlighted(ws) -> dict[str, str]:
+    """Cells coloured by the tool's conditional-formatting rules, with their fill colour."""
+    from openpyxl.utils.cell import range_boundaries, get_column_letter
+
+    cells = {}
+    for cf in ws.conditional_formatting:
+        for rule in cf.rules:
+            if rule.formula != ["ISNUMBER(424242)"]:
+                continue
+            color = rule.dxf.fill.bgColor.rgb[-6:]
+            for rng in cf.sqref.ranges:
+                c1, r1, c2, r2 = range_boundaries(rng.coord)
+                for r in range(r1, r2 + 1):
+                    for c in range(c1, c2 + 1):
+                        cells[f"{get_column_letter(c)}{r}"] = color
+    return cells
+
+
+def test_a_corrected_cell_loses_its_highlight_on_the_next_run(mixed):
+    from openpyxl import load_workbook
+
+    run("validate", mixed, "--write", "--as-of", "2026-11-25")
+    wb = load_workbook(mixed)
+    wb["案件台账"]["B3"] = dt.date(2026, 9, 1)
+    wb.save(mixed)
+    run("validate", mixed, "--write", "--as-of", "2026-11-25")
+    ws = load_workbook(mixed)["案件台账"]
+    assert highlighted(ws) == {"G4": "FFEB9C"}
+    assert [c for c in ws.conditional_formatting if "424242" in str(c.rules[0].formula)].__len__() == 1
+
+
+def test_clerks_own_conditional_formatting_survives_our_highlights(ledger_file):
+    from openpyxl import load_workbook
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles import PatternFill
+
+    path = ledger_file([case("R1", "维修", "2026-02-30", D(2026, 9, 3))])
+    wb = load_workbook(path)
+    wb["案件台账"].conditional_formatting.add("L2:L100", CellIsRule(operator="greaterThan", formula=["2"],
+                                                               fill=PatternFill("solid", bgColor="00FF00")))
+    wb.save(path)
+    for _ in range(2):
+        run("validate", path, "--write", "--as-of", "2026-11-25")
+    ws = load_workbook(path)["案件台账"]
+    ranges = {str(cf.sqref): [r.formula for r in cf.rules] for cf in ws.conditional_formatting}
+    assert ranges["L2:L100"] == [["2"]]
+    assert highlighted(ws) == {"B2": "FFC7CE"}
 
 
 def test_callbacks_json_has_one_entry_per_case_row(mixed):

@@ -32,7 +32,7 @@ def tool_patch(ledger: Ledger, values: dict[str, dict[int, Any]], fills: dict[tu
             cells[row] = CellWrite(value=value, number_format=fmt)
         columns.append(ColumnPatch(header=col.label(lang), cells=cells, header_fill=TOOL_HEADER_FILL,
                                    width=TOOL_WIDTHS.get(col.field)))
-    return CaseSheetPatch(sheet=ledger.sheet, header_row=ledger.header_row, columns=columns, cell_fills=fills)
+    return CaseSheetPatch(sheet=ledger.sheet, header_row=ledger.header_row, columns=columns, highlights=fills)
 
 
 def apply_changes(path: str | Path, ledger: Ledger, changes: Changes, out_path: str | Path | None = None):

@@ -85,6 +85,9 @@ class CaseSheetPatch:
     header_row: int
     columns: list[ColumnPatch]
     cell_fills: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col 1-based) -> "RRGGBB"
+    # Highlights drawn by one conditional-formatting block the tool owns: each run replaces
+    # the previous block, so a corrected cell loses its colour and clerk styles are never touched.
+    highlights: dict[tuple[int, int], str] | None = None
 
 
 @dataclass
@@ -1227,7 +1230,64 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
             if stream.empty:
                 out.write(b"</" + stream.prefix + b"sheetData>")
             out.flush()
-            stream.copy_rest(out_file)
+            if patch.highlights is None:
+                stream.copy_rest(out_file)
+            else:
+                rest = stream.tail + stream.f.read()
+                out_file.write(_replace_highlights(rest, patch.highlights, styles, stream.prefix))
+
+
+HIGHLIGHT_MARK = "ISNUMBER(424242)"  # always true; the number marks the block as the tool's
+_AFTER_CF = ("dataValidations", "hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter",
+             "rowBreaks", "colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags",
+             "drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls",
+             "webPublishItems", "tableParts", "extLst")
+
+
+def _replace_highlights(rest: bytes, highlights: dict[tuple[int, int], str], styles: "_Styles",
+                        prefix: bytes) -> bytes:
+    """Swap the tool's conditional-formatting block (after </sheetData>) for the current highlights."""
+    p = re.escape(prefix)
+    mark = re.escape(_esc_attr(HIGHLIGHT_MARK).encode())
+    rest = re.sub(rb"<" + p + rb"conditionalFormatting\b(?:(?!</" + p + rb"conditionalFormatting>).)*?" + mark
+                  + rb".*?</" + p + rb"conditionalFormatting>", b"", rest, flags=re.S)
+    if not highlights:
+        return rest
+    priorities = [int(x) for x in re.findall(rb'\spriority="(\d+)"', rest)]
+    priority = max(priorities, default=0)
+    by_color: dict[str, dict[int, list[int]]] = {}
+    for (row, col), color in highlights.items():
+        by_color.setdefault(color, {}).setdefault(col, []).append(row)
+    pre = prefix.decode()
+    blocks = []
+    for color, columns in sorted(by_color.items()):
+        refs = []
+        for col, rows in sorted(columns.items()):
+            letter = col_letter(col)
+            rows.sort()
+            start = prev = rows[0]
+            for r in rows[1:] + [None]:
+                if r is not None and r == prev + 1:
+                    prev = r
+                    continue
+                refs.append(f"{letter}{start}" if start == prev else f"{letter}{start}:{letter}{prev}")
+                if r is not None:
+                    start = prev = r
+        dxf = styles.add("dxfs", _E("dxf", None, _E("fill", None, _E("patternFill", {"patternType": "solid"},
+                                                                   _E("bgColor", {"rgb": "FF" + color[-6:]})))))
+        priority += 1
+        blocks.append(f'<{pre}conditionalFormatting sqref="{" ".join(refs)}"><{pre}cfRule type="expression" '
+                      f'dxfId="{dxf}" priority="{priority}"><{pre}formula>{_esc_attr(HIGHLIGHT_MARK)}</{pre}formula>'
+                      f'</{pre}cfRule></{pre}conditionalFormatting>')
+    block = "".join(blocks).encode("utf-8")
+    m = re.search(rb"<" + p + rb"(?:" + b"|".join(t.encode() for t in _AFTER_CF) + rb")\b", rest)
+    if m is None:
+        m = re.search(rb"</" + p + rb"worksheet>", rest)
+    at = m.start() if m else len(rest)
+    existing_cf = list(re.finditer(rb"</" + p + rb"conditionalFormatting>", rest[:at]))
+    if existing_cf:
+        at = existing_cf[-1].end()
+    return rest[:at] + block + rest[at:]
 
 
 class _BatchWriter:

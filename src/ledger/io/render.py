@@ -56,8 +56,7 @@ def render(layout: SheetLayout, book: Workbook) -> Worksheet:
             for cell in row:
                 for attr, value in spec.items():
                     setattr(cell, attr, value)
-    for r1, c1, r2, c2 in layout.merged:
-        ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+    _merge_all(ws, layout.merged)
     for col, width in layout.widths.items():
         ws.column_dimensions[get_column_letter(col)].width = width
     if layout.freeze:
@@ -88,6 +87,26 @@ def render(layout: SheetLayout, book: Workbook) -> Worksheet:
         chart.x_axis.delete = False
         ws.add_chart(chart, spec.anchor)
     return ws
+
+
+def _merge_all(ws: Worksheet, merged: list[tuple[int, int, int, int]]) -> None:
+    """Merge the ranges as `ws.merge_cells` does, in linear time.
+
+    openpyxl checks each new range against every range merged before it, which
+    is quadratic: a record-forms sheet of thousands of forms took minutes. A
+    range inside one already merged is skipped, as openpyxl skips it.
+    """
+    from openpyxl.worksheet.merge import MergedCellRange
+
+    by_row: dict[int, list[tuple[int, int, int, int]]] = {}
+    for r1, c1, r2, c2 in merged:
+        if any(a <= r1 and b <= c1 and r2 <= c and c2 <= d for a, b, c, d in by_row.get(r1, ())):
+            continue
+        for r in range(r1, r2 + 1):
+            by_row.setdefault(r, []).append((r1, c1, r2, c2))
+        mcr = MergedCellRange(ws, f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}")
+        ws.merged_cells.ranges.add(mcr)
+        ws._clean_merge_range(mcr)
 
 
 FORMULA_LEADS = ("=", "+", "-", "@")
