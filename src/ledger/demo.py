@@ -57,7 +57,7 @@ def run_demo(directory: Path, lang: str = "zh-Hans", today: dt.date | None = Non
     today = today or dt.date.today()
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / {"en": "demo_ledger.xlsx"}.get(lang, "演示台账.xlsx")
+    path = directory / {"en": "demo_ledger.xlsx", "zh-Hant": "示範台賬.xlsx"}.get(lang, "演示台账.xlsx")
     months = 6
     cases = generate_cases(rows, seed=DEMO_SEED, end=today, months=months, lang=lang, dirty=True)
     write_ledger(path, cases, lang=lang, settings=demo_settings(lang))
