@@ -9,6 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from .allocation import without_gc
 from .i18n import register
 from .models import Case, Ledger, Problem
 from .sampling import Draw, default_seed, draw
@@ -83,6 +84,7 @@ def effective_severity(case: Case, suggestion: Suggestion | None) -> str | None:
     return max(levels, key=SEVERITY_RANK.__getitem__) if levels else None
 
 
+@without_gc
 def assess(ledger: Ledger, as_of: dt.date, seeds: dict[str, int] | None = None) -> CallbackReport:
     """Statuses as of `as_of`. `seeds` maps a completion month to the seed its draw used."""
     settings = ledger.settings

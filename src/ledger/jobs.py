@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from .allocation import without_gc
 from .callback_list import callback_list_layout, record_forms_layout, tool_column_values
 from .callbacks import CallbackReport, assess
 from .layout import SheetLayout
@@ -58,6 +59,7 @@ def cell_fills(ledger: Ledger, problems: list[Problem]) -> dict[tuple[int, int],
     return fills
 
 
+@without_gc
 def validate_job(ledger: Ledger, today: dt.date) -> tuple[ValidationReport, Changes]:
     report = validate(ledger, today)
     callbacks = assess(ledger, today, seeds_of(ledger))
@@ -108,6 +110,7 @@ def implied_draw_rows(report: CallbackReport, seeds: dict[str, int], by: str,
     return rows
 
 
+@without_gc
 def callbacks_job(ledger: Ledger, as_of: dt.date, *, forms: bool = True
                   ) -> tuple[CallbackReport, ValidationReport, Changes]:
     """Statuses as of a date, the callback list (+ record forms) sheets, the draws it implies logged."""
@@ -126,6 +129,7 @@ def callbacks_job(ledger: Ledger, as_of: dt.date, *, forms: bool = True
     return report, validation, changes
 
 
+@without_gc
 def sample_job(ledger: Ledger, month: str, seed: int | None, as_of: dt.date) -> tuple[dict[str, Any], Changes]:
     """Draw the samples of the cases completed in `month` (SPEC §5)."""
     month_bounds(month)  # validates the month

@@ -5,11 +5,15 @@ file (through python-calamine) and a live workbook (through xlwings).
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
+from itertools import compress, repeat
+from operator import and_, is_not, itemgetter, ne, or_
 from dataclasses import dataclass
 from typing import Any
 
+from .allocation import without_gc
 from . import vocab
 from .columns import CASE_COLUMNS, COLUMNS_BY_FIELD, REQUIRED_FIELDS, TOOL_COLUMNS, match_header
 from .dates import is_excel_error, parse_when
@@ -180,6 +184,7 @@ def locate_case_sheet(grids: dict[str, list[list[Any]]], mapping: dict[str, str]
     return max(pool, key=lambda m: sum(f in m.fields for f in REQUIRED_FIELDS) * 100 + len(m.fields))
 
 
+@without_gc
 def load_ledger(grids: dict[str, list[list[Any]]], path: str | None = None,
                 settings: Settings | None = None) -> Ledger:
     """Read the Settings and case sheets into a Ledger; cell problems are collected, not raised."""
@@ -222,6 +227,7 @@ def _as_text(value: Any) -> str | None:
 
 
 _MISSING = object()
+_CASE_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Case) if f.name != "row"}
 
 
 def _read_rows(match: HeaderMatch, grid: list[list[Any]], lang: str) -> tuple[list[Case], list[Problem]]:
@@ -231,21 +237,35 @@ def _read_rows(match: HeaderMatch, grid: list[list[Any]], lang: str) -> tuple[li
     dates), so each column converts through a cache: 100k rows cost a few
     hundred thousand dictionary look-ups rather than as many parses.
     """
+    body = grid[match.data_row - 1:]
+    shortest = min(map(len, body), default=0)
+    cache: dict[int, list[Any]] = {}
+
+    def whole_column(index: int) -> list[Any]:
+        if index not in cache:
+            cache[index] = list(map(itemgetter(index), body)) if index < shortest else _column(body, index)
+        return cache[index]
+
     used = sorted({c - 1 for c in match.fields.values()})
-    numbers: list[int] = []
-    rows: list[list[Any]] = []
-    for r in range(match.data_row - 1, len(grid)):
-        row = grid[r]
-        width = len(row)
-        if any(row[i] is not None and row[i] != "" for i in used if i < width):
-            numbers.append(r + 1)
-            rows.append(row)
+    filled = None  # per row: does any case column hold something (not None, not "")?
+    for index in used:
+        col = whole_column(index)
+        mask = map(and_, map(is_not, col, repeat(None)), map(ne, col, repeat("")))
+        filled = list(mask) if filled is None else list(map(or_, filled, mask))
+    kept = list(compress(range(len(body)), filled or []))
+    numbers = list(map(match.data_row.__add__, kept))
+    everything = len(kept) == len(body)
+
+    def _column_of(index: int) -> list[Any]:
+        col = whole_column(index)
+        return col if everything else list(map(col.__getitem__, kept))
+
     problems: list[Problem] = []
     columns: dict[str, list[Any]] = {}
     for field, col in match.fields.items():
         column = COLUMNS_BY_FIELD[field]
         header = match.headers.get(field, column.label(lang))
-        raw = _column(rows, col - 1)
+        raw = _column_of(col - 1)
         values, bad = _convert(column, raw)
         for i, code, value in bad:
             problems.append(Problem.make(code, lang, sheet=match.sheet, row=numbers[i], column=header,
@@ -266,7 +286,7 @@ def _read_rows(match: HeaderMatch, grid: list[list[Any]], lang: str) -> tuple[li
     for extra, parse in (("sampled", _as_bool), ("sample_reason", _as_text), ("strong_reaction", _as_bool)):
         col = match.extra.get(extra)
         if col:
-            raw = _column(rows, col - 1)
+            raw = _column_of(col - 1)
             values = [parse(v) for v in raw]
             key = {"sampled": "sampled_mark", "sample_reason": "sample_reason_mark"}.get(extra, extra)
             columns[key] = [v is True for v in values] if parse is _as_bool else values
@@ -276,9 +296,12 @@ def _read_rows(match: HeaderMatch, grid: list[list[Any]], lang: str) -> tuple[li
     for name in ("lawsuit_or_media",):
         if name in columns:
             columns[name] = [bool(v) for v in columns[name]]
-    names = list(columns)
-    cases = [Case(row=n, **dict(zip(names, vals))) for n, *vals in zip(numbers, *columns.values())] \
-        if names else [Case(row=n) for n in numbers]
+    unknown = set(columns) - set(_CASE_DEFAULTS)
+    if unknown:
+        raise TypeError(f"Case has no field {sorted(unknown)[0]!r}")
+    # positionally, one C-level map: no keyword dict per row
+    cases = list(map(Case, numbers, *(columns[name] if name in columns else repeat(default)
+                                      for name, default in _CASE_DEFAULTS.items())))
     problems.sort(key=lambda p: (p.row or 0, match.fields.get(_field_of(match, p.column), 0)))
     return cases, problems
 
@@ -295,7 +318,23 @@ def _column(rows: list[list[Any]], index: int) -> list[Any]:
 
 
 def _convert(column, raw: list[Any]) -> tuple[list[Any], list[tuple[int, str, Any]]]:
-    """Converted values and the unreadable cells as (index, problem code, shown value)."""
+    """Converted values and the unreadable cells as (index, problem code, shown value).
+
+    A column whose cells are all of one type converts each distinct value once
+    and maps the column through the results; mixed types (1 == 1.0 == True)
+    take the per-cell path keyed by (type, value).
+    """
+    if len(set(map(type, raw)) - {type(None)}) > 1:
+        return _convert_mixed(column, raw)
+    results = {value: (None, None) if value is None or value == "" else _convert_one(column, column.kind, value)
+               for value in dict.fromkeys(raw)}
+    converted = {value: result[0] for value, result in results.items()}
+    failing = {value: result[1] for value, result in results.items() if result[1]}
+    bad = [(i, failing[v], _as_text(v)) for i, v in enumerate(raw) if v in failing] if failing else []
+    return list(map(converted.__getitem__, raw)), bad
+
+
+def _convert_mixed(column, raw: list[Any]) -> tuple[list[Any], list[tuple[int, str, Any]]]:
     kind = column.kind
     cache: dict[Any, Any] = {}
     out: list[Any] = []

@@ -11,8 +11,8 @@ Adding rows later only tops the sample up (recorded draws stay).
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
-from fractions import Fraction
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -88,15 +88,22 @@ def _spread(population: list[Case], chosen: dict[int, Case], shortfall: int, see
 
     Coverage is the share of a building's (aspect's) cases already in the sample,
     so allocation is proportional; ties go to the case with the smallest key.
+
+    Each pick takes the stratum with the smallest (building coverage, aspect
+    coverage, head key, head row). Those priorities only ever grow (coverage
+    rises, a queue's next head sorts after the one taken), so a heap whose
+    stale entries are re-pushed when popped finds the same minimum as a scan of
+    every stratum, in O(log n) instead of O(strata) per pick.
     """
     if shortfall <= 0:
         return []
+    strata = {c.row: stratum(c) for c in population}
     size_b: dict[str, int] = defaultdict(int)
     size_a: dict[str, int] = defaultdict(int)
     taken_b: dict[str, int] = defaultdict(int)
     taken_a: dict[str, int] = defaultdict(int)
     for case in population:
-        aspect, building = stratum(case)
+        aspect, building = strata[case.row]
         size_b[building] += 1
         size_a[aspect] += 1
         if case.row in chosen:
@@ -106,26 +113,32 @@ def _spread(population: list[Case], chosen: dict[int, Case], shortfall: int, see
     queues: dict[tuple[str, str], list[Case]] = defaultdict(list)
     for case in population:
         if case.row not in chosen:
-            queues[stratum(case)].append(case)
+            queues[strata[case.row]].append(case)
     for queue in queues.values():
-        queue.sort(key=lambda c: (keys[c.row], c.row))
+        queue.sort(key=lambda c: (keys[c.row], c.row), reverse=True)  # head at the end: pop() is O(1)
+
+    def priority(k: tuple[str, str]) -> tuple:
+        aspect, building = k
+        head = queues[k][-1]
+        # Shares as floats: a correctly rounded quotient orders exactly like the fraction while
+        # denominators stay below ~6e7 (two shares differ by at least 1/(b·d), far above rounding).
+        return (taken_b[building] / size_b[building], taken_a[aspect] / size_a[aspect], keys[head.row], head.row)
+
+    heap = [(priority(k), k) for k in queues]
+    heapq.heapify(heap)
     picked: list[Case] = []
-    for _ in range(shortfall):
-        open_strata = [k for k, q in queues.items() if q]
-        if not open_strata:
-            break
-
-        def coverage(k: tuple[str, str]) -> tuple:
-            aspect, building = k
-            head = queues[k][0]
-            return (Fraction(taken_b[building], size_b[building]), Fraction(taken_a[aspect], size_a[aspect]),
-                    keys[head.row], head.row)
-
-        best = min(open_strata, key=coverage)
-        case = queues[best].pop(0)
+    while heap and len(picked) < shortfall:
+        stored, best = heapq.heappop(heap)
+        current = priority(best)
+        if current != stored:
+            heapq.heappush(heap, (current, best))
+            continue
+        case = queues[best].pop()
         taken_b[best[1]] += 1
         taken_a[best[0]] += 1
         picked.append(case)
+        if queues[best]:
+            heapq.heappush(heap, (priority(best), best))
     return picked
 
 

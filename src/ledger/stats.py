@@ -27,6 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from .allocation import without_gc
 from .callbacks import CallbackReport, assess
 from .models import Case, Ledger, Problem
 from .sampling import required_count
@@ -442,6 +443,7 @@ def trend(ledger: Ledger, report: CallbackReport, month: str, rates: dict[str, f
     return points
 
 
+@without_gc
 def compute(ledger: Ledger, month: str, as_of: dt.date, seeds: dict[str, int] | None = None,
             report: CallbackReport | None = None) -> MonthStats:
     """The statistics of `month`, judged with the callbacks recorded on `as_of`."""

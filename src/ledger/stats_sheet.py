@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from .allocation import without_gc
 from .i18n import register, text
 from .jobs import Changes, seeds_of
 from .layout import ChartSpec, SheetLayout
@@ -415,6 +416,7 @@ def _part_trend(sheet: _Sheet, s: MonthStats) -> None:
 
 # ---------------------------------------------------------------- the job and its text summary
 
+@without_gc
 def stats_job(ledger: Ledger, month: str, as_of: dt.date) -> tuple[MonthStats, Changes]:
     """Month M's statistics, its sheet (replacing only that month's sheet on --write) and a Log row."""
     result = compute(ledger, month, as_of, seeds_of(ledger))

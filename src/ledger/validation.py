@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .allocation import without_gc
 from .callbacks import STRONG_SEVERITIES
 from .columns import COLUMNS_BY_FIELD
 from .i18n import register
@@ -145,6 +146,7 @@ class ValidationReport:
                 "rows": self.rows, "valid_rows": self.valid_rows}
 
 
+@without_gc
 def validate(ledger: Ledger, today: dt.date) -> ValidationReport:
     """All problems of the ledger: those found while reading plus the row checks."""
     lang, sheet = ledger.lang, ledger.sheet

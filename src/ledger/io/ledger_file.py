@@ -7,6 +7,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from ..allocation import without_gc
 from ..columns import TOOL_COLUMNS
 from ..jobs import Changes
 from ..log import LOG_HEADERS, LOG_SHEET
@@ -35,6 +36,7 @@ def tool_patch(ledger: Ledger, values: dict[str, dict[int, Any]], fills: dict[tu
     return CaseSheetPatch(sheet=ledger.sheet, header_row=ledger.header_row, columns=columns, highlights=fills)
 
 
+@without_gc
 def apply_changes(path: str | Path, ledger: Ledger, changes: Changes, out_path: str | Path | None = None):
     """Write the changes into the ledger (atomically, with a backup) or into `out_path`."""
     from .package import save_changes

@@ -49,13 +49,7 @@ def render(layout: SheetLayout, book: Workbook) -> Worksheet:
                 cell.number_format = "yyyy-mm-dd hh:mm"
             elif isinstance(value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
-    for rng in layout.styles:
-        spec = STYLE_SPECS.get(rng.style, {})
-        for row in ws.iter_rows(min_row=rng.first_row, max_row=rng.last_row,
-                                min_col=rng.first_col, max_col=rng.last_col):
-            for cell in row:
-                for attr, value in spec.items():
-                    setattr(cell, attr, value)
+    _apply_styles(ws, layout)
     _merge_all(ws, layout.merged)
     for col, width in layout.widths.items():
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -89,24 +83,125 @@ def render(layout: SheetLayout, book: Workbook) -> Worksheet:
     return ws
 
 
-def _merge_all(ws: Worksheet, merged: list[tuple[int, int, int, int]]) -> None:
-    """Merge the ranges as `ws.merge_cells` does, in linear time.
+def _apply_styles(ws: Worksheet, layout: SheetLayout) -> None:
+    """Apply the named styles, each range in order, with the result per (cell style, name) memoised.
 
-    openpyxl checks each new range against every range merged before it, which
-    is quadratic: a record-forms sheet of thousands of forms took minutes. A
-    range inside one already merged is skipped, as openpyxl skips it.
+    Setting a style through openpyxl's descriptors hashes the style object into
+    the workbook's collections on every cell: tens of thousands of styled cells
+    took a minute. The outcome depends only on the cell's style array before
+    and the style's name, so it is computed once (through openpyxl, so the
+    workbook's collections grow exactly as before) and copied after that.
     """
-    from openpyxl.worksheet.merge import MergedCellRange
+    from openpyxl.styles.cell_style import StyleArray
 
-    by_row: dict[int, list[tuple[int, int, int, int]]] = {}
-    for r1, c1, r2, c2 in merged:
-        if any(a <= r1 and b <= c1 and r2 <= c and c2 <= d for a, b, c, d in by_row.get(r1, ())):
-            continue
+    done: dict[tuple[tuple[int, ...], str], tuple[int, ...]] = {}
+    for rng in layout.styles:
+        spec = STYLE_SPECS.get(rng.style, {})
+        for row in ws.iter_rows(min_row=rng.first_row, max_row=rng.last_row,
+                                min_col=rng.first_col, max_col=rng.last_col):
+            for cell in row:
+                key = (tuple(_style_of(cell)), rng.style)
+                hit = done.get(key)
+                if hit is not None:
+                    cell._style = StyleArray(hit)
+                    continue
+                for attr, value in spec.items():
+                    setattr(cell, attr, value)
+                done[key] = tuple(cell._style)
+
+
+def _style_of(cell):
+    """The cell's style array, created as openpyxl's style descriptors create it."""
+    if not cell._style:
+        from openpyxl.styles.cell_style import StyleArray
+        cell._style = StyleArray()
+    return cell._style
+
+
+class _Merger:
+    """`ws.merge_cells` for many ranges, same result, linear time.
+
+    openpyxl checks each new range against every range merged before (quadratic)
+    and recomputes border objects per cell. Here ranges are indexed by row, and
+    each border sum, which depends only on the two border ids, is computed once
+    through openpyxl and reused. A range inside one already merged is not listed
+    again, as in openpyxl. tests/test_8_performance_limits.py compares the result
+    with openpyxl's own merge_cells cell by cell.
+    """
+
+    def __init__(self, ws: Worksheet):
+        self.ws = ws
+        self.by_row: dict[int, list[tuple[int, int, int, int]]] = {}
+        self.sums: dict[tuple, int] = {}
+        self.protections: dict[int, int] = {}
+        self.sides: dict[tuple[int, str], Any] = {}
+
+    def _add_border(self, cell, key: tuple, make) -> None:
+        """cell.border += make(), memoised on the cell's border id and `key`."""
+        full = (_style_of(cell).borderId, *key)
+        hit = self.sums.get(full)
+        if hit is None:
+            cell.border += make()
+            self.sums[full] = cell._style.borderId
+        else:
+            cell._style.borderId = hit
+
+    def merge(self, r1: int, c1: int, r2: int, c2: int) -> None:
+        from openpyxl.cell.cell import MergedCell
+        from openpyxl.styles.borders import Border
+        from openpyxl.worksheet.cell_range import CellRange
+        from openpyxl.worksheet.merge import MergedCellRange
+
+        ws = self.ws
+        inside = any(a <= r1 and b <= c1 and r2 <= c and c2 <= d for a, b, c, d in self.by_row.get(r1, ()))
+        if not inside:
+            for r in range(r1, r2 + 1):
+                self.by_row.setdefault(r, []).append((r1, c1, r2, c2))
+        cells = ws._cells
+        # MergedCellRange.__init__ (its _get_borders), done below with memoised border sums
+        mcr = MergedCellRange.__new__(MergedCellRange)
+        mcr.ws = ws
+        CellRange.__init__(mcr, f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}")
+        start = cells.get((r1, c1))
+        if start is None:
+            start = ws.cell(row=r1, column=c1)
+        mcr.start_cell = start
+        end = cells.get((r2, c2))
+        if end is not None:
+            self._add_border(start, ("corner", _style_of(end).borderId),
+                             lambda: Border(right=end.border.right, bottom=end.border.bottom))
+        if not inside:  # MultiCellRange.add; the cells are cleaned and formatted either way
+            ws.merged_cells.ranges.add(mcr)
+        # Worksheet._clean_merge_range
         for r in range(r1, r2 + 1):
-            by_row.setdefault(r, []).append((r1, c1, r2, c2))
-        mcr = MergedCellRange(ws, f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}")
-        ws.merged_cells.ranges.add(mcr)
-        ws._clean_merge_range(mcr)
+            for c in range(c1, c2 + 1):
+                if (r, c) != (r1, c1):
+                    cells[r, c] = MergedCell(ws, r, c)
+        # MergedCellRange.format
+        for name in ("top", "left", "right", "bottom"):
+            start_id = _style_of(start).borderId
+            side = self.sides.get((start_id, name), self)
+            if side is self:
+                side = self.sides[start_id, name] = getattr(start.border, name)
+            if side and side.style is None:
+                continue
+            for coord in getattr(mcr, name):
+                self._add_border(cells[coord], (name, start_id), lambda: Border(**{name: side}))
+        pid = self.protections.get(_style_of(start).protectionId)
+        if pid is None:
+            import copy
+            before = start._style.protectionId
+            start.protection = copy.copy(start.protection)
+            pid = self.protections[before] = start._style.protectionId
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                _style_of(cells[r, c]).protectionId = pid
+
+
+def _merge_all(ws: Worksheet, merged: list[tuple[int, int, int, int]]) -> None:
+    merger = _Merger(ws)
+    for r1, c1, r2, c2 in merged:
+        merger.merge(r1, c1, r2, c2)
 
 
 FORMULA_LEADS = ("=", "+", "-", "@")

@@ -3,11 +3,22 @@ from __future__ import annotations
 
 import re
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from ..allocation import without_gc
 from ..i18n import register
 from ..reading import UnusableLedger
+
+# Excel's own sheet limits: a part claiming more was not written by Excel.
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 16_384
+# python-calamine holds a sheet as a dense rows × columns block (~32 bytes a cell):
+# one stray value at XFD1048576 would ask for half a terabyte. 30 million cells
+# (~1 GB there) still admits a full million-row ledger of 24 columns.
+MAX_CELLS = 30_000_000
+SCAN_CHUNK = 1 << 20
 
 register({
     "file.unreadable": {
@@ -15,29 +26,51 @@ register({
         "zh-Hant": "無法讀取活頁簿「{path}」:{reason}。請確認它是用 Excel 儲存的 .xlsx 檔案。",
         "en": "Cannot read the workbook “{path}”: {reason}. Make sure it is an .xlsx file saved by Excel.",
     },
+    "file.beyond_excel": {
+        "zh-Hans": "工作表“{sheet}”有内容位于 {cell},超出了 Excel 的上限(1048576 行、16384 列 XFD),文件不是 Excel 保存的,无法读取。请用 Excel 打开并另存后再试。",
+        "zh-Hant": "工作表「{sheet}」有內容位於 {cell},超出了 Excel 的上限(1048576 列、16384 欄 XFD),檔案不是 Excel 儲存的,無法讀取。請用 Excel 開啟並另存後再試。",
+        "en": "Sheet “{sheet}” has content at {cell}, beyond Excel's limits (1,048,576 rows, 16,384 columns to XFD); the file was not saved by Excel and cannot be read. Open it in Excel, save it again and retry.",
+    },
+    "file.too_large": {
+        "zh-Hans": "工作表“{sheet}”的数据范围是 A1:{cell}(约 {cells} 个单元格),超出本工具能处理的大小(最多约 {limit} 个)。通常是表格远处有零星内容:在该表按 Ctrl+End 找到最后一个单元格,删除表格以外多余的行和列后保存再试;案件确实这么多时,请先用 ledger archive 归档旧案件。",
+        "zh-Hant": "工作表「{sheet}」的資料範圍是 A1:{cell}(約 {cells} 個儲存格),超出本工具能處理的大小(最多約 {limit} 個)。通常是表格遠處有零星內容:在該表按 Ctrl+End 找到最後一個儲存格,刪除表格以外多餘的列和欄後儲存再試;案件確實這麼多時,請先用 ledger archive 封存舊案件。",
+        "en": "Sheet “{sheet}” spans A1:{cell} (about {cells} cells), more than this tool can handle (about {limit}). Usually a stray value sits far from the table: press Ctrl+End on that sheet to find the last cell, delete the rows and columns beyond the table, save and retry; if there really are that many cases, archive old ones first with ledger archive.",
+    },
 })
 
 
+@without_gc
 def read_grids(path: str | Path) -> dict[str, list[list[Any]]]:
-    """Every worksheet as a list of rows, row 1 first, column A first; blanks as None."""
+    """Every worksheet as a list of rows, row 1 first, column A first; blanks as None.
+
+    Each sheet's XML is scanned first (streamed, never held whole) for Excel
+    error values and for the far corner of its content, so a sheet too large to
+    hold is refused with a message before python-calamine tries to allocate it.
+    """
     from python_calamine import CalamineWorkbook
 
     path = Path(path)
     _inspect(path)
+    scans = scan_sheets(path)
+    for name, scan in scans.items():
+        scan.check(name)
     try:
         book = CalamineWorkbook.from_path(str(path))
         grids: dict[str, list[list[Any]]] = {}
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)
-            grids[name] = [[None if v == "" else v for v in row] for row in rows]
+            del sheet
+            for i, row in enumerate(rows):  # in place: the sheet is never held twice as Python lists
+                rows[i] = [None if v == "" else v for v in row]
+            grids[name] = rows
     except UnusableLedger:
         raise
     except Exception as exc:  # calamine raises several error types for damaged files
         raise UnusableLedger("file.unreadable", path=str(path), reason=str(exc).splitlines()[0][:200]) from exc
-    for name, errors in error_cells(path).items():
+    for name, scan in scans.items():
         grid = grids.get(name)
-        for (r, c), value in errors.items():
+        for (r, c), value in scan.errors.items():
             if grid is not None and r < len(grid):
                 row = grid[r]
                 if c >= len(row):
@@ -47,6 +80,103 @@ def read_grids(path: str | Path) -> dict[str, list[list[Any]]]:
 
 
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>\s*(?:<f[^>]*?(?:/>|>.*?</f>))?\s*<v>([^<]*)</v>', re.S)
+_CELL_REF = re.compile(rb'<c r="([A-Z]+)(\d+)"')
+_ROW_REF = re.compile(rb'<row r="(\d+)"')
+
+
+def _wider_than(letters: str) -> re.Pattern[bytes]:
+    """A cell with content whose column sorts after `letters` (same length and greater, or longer)."""
+    alternatives = []
+    for i, ch in enumerate(letters):
+        if ch < "Z":
+            alternatives.append(letters[:i] + f"[{chr(ord(ch) + 1)}-Z]" + "[A-Z]" * (len(letters) - i - 1))
+    if len(letters) < 3:
+        alternatives.append(f"[A-Z]{{{len(letters) + 1},3}}")
+    if not letters:
+        alternatives = ["[A-Z]{1,3}"]
+    # (?<!/)> : not a self-closing <c .../>, which is formatting only, no content
+    return re.compile(rb'<c r="(' + "|".join(alternatives).encode() + rb')\d+"[^>]*(?<!/)>')
+
+
+@dataclass
+class SheetScan:
+    """What one streamed pass over a worksheet's XML found."""
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # 0-based (row, col) -> #N/A ...
+    last_row: int = 0       # 1-based row of the last cell with content (or the row count when cells carry no refs)
+    last_column: str = ""   # letters of the widest cell with content
+
+    @property
+    def columns(self) -> int:
+        return _col_index(self.last_column) + 1 if self.last_column else 0
+
+    def check(self, sheet: str) -> None:
+        corner = f"{self.last_column or 'A'}{max(self.last_row, 1)}"
+        if self.last_row > MAX_ROWS or self.columns > MAX_COLUMNS:
+            raise UnusableLedger("file.beyond_excel", sheet=sheet, cell=corner)
+        if self.last_row * max(self.columns, 1) > MAX_CELLS:
+            raise UnusableLedger("file.too_large", sheet=sheet, cell=corner,
+                                 cells=f"{self.last_row * self.columns:,}", limit=f"{MAX_CELLS:,}")
+
+
+def _complete(data: bytes) -> int:
+    """Length of the prefix of `data` that ends with a whole cell or row (0 if none)."""
+    ends = [data.rfind(b"</row>") + 6, data.rfind(b"</c>") + 4]
+    for opener in (b"<row ", b"<c "):  # a self-closing <row .../> or <c .../>
+        start = data.rfind(opener)
+        close = data.find(b">", start) if start >= 0 else -1
+        if close > 0 and data[close - 1:close] == b"/":
+            ends.append(close + 1)
+    best = max(ends)
+    return best if best > 5 else 0
+
+
+def scan_sheet(stream: IO[bytes]) -> SheetScan:
+    """Error cells and content extent of one worksheet XML, read in 1 MB pieces cut after a row."""
+    scan = SheetScan()
+    wider = _wider_than("")
+    rows_seen = 0
+    refs_seen = False
+    pending = b""
+    while True:
+        chunk = stream.read(SCAN_CHUNK)
+        pending += chunk
+        cut = _complete(pending) if chunk else len(pending)
+        if not cut and chunk:
+            continue
+        block, pending = pending[:cut], pending[cut:]
+        if b't="e"' in block:
+            for m in _ERROR_CELL.finditer(block):
+                scan.errors[(int(m.group(2)) - 1, _col_index(m.group(1).decode()))] = m.group(3).decode()
+        end = block.rfind(b"</c>")
+        if end >= 0:
+            m = _CELL_REF.match(block, block.rfind(b'<c r="', 0, end))
+            if m:
+                refs_seen = True
+                scan.last_row = max(scan.last_row, int(m.group(2)))
+        rows_seen += block.count(b"<row")
+        if not refs_seen:
+            m = _ROW_REF.search(block, block.rfind(b"<row "))
+            scan.last_row = max(scan.last_row, int(m.group(1)) if m else 0, rows_seen)
+        pos = 0
+        while (m := wider.search(block, pos)) is not None:
+            scan.last_column = m.group(1).decode()
+            wider = _wider_than(scan.last_column)
+            pos = m.end()
+        if not chunk:
+            return scan
+
+
+def scan_sheets(path: Path) -> dict[str, SheetScan]:
+    """scan_sheet for every worksheet, by sheet name; {} when the package cannot be scanned."""
+    found: dict[str, SheetScan] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for name, part in sheet_parts(zf).items():
+                with zf.open(part) as stream:
+                    found[name] = scan_sheet(stream)
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return {}
+    return found
 
 
 def error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
@@ -55,18 +185,7 @@ def error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
     python-calamine reads error cells as blanks; a clerk's #N/A must be reported,
     not silently read as "no date", so the sheet XML is scanned for them.
     """
-    found: dict[str, dict[tuple[int, int], str]] = {}
-    try:
-        with zipfile.ZipFile(path) as zf:
-            for name, part in sheet_parts(zf).items():
-                data = zf.read(part)
-                if b't="e"' not in data:
-                    continue
-                found[name] = {(int(m.group(2)) - 1, _col_index(m.group(1).decode())): m.group(3).decode()
-                               for m in _ERROR_CELL.finditer(data)}
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return {}
-    return found
+    return {name: scan.errors for name, scan in scan_sheets(path).items() if scan.errors}
 
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
