@@ -14,9 +14,10 @@ Measured, on the same generated ledger (benchmarks/generate.py, seed 1):
   pandas+calamine   the same with engine="calamine", for reference
   callbacks json    what `ledger callbacks --format json` runs: load_file, callbacks_job, the JSON text
   stats json        what `ledger stats --format json` runs: load_file, stats_job, the JSON text
-  whole job         load, validate_job, sample_job, callbacks_job, stats_job, then one apply_changes
-                    writing the problems/tool columns and highlights, the callback list and record
-                    forms, the statistics sheet and the Log rows into a copy of the file
+  whole job         load, jobs.month_end_job (validate, sample the month, callbacks, statistics: the
+                    four jobs' Changes merged, statuses and problems computed once), then one
+                    apply_changes writing the problems/tool columns and highlights, the callback list
+                    and record forms, the statistics sheet and the Log rows into a copy of the file
 """
 from __future__ import annotations
 
@@ -63,7 +64,18 @@ def _child(thing: str, path: Path) -> dict:
     else:
         from ledger.io.ledger_file import apply_changes
         from ledger.io.workbook import load_file
-        from ledger.jobs import callbacks_job, callbacks_json, sample_job, validate_job
+        from ledger.jobs import callbacks_job, callbacks_json
+
+        try:
+            from ledger.jobs import month_end_job
+        except ImportError:  # code from before issue 8: the four jobs one after another, merged
+            def month_end_job(ledger, month, as_of):
+                from ledger.jobs import sample_job, validate_job
+                _, changes = validate_job(ledger, as_of)
+                for more in (sample_job(ledger, month, None, as_of)[1], callbacks_job(ledger, as_of)[2],
+                             stats_job(ledger, month, as_of)[1]):
+                    changes.merge(more)
+                return None, changes
         from ledger.stats_sheet import stats_job
 
         started = time.perf_counter()
@@ -75,13 +87,7 @@ def _child(thing: str, path: Path) -> dict:
             result, _ = stats_job(ledger, MONTH, AS_OF)
             out = json.dumps(result.as_json(), ensure_ascii=False, indent=2, default=str)
         else:
-            _, changes = validate_job(ledger, AS_OF)
-            _, more = sample_job(ledger, MONTH, None, AS_OF)
-            changes.merge(more)
-            _, _, more = callbacks_job(ledger, AS_OF)
-            changes.merge(more)
-            _, more = stats_job(ledger, MONTH, AS_OF)
-            changes.merge(more)
+            _, changes = month_end_job(ledger, MONTH, AS_OF)
             apply_changes(work, ledger, changes)
             out = ""
         seconds = time.perf_counter() - started
@@ -174,6 +180,14 @@ def table(results: dict[int, list[dict]]) -> list[str]:
     return lines
 
 
+def before_section(path: Path) -> list[str]:
+    """The title, machine and table of an earlier results file, under one heading."""
+    text = path.read_text(encoding="utf-8").splitlines()
+    title = text[0].lstrip("# ") if text else str(path)
+    keep = [line for line in text[1:] if line.startswith(("Run ", "- ", "|"))]
+    return ["## For comparison: " + title, "", *keep, ""]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--child", nargs=2, metavar=("THING", "PATH"), help=argparse.SUPPRESS)
@@ -186,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=1800, help="seconds before one run is stopped")
     ap.add_argument("--clicks", default="300,3000", help="ledger rows for the click call counts ('' to skip)")
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    ap.add_argument("--before", type=Path, help="an earlier RESULTS file whose tables are appended for comparison")
     args = ap.parse_args(argv)
     if args.child:
         print(json.dumps(_child(args.child[0], Path(args.child[1]))))
@@ -229,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
                   "| rows | button | result |", "| ---: | --- | --- |"]
         lines += [f"| {rows:,} | {button} | {text} |" for rows, button, text in click_lines]
         lines.append("")
+    if args.before:
+        lines += before_section(args.before)
     args.out.write_text("\n".join(lines), encoding="utf-8")
     print(f"written {args.out}")
     return 0

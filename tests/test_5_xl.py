@@ -214,7 +214,7 @@ def test_a_used_range_not_starting_at_a1_keeps_excel_row_numbers(tmp_path):
 
 def test_callback_list_sheet_lists_overdue_then_due(small):
     book, message, acts = run("callback_list", small, today=TODAY)
-    assert [a["args"][1] for a in acts if a["func"] == "addSheet"] == ["回访清单", "回访记录表"]
+    assert [a["args"][1] for a in acts if a["func"] == "addSheet"] == ["回访清单"]   # forms: file route only
     sheet = position(book, "回访清单")
     rows = values_at(acts, sheet, 1, 1)
     listed = [r[1] for r in rows[3:] if r[1]]
@@ -241,7 +241,7 @@ def test_callback_list_reuses_its_sheet_by_clearing_it(small):
                                                     "tables": []}]}
     book, _, acts = run("callback_list", data, today=TODAY)
     sheet = position(book, "回访清单")
-    assert [a["args"][1] for a in acts if a["func"] == "addSheet"] == ["回访记录表"]
+    assert [a["args"][1] for a in acts if a["func"] == "addSheet"] == []
     assert [a["func"] for a in acts if a["sheet_position"] == sheet][0] == "sheetClear"
 
 

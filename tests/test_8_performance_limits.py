@@ -347,3 +347,44 @@ def test_heap_spread_picks_exactly_what_the_full_scan_picks(seed):
     shortfall = rng.randint(0, len(population))
     assert [c.row for c in _spread(population, chosen, shortfall, seed)] == \
         [c.row for c in _spread_by_scan(population, chosen, shortfall, seed)]
+
+
+# ---------------------------------------------------------------- one month-end run: same Changes, computed once
+
+def _comparable(changes):
+    """Changes without the Log rows' clock times."""
+    return ([(s.name, s.rows, s.merged, [(x.style, x.first_row, x.first_col, x.last_row, x.last_col)
+                                          for x in s.styles]) for s in changes.sheets],
+            changes.tool_values, changes.cell_fills, [row[1:] for row in changes.log_rows])
+
+
+def test_month_end_job_writes_what_the_four_jobs_write_one_after_another(tmp_path):
+    from ledger.demo_data import generate_cases, write_ledger
+    from ledger.jobs import callbacks_job, month_end_job, sample_job, validate_job
+    from ledger.stats_sheet import stats_job
+
+    path = write_ledger(tmp_path / "l.xlsx", generate_cases(500, seed=11, end=dt.date(2026, 10, 31), dirty=True))
+    ledger = load_file(path)
+    as_of, month = dt.date(2026, 11, 6), "2026-10"
+    _, expected = validate_job(ledger, as_of)
+    for more in (sample_job(ledger, month, None, as_of)[1], callbacks_job(ledger, as_of)[2],
+                 stats_job(ledger, month, as_of)[1]):
+        expected.merge(more)
+    results, changes = month_end_job(ledger, month, as_of)
+    assert _comparable(changes) == _comparable(expected)
+    assert results["sample"]["drawn"] and results["stats"].month == month
+
+
+def test_changes_build_their_sheets_and_tool_columns_only_when_read(tmp_path):
+    from ledger.demo_data import generate_cases, write_ledger
+    from ledger.jobs import callbacks_job
+
+    path = write_ledger(tmp_path / "l.xlsx", generate_cases(120, seed=2, end=dt.date(2026, 10, 31)))
+    ledger = load_file(path)
+    _, _, changes = callbacks_job(ledger, dt.date(2026, 11, 6))
+    assert object.__getattribute__(changes, "_pending")          # nothing built for a JSON-only run
+    assert [row[1] for row in changes.log_rows][-1] == "callbacks"
+    assert object.__getattribute__(changes, "_pending")          # the Log rows do not need the sheets
+    assert [s.name for s in changes.sheets] == ["回访清单", "回访记录表"]
+    assert not object.__getattribute__(changes, "_pending")
+    assert set(changes.tool_values) >= {"callback_status", "window_due"}

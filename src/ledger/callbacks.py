@@ -55,6 +55,7 @@ class CallbackReport:
     assessments: list[Assessment]
     draws: dict[tuple[str, str], Draw] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    suggestions: dict[int, Suggestion] = field(default_factory=dict)  # severity.suggest_all as of as_of
 
     def counts(self) -> dict[str, int]:
         from .vocab import STATUSES
@@ -90,10 +91,11 @@ def assess(ledger: Ledger, as_of: dt.date, seeds: dict[str, int] | None = None) 
     settings = ledger.settings
     work = WorkCalendar(settings.holidays)
     suggestions = suggest_all(ledger.cases, as_of, work)
-    report = CallbackReport(as_of, [])
+    report = CallbackReport(as_of, [], suggestions=suggestions)
     unknown_years: set[int] = {s.unknown_year for s in suggestions.values() if s.unknown_year}
     populations: dict[tuple[str, str], list[Case]] = defaultdict(list)
     forced_rows: set[int] = set()
+    windows: dict[tuple[dt.date, str], tuple[dt.date | None, dt.date | None, set[int]]] = {}
     items: list[Assessment] = []
     for case in ledger.cases:
         suggestion = suggestions.get(case.row)
@@ -109,7 +111,11 @@ def assess(ledger: Ledger, as_of: dt.date, seeds: dict[str, int] | None = None) 
         if case.completed_on is None or case.completed_on > as_of:
             a.status = "open"
             continue
-        a.window_start, a.window_due, unknown = window_bounds(case.completed_on, rule, work)
+        key = (case.completed_on, case.category)
+        bounds = windows.get(key)
+        if bounds is None:  # a few hundred completion days x categories, not one per case
+            bounds = windows[key] = window_bounds(case.completed_on, rule, work)
+        a.window_start, a.window_due, unknown = bounds
         unknown_years |= unknown
         if case.no_callback_reason in EXEMPT_REASONS and not _called(case, as_of):
             a.status = "exempt"

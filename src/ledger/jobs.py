@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from .allocation import without_gc
 from .callback_list import callback_list_layout, record_forms_layout, tool_column_values
@@ -25,13 +25,34 @@ ERROR_FILL = "FFC7CE"
 WARNING_FILL = "FFEB9C"
 
 
+_BUILT_LATE = frozenset({"sheets", "tool_values", "cell_fills"})
+
+
 @dataclass
 class Changes:
-    """What a job writes: whole sheets, the tool columns, highlights, Log rows."""
+    """What a job writes: whole sheets, the tool columns, highlights, Log rows.
+
+    A job may `defer` building the sheets, tool columns and highlights: they are
+    built the first time one of them is read, so `--format json` without
+    `--write` never builds the 300k-entry tool columns or the printable sheets.
+    """
     sheets: list[SheetLayout] = field(default_factory=list)
     tool_values: dict[str, dict[int, Any]] | None = None
     cell_fills: dict[tuple[int, int], str] = field(default_factory=dict)
     log_rows: list[list[Any]] = field(default_factory=list)
+    _pending: list[Callable[["Changes"], None]] = field(default_factory=list, repr=False, compare=False)
+
+    def defer(self, build: Callable[["Changes"], None]) -> "Changes":
+        """Run `build(self)` just before sheets, tool_values or cell_fills are first read."""
+        self._pending.append(build)
+        return self
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in _BUILT_LATE:
+            pending = object.__getattribute__(self, "_pending")
+            while pending:
+                pending.pop(0)(self)
+        return object.__getattribute__(self, name)
 
     def merge(self, other: "Changes") -> "Changes":
         self.sheets.extend(other.sheets)
@@ -59,12 +80,39 @@ def cell_fills(ledger: Ledger, problems: list[Problem]) -> dict[tuple[int, int],
     return fills
 
 
+@dataclass
+class Assessed:
+    """One assess and one validate of a ledger as of a date, shared by the jobs of one run.
+
+    Every job needs the callback statuses (for the tool columns) and the
+    problems; computed once here, a month-end run of four jobs does not
+    compute them four times. Pass it to a job only for the same, unchanged ledger.
+    """
+    as_of: dt.date
+    report: CallbackReport
+    validation: ValidationReport
+
+
+def assessed(ledger: Ledger, as_of: dt.date) -> Assessed:
+    report = assess(ledger, as_of, seeds_of(ledger))
+    return Assessed(as_of, report, validate(ledger, as_of, report.suggestions))
+
+
+def _shared(shared: Assessed | None, ledger: Ledger, as_of: dt.date) -> Assessed:
+    return shared if shared is not None and shared.as_of == as_of else assessed(ledger, as_of)
+
+
 @without_gc
-def validate_job(ledger: Ledger, today: dt.date) -> tuple[ValidationReport, Changes]:
-    report = validate(ledger, today)
-    callbacks = assess(ledger, today, seeds_of(ledger))
-    changes = Changes(tool_values=tool_column_values(ledger, callbacks, report.problems, ledger.lang),
-                      cell_fills=cell_fills(ledger, report.problems))
+def validate_job(ledger: Ledger, today: dt.date, *, shared: Assessed | None = None
+                 ) -> tuple[ValidationReport, Changes]:
+    done = _shared(shared, ledger, today)
+    callbacks, report = done.report, done.validation
+
+    def build(changes: Changes) -> None:
+        changes.tool_values = tool_column_values(ledger, callbacks, report.problems, ledger.lang)
+        changes.cell_fills = cell_fills(ledger, report.problems)
+
+    changes = Changes().defer(build)
     changes.log_rows.append(log_row("validate", {"as_of": today.isoformat()},
                                     {"rows": report.rows, "valid_rows": report.valid_rows,
                                      "errors": len(report.errors),
@@ -111,17 +159,20 @@ def implied_draw_rows(report: CallbackReport, seeds: dict[str, int], by: str,
 
 
 @without_gc
-def callbacks_job(ledger: Ledger, as_of: dt.date, *, forms: bool = True
+def callbacks_job(ledger: Ledger, as_of: dt.date, *, forms: bool = True, shared: Assessed | None = None
                   ) -> tuple[CallbackReport, ValidationReport, Changes]:
     """Statuses as of a date, the callback list (+ record forms) sheets, the draws it implies logged."""
     seeds = seeds_of(ledger)
-    report = assess(ledger, as_of, seeds)
-    validation = validate(ledger, as_of)
-    sheets = [callback_list_layout(report, ledger, ledger.lang)]
-    if forms:
-        sheets.append(record_forms_layout(report, ledger, ledger.lang))
-    changes = Changes(sheets=sheets,
-                      tool_values=tool_column_values(ledger, report, validation.problems, ledger.lang))
+    done = _shared(shared, ledger, as_of)
+    report, validation = done.report, done.validation
+
+    def build(changes: Changes) -> None:
+        changes.sheets = [callback_list_layout(report, ledger, ledger.lang)]
+        if forms:
+            changes.sheets.append(record_forms_layout(report, ledger, ledger.lang))
+        changes.tool_values = tool_column_values(ledger, report, validation.problems, ledger.lang)
+
+    changes = Changes().defer(build)
     changes.log_rows.extend(implied_draw_rows(report, seeds, "callbacks"))
     counts = report.counts()
     changes.log_rows.append(log_row("callbacks", {"as_of": as_of.isoformat()},
@@ -130,7 +181,8 @@ def callbacks_job(ledger: Ledger, as_of: dt.date, *, forms: bool = True
 
 
 @without_gc
-def sample_job(ledger: Ledger, month: str, seed: int | None, as_of: dt.date) -> tuple[dict[str, Any], Changes]:
+def sample_job(ledger: Ledger, month: str, seed: int | None, as_of: dt.date, *,
+               shared: Assessed | None = None) -> tuple[dict[str, Any], Changes]:
     """Draw the samples of the cases completed in `month` (SPEC §5)."""
     month_bounds(month)  # validates the month
     seeds = seeds_of(ledger)
@@ -138,7 +190,12 @@ def sample_job(ledger: Ledger, month: str, seed: int | None, as_of: dt.date) -> 
         used = seeds[month]  # a month keeps the seed of its first written draw: top-up only
     else:
         used = seed if seed is not None else seeds.get(month, default_seed(month))
-    report = assess(ledger, as_of, {**seeds, month: used})
+    same_day = shared is not None and shared.as_of == as_of
+    if same_day and used == seeds.get(month, default_seed(month)):
+        report = shared.report   # assessed() drew with the same seeds: each month's logged or default one
+    else:
+        report = assess(ledger, as_of, {**seeds, month: used})
+    validation = shared.validation if same_day else validate(ledger, as_of, report.suggestions)
     drawn: dict[str, list[str]] = {}
     required: dict[str, int] = {}
     population: dict[str, int] = {}
@@ -157,8 +214,8 @@ def sample_job(ledger: Ledger, month: str, seed: int | None, as_of: dt.date) -> 
         result["seed_requested"] = seed
     if month[5:] in SURVEY_MONTHS:
         result["survey"] = survey(ledger, used)
-    changes = Changes(tool_values=tool_column_values(ledger, report, validate(ledger, as_of).problems,
-                                                     ledger.lang))
+    changes = Changes().defer(lambda ch: setattr(ch, "tool_values", tool_column_values(
+        ledger, report, validation.problems, ledger.lang)))
     changes.log_rows.extend(implied_draw_rows(report, seeds, "sample", skip=month))
     log_result: dict[str, Any] = {"drawn": drawn, "required": required, "new": new}
     if "survey" in result:
@@ -179,3 +236,22 @@ def survey(ledger: Ledger, seed: int) -> dict[str, Any]:
     picked = household_survey(units, ledger.settings.survey_rate, seed)
     return {"rate": ledger.settings.survey_rate, "households": len({u.strip() for u in units if u.strip()}),
             "units": picked}
+
+
+def month_end_job(ledger: Ledger, month: str, as_of: dt.date) -> tuple[dict[str, Any], Changes]:
+    """validate, sample `month`, callbacks and the month's statistics in one run, one write.
+
+    The same Changes as running the four jobs one after another on this ledger
+    and merging them in that order, with the statuses and problems computed once.
+    """
+    from .stats_sheet import stats_job
+
+    shared = assessed(ledger, as_of)
+    validation, changes = validate_job(ledger, as_of, shared=shared)
+    sample, more = sample_job(ledger, month, None, as_of, shared=shared)
+    changes.merge(more)
+    report, _, more = callbacks_job(ledger, as_of, shared=shared)
+    changes.merge(more)
+    stats, more = stats_job(ledger, month, as_of, report=shared.report)
+    changes.merge(more)
+    return {"validation": validation, "sample": sample, "callbacks": report, "stats": stats}, changes

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from .allocation import without_gc
+from .callbacks import CallbackReport
 from .i18n import register, text
 from .jobs import Changes, seeds_of
 from .layout import ChartSpec, SheetLayout
@@ -417,13 +418,17 @@ def _part_trend(sheet: _Sheet, s: MonthStats) -> None:
 # ---------------------------------------------------------------- the job and its text summary
 
 @without_gc
-def stats_job(ledger: Ledger, month: str, as_of: dt.date) -> tuple[MonthStats, Changes]:
-    """Month M's statistics, its sheet (replacing only that month's sheet on --write) and a Log row."""
-    result = compute(ledger, month, as_of, seeds_of(ledger))
-    changes = Changes(sheets=[stats_layout(result, ledger.lang, ledger)])
+def stats_job(ledger: Ledger, month: str, as_of: dt.date, *, report: CallbackReport | None = None
+              ) -> tuple[MonthStats, Changes]:
+    """Month M's statistics, its sheet (replacing only that month's sheet on --write) and a Log row.
+
+    `report`: assess(ledger, as_of, seeds_of(ledger)) when the caller has it already.
+    """
+    result = compute(ledger, month, as_of, seeds_of(ledger), report=report)
+    changes = Changes().defer(lambda ch: ch.sheets.append(stats_layout(result, ledger.lang, ledger)))
     total = result.compliance_total()
     changes.log_rows.append(log_row("stats", {"month": month, "as_of": as_of.isoformat()}, {
-        "sheet": changes.sheets[0].name,
+        "sheet": sheet_name(month, ledger.lang),
         "received": sum(result.received.values()), "completed": sum(result.completed.values()),
         "open": sum(result.open.values()), "population": total.population, "on_time": total.on_time,
         "overdue": total.overdue, **result.headline()}))

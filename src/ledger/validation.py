@@ -16,7 +16,7 @@ from .callbacks import STRONG_SEVERITIES
 from .columns import COLUMNS_BY_FIELD
 from .i18n import register
 from .models import Case, Ledger, Problem
-from .severity import suggest_all
+from .severity import Suggestion, suggest_all
 from .vocab import SEVERITIES, SEVERITY_RANK
 from .workdays import WorkCalendar
 
@@ -119,6 +119,8 @@ _SERVICE = re.compile(r"^(?:400|800)\d{7}$|^[2-9]\d{6,7}$")
 
 def diallable(phone: str) -> bool:
     """Each number in the cell (several may be separated by / ; , or spaces) can be dialled."""
+    if len(phone) == 11 and phone.isascii() and phone.isdigit() and phone[0] == "1" and phone[1] in "3456789":
+        return True  # a plain mobile number, most cells: what the patterns below would say, without them
     text = unicodedata.normalize("NFKC", phone)
     numbers = [n for n in re.split(r"[/;,、,;]|\s{2,}|或", text) if n.strip()]
     if not numbers:
@@ -147,8 +149,12 @@ class ValidationReport:
 
 
 @without_gc
-def validate(ledger: Ledger, today: dt.date) -> ValidationReport:
-    """All problems of the ledger: those found while reading plus the row checks."""
+def validate(ledger: Ledger, today: dt.date, suggestions: dict[int, Suggestion] | None = None) -> ValidationReport:
+    """All problems of the ledger: those found while reading plus the row checks.
+
+    `suggestions`: severity.suggest_all for the same cases and date when the caller
+    has them already (a CallbackReport's), so one job computes them once.
+    """
     lang, sheet = ledger.lang, ledger.sheet
     problems = list(ledger.problems)
 
@@ -162,7 +168,8 @@ def validate(ledger: Ledger, today: dt.date) -> ValidationReport:
 
     seen: dict[str, int] = {}
     reported = {(p.row, p.column) for p in ledger.problems}
-    suggestions = suggest_all(ledger.cases, today, WorkCalendar(ledger.settings.holidays))
+    if suggestions is None:
+        suggestions = suggest_all(ledger.cases, today, WorkCalendar(ledger.settings.holidays))
     for case in ledger.cases:
         for field in ("case_id", "received_on", "category"):
             if getattr(case, field) is None and (case.row, header(field)) not in reported:

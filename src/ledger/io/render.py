@@ -161,7 +161,7 @@ class _Merger:
         # MergedCellRange.__init__ (its _get_borders), done below with memoised border sums
         mcr = MergedCellRange.__new__(MergedCellRange)
         mcr.ws = ws
-        CellRange.__init__(mcr, f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}")
+        CellRange.__init__(mcr, min_col=c1, min_row=r1, max_col=c2, max_row=r2)
         start = cells.get((r1, c1))
         if start is None:
             start = ws.cell(row=r1, column=c1)

@@ -146,7 +146,9 @@ def callback_list(book: Any, today: dt.date | None = None) -> str:
 
         snap, ledger = _open(book, state)
         as_of = _today(today)
-        report, validation, changes = callbacks_job(ledger, as_of)
+        # The per-case record forms cost Excel calls per listed case; in Excel the list itself
+        # is the sign-out sheet, and `ledger callbacks --write` adds the forms to the file.
+        report, validation, changes = callbacks_job(ledger, as_of, forms=False)
         written = apply_changes(book, snap, ledger, changes)
         counts = report.counts()
         return text("xl.callbacks_done", ledger.lang, sheet=written.sheets[0] if written.sheets else "-",
