@@ -88,7 +88,8 @@ def _load(path: Path):
 
 
 def _print_json(doc: Any) -> None:
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n")
+    json.dump(doc, sys.stdout, ensure_ascii=False, indent=2, default=str)  # streamed: no second copy in memory
+    sys.stdout.write("\n")
 
 
 def _write(path: Path, ledger, changes, out_path: Path | None = None):
