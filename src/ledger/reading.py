@@ -15,7 +15,7 @@ from typing import Any
 
 from .allocation import without_gc
 from . import vocab
-from .columns import CASE_COLUMNS, COLUMNS_BY_FIELD, REQUIRED_FIELDS, TOOL_COLUMNS, match_header
+from .columns import COLUMNS_BY_FIELD, REQUIRED_FIELDS, match_header
 from .dates import is_excel_error, parse_when
 from .i18n import register, text
 from .models import Case, Ledger, Problem

@@ -164,7 +164,7 @@ def validate(ledger: Ledger, today: dt.date, suggestions: dict[int, Suggestion] 
     def add(case: Case, code: str, field: str | None, severity: str = "error", **params) -> None:
         col = header(field) if field else None
         problems.append(Problem.make(code, lang, sheet=sheet, row=case.row, column=col, severity=severity,
-                                     **({"column": col} if False else {}), **params))
+                                     **params))
 
     seen: dict[str, int] = {}
     reported = {(p.row, p.column) for p in ledger.problems}
@@ -174,8 +174,6 @@ def validate(ledger: Ledger, today: dt.date, suggestions: dict[int, Suggestion] 
         for field in ("case_id", "received_on", "category"):
             if getattr(case, field) is None and (case.row, header(field)) not in reported:
                 add(case, "row.required", field, column_name=header(field))
-        if case.received_at is None and "received_on" in ledger.columns:
-            pass
         if case.unit is None and case.category not in (None, "event") and "unit" in ledger.columns:
             add(case, "row.required", "unit", column_name=header("unit"))
         if case.case_id is not None:
