@@ -183,3 +183,40 @@ def test_replacement_keeps_file_permissions(ledger: Path) -> None:
     ledger.chmod(0o640)
     atomic_replace(ledger, lambda tmp: copy_with_marker("p")(ledger, tmp))
     assert stat.S_IMODE(os.stat(ledger).st_mode) == 0o640
+
+
+def _rewritten(src: Path, dst: Path, member: str, transform) -> None:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info, transform(data) if info.filename == member else data)
+
+
+def test_unfinished_worksheet_xml_fails_builtin_verification(ledger: Path) -> None:
+    before = ledger.read_bytes()
+
+    def write_truncated(tmp: Path) -> None:
+        _rewritten(ledger, tmp, "xl/worksheets/sheet1.xml", lambda data: data[:len(data) // 2])
+
+    with pytest.raises(WriteRefused):
+        atomic_replace(ledger, write_truncated)
+    assert ledger.read_bytes() == before
+    assert leftovers(ledger.parent) == []
+
+
+def test_damaged_binary_member_fails_builtin_verification(tmp_path: Path) -> None:
+    book = build_ledger(tmp_path / "宏.xlsm", 10, xlsm=True)
+    before = book.read_bytes()
+
+    def write_bad_crc(tmp: Path) -> None:
+        shutil.copy(book, tmp)
+        data = bytearray(tmp.read_bytes())
+        with zipfile.ZipFile(book) as z:
+            info = z.getinfo("xl/vbaProject.bin")
+        offset = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + info.compress_size // 2
+        data[offset] ^= 0xFF
+        tmp.write_bytes(bytes(data))
+
+    with pytest.raises(WriteRefused):
+        atomic_replace(book, write_bad_crc)
+    assert book.read_bytes() == before

@@ -5,14 +5,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-
 from ..allocation import without_gc
 from ..columns import TOOL_COLUMNS
 from ..jobs import Changes
 from ..log import LOG_HEADERS, LOG_SHEET
 from ..models import Ledger
-from .render import render
 
 TOOL_HEADER_FILL = "FFE699"
 TOOL_WIDTHS = {"window_start": 11, "window_due": 11, "callback_status": 10, "sampled": 8,
@@ -41,14 +38,7 @@ def apply_changes(path: str | Path, ledger: Ledger, changes: Changes, out_path: 
     """Write the changes into the ledger (atomically, with a backup) or into `out_path`."""
     from .package import save_changes
 
-    scratch = None
-    replace: list[str] = []
-    if changes.sheets:
-        scratch = Workbook()
-        scratch.remove(scratch.active)
-        for layout in changes.sheets:
-            render(layout, scratch)
-            replace.append(layout.name)
+    layouts = list(changes.sheets or [])
     log_name = next((n for n in ledger.sheet_names if n in LOG_SHEET.values()), None) or \
         LOG_SHEET.get(ledger.lang, LOG_SHEET["zh-Hans"])
     append: dict[str, list[list[Any]]] = {}
@@ -56,5 +46,5 @@ def apply_changes(path: str | Path, ledger: Ledger, changes: Changes, out_path: 
         # io.package contract: the first row is the header, written only into a new or empty sheet
         append[log_name] = [LOG_HEADERS.get(ledger.lang, LOG_HEADERS["zh-Hans"]), *changes.log_rows]
     patch = tool_patch(ledger, changes.tool_values, changes.cell_fills) if changes.tool_values is not None else None
-    return save_changes(path, new_sheets=scratch, replace=replace, case_patch=patch, append_rows=append,
+    return save_changes(path, layouts=layouts, case_patch=patch, append_rows=append,
                         keep_backups=ledger.settings.keep_backups, out_path=Path(out_path) if out_path else None)

@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..layout import SheetLayout
+from ..layout import ChartSpec, SheetLayout
 
 _THIN = Side(style="thin", color="808080")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -64,23 +64,28 @@ def render(layout: SheetLayout, book: Workbook) -> Worksheet:
     if layout.repeat_rows:
         ws.print_title_rows = f"{layout.repeat_rows[0]}:{layout.repeat_rows[1]}"
     for spec in layout.charts:
-        chart = LineChart() if spec.kind == "line" else BarChart()
-        chart.title = spec.title
-        chart.y_axis.title = spec.y_title
-        chart.height, chart.width = 7.5, 16
-        for col in spec.series_cols:
-            data = Reference(ws, min_col=col, min_row=spec.header_row, max_row=spec.last_row)
-            chart.add_data(data, titles_from_data=True)
-        cats = Reference(ws, min_col=spec.category_col, min_row=spec.first_row, max_row=spec.last_row)
-        chart.set_categories(cats)
-        if spec.percent:
-            chart.y_axis.number_format = "0%"
-            chart.y_axis.scaling.min = 0
-            chart.y_axis.scaling.max = 1
-        chart.y_axis.delete = False
-        chart.x_axis.delete = False
-        ws.add_chart(chart, spec.anchor)
+        ws.add_chart(build_chart(spec, ws), spec.anchor)
     return ws
+
+
+def build_chart(spec: ChartSpec, ws: Worksheet):
+    """A native line or bar chart over the block of `ws` that the spec names."""
+    chart = LineChart() if spec.kind == "line" else BarChart()
+    chart.title = spec.title
+    chart.y_axis.title = spec.y_title
+    chart.height, chart.width = 7.5, 16
+    for col in spec.series_cols:
+        data = Reference(ws, min_col=col, min_row=spec.header_row, max_row=spec.last_row)
+        chart.add_data(data, titles_from_data=True)
+    cats = Reference(ws, min_col=spec.category_col, min_row=spec.first_row, max_row=spec.last_row)
+    chart.set_categories(cats)
+    if spec.percent:
+        chart.y_axis.number_format = "0%"
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = 1
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
+    return chart
 
 
 def _apply_styles(ws: Worksheet, layout: SheetLayout) -> None:
