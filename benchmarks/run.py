@@ -12,8 +12,9 @@ its imports, median of --repeats runs (fewer at 300k, see --big-repeats).
 Measured, on the same generated ledger (benchmarks/generate.py, seed 1):
   pandas+openpyxl   pandas.read_excel(path, sheet_name=<case sheet>, engine="openpyxl")   the baseline
   pandas+calamine   the same with engine="calamine", for reference
-  callbacks json    what `ledger callbacks --format json` runs: load_file, callbacks_job, the JSON text
-  stats json        what `ledger stats --format json` runs: load_file, stats_job, the JSON text
+  callbacks json    what `ledger callbacks --format json` runs: load_file, callbacks_job, the JSON printed
+                    (to os.devnull) as the CLI prints it
+  stats json        what `ledger stats --format json` runs: load_file, stats_job, the JSON printed
   whole job         load, jobs.month_end_job (validate, sample the month, callbacks, statistics: the
                     four jobs' Changes merged, statuses and problems computed once), then one
                     apply_changes writing the problems/tool columns and highlights, the callback list
@@ -78,21 +79,27 @@ def _child(thing: str, path: Path) -> dict:
                 return None, changes
         from ledger.stats_sheet import stats_job
 
+        try:
+            from ledger.json_stream import write_json    # what the CLI prints with
+        except ImportError:  # older code: the CLI printed json.dump(..., indent=2)
+            def write_json(doc, out):
+                json.dump(doc, out, ensure_ascii=False, indent=2, default=str)
+        sink = open(os.devnull, "w", encoding="utf-8")
+
         started = time.perf_counter()
         ledger = load_file(work)
         if thing == "callbacks json":
             report, _, _ = callbacks_job(ledger, AS_OF)
-            out = json.dumps(callbacks_json(report), ensure_ascii=False, indent=2, default=str)
+            write_json(callbacks_json(report), sink)
         elif thing == "stats json":
             result, _ = stats_job(ledger, MONTH, AS_OF)
-            out = json.dumps(result.as_json(), ensure_ascii=False, indent=2, default=str)
+            write_json(result.as_json(), sink)
         else:
             _, changes = month_end_job(ledger, MONTH, AS_OF)
             apply_changes(work, ledger, changes)
-            out = ""
         seconds = time.perf_counter() - started
         rows = len(ledger.cases)
-        del out
+        sink.close()
     if work is not path:
         shutil.rmtree(work.parent, ignore_errors=True)
     return {"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rows": rows}

@@ -6,7 +6,6 @@ with one paragraph on stderr and no traceback.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sys
 from enum import Enum
@@ -16,6 +15,7 @@ from typing import Any, NoReturn, Optional
 import typer
 
 from .i18n import normalize_language, register, text
+from .json_stream import write_json
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="回访台账 Callback ledger: validate, list callbacks, draw samples, monthly statistics, send.")
@@ -88,8 +88,7 @@ def _load(path: Path):
 
 
 def _print_json(doc: Any) -> None:
-    json.dump(doc, sys.stdout, ensure_ascii=False, indent=2, default=str)  # streamed: no second copy in memory
-    sys.stdout.write("\n")
+    write_json(doc, sys.stdout)
 
 
 def _write(path: Path, ledger, changes, out_path: Path | None = None):
