@@ -127,10 +127,22 @@ def values_at(acts, sheet_pos: int, row: int, col: int) -> list[list]:
 
 
 def colors(acts, sheet_pos: int) -> dict[tuple[int, int, int, int], str]:
-    """(first row, first col, last row, last col) -> colour of each setRangeColor, 1-based."""
-    return {(a["start_row"] + 1, a["start_column"] + 1, a["start_row"] + a["row_count"],
-             a["start_column"] + a["column_count"]): a["args"][0]
-            for a in acts if a["func"] == "setRangeColor" and a["sheet_position"] == sheet_pos}
+    """(first row, first col, last row, last col) -> colour of each setRangeColor, 1-based;
+    a setRangeColors matrix counts as one single-cell range per coloured cell."""
+    found = {}
+    for a in acts:
+        if a["sheet_position"] != sheet_pos:
+            continue
+        if a["func"] == "setRangeColor":
+            found[(a["start_row"] + 1, a["start_column"] + 1, a["start_row"] + a["row_count"],
+                   a["start_column"] + a["column_count"])] = a["args"][0]
+        elif a["func"] == "setRangeColors":
+            for i, row in enumerate(a["args"][0]):
+                for j, color in enumerate(row):
+                    if color != "keep":
+                        r, c = a["start_row"] + 1 + i, a["start_column"] + 1 + j
+                        found[(r, c, r, c)] = color.upper()
+    return found
 
 
 def book_of(data: dict):
@@ -286,6 +298,49 @@ def test_calls_into_excel_do_not_grow_with_rows(button, small, large):
     tool_block = [a for a in many if a["func"] == "setValues" and a["sheet_position"] == 0]
     if button != "monthly_stats":
         assert tool_block[0]["row_count"] == 10_001
+
+
+def _scattered(tmp_path: Path, n: int) -> dict:
+    """Generated cases as clerks type them: problems scattered over many rows and columns."""
+    from ledger.demo_data import generate_cases
+
+    path = write_ledger(tmp_path / f"dirty_{n}.xlsx", generate_cases(n, seed=3, end=TODAY, dirty=True))
+    return payload(read_grids(path))
+
+
+def test_highlights_of_scattered_problems_cost_one_call_per_column(tmp_path):
+    few, many = _scattered(tmp_path, 300), _scattered(tmp_path, 6000)
+    counts = []
+    for data in (few, many):
+        book, _, acts = run("validate", data, today=TODAY)
+        calls = [a for a in acts if a["func"] in ("setRangeColor", "setRangeColors") and a["sheet_position"] == 0]
+        cells = colors(acts, 0)
+        counts.append((len(calls), len(cells)))
+    (calls_few, cells_few), (calls_many, cells_many) = counts
+    assert cells_many > 10 * calls_many > 0              # many problem cells, few calls
+    assert calls_many <= calls_few + 2                  # a column more or less, not one call per run of rows
+    assert cells_many > 10 * cells_few
+
+
+def test_a_table_of_row_merges_is_one_merge_across_call(small):
+    from ledger.layout import SheetLayout
+    from ledger.xl.render import render
+
+    layout = SheetLayout("合并")
+    for r in range(1, 401):
+        layout.add_row([f"第{r}行", None, None, "说明"])
+    layout.merged = [(1, 1, 1, 4)] + [(r, 1, r, 3) for r in range(2, 401)] + [(r, 4, r + 1, 4) for r in (2, 5)]
+    book = book_of(small)
+    render(book, layout)
+    merges = [(a["start_row"] + 1, a["start_column"] + 1, a["row_count"], a["column_count"], a["args"][0])
+              for a in actions(book) if a["func"] == "rangeMerge"]
+    assert sorted(merges) == [(1, 1, 1, 4, False), (2, 1, 399, 3, True), (2, 4, 2, 1, False), (5, 4, 2, 1, False)]
+
+
+def test_statistics_sheet_calls_do_not_grow_with_alerts(tmp_path):
+    few, many = _scattered(tmp_path, 300), _scattered(tmp_path, 6000)
+    calls = [len(run("monthly_stats", data, today=TODAY)[2]) for data in (few, many)]
+    assert calls[1] <= calls[0] * 1.2, calls
 
 
 # --------------------------------------------------------------------------- settings, errors, dispatch

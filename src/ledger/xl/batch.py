@@ -59,6 +59,12 @@ def _merge(rng: Any, on: bool) -> None:
         rng.merge()
 
 
+def _merge_across(rng: Any, on: bool) -> None:
+    """Each row of the range merged on its own (Excel's Merge Across): many row merges, one call."""
+    if on:
+        rng.merge(across=True)
+
+
 SETTERS: dict[str, Callable[[Any, Any], None]] = {
     "number_format": lambda r, v: setattr(r, "number_format", v),
     "color": lambda r, v: setattr(r, "color", v),
@@ -72,6 +78,7 @@ SETTERS: dict[str, Callable[[Any, Any], None]] = {
     "border": _border,
     "bottom_border": _bottom_border,
     "merge": _merge,
+    "merge_across": _merge_across,
 }
 
 

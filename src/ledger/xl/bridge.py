@@ -2,9 +2,10 @@
 
 Every Excel call crosses a process boundary (COM, AppleScript or the remote
 engine's action list), so the rule here is: one bulk read per sheet, one
-values write per block, formats per column block and fills per run of rows.
-The number of calls grows with what is highlighted or generated (problem
-runs, listed callbacks), never with the number of case rows as such.
+values write per block, formats per column block, highlights per column
+(remote engine) or per run of rows (desktop). The number of calls grows with
+what is generated (styled ranges of the sheets), never with the number of
+case rows as such.
 """
 from __future__ import annotations
 
@@ -257,8 +258,28 @@ def write_tool_columns(book: Any, snap: Snapshot, ledger: Any, values: dict[str,
     written.tool_rows = max(0, last_row - header_row)
 
 
+SET_COLORS_MAX = 10_000   # cells per Range.set_colors call (xlwings' limit)
+
+
 def write_fills(sheet: Any, fills: dict[tuple[int, int], str]) -> int:
-    """Highlight cells: one range per colour and run of rows in a column (batched). Returns the cells coloured."""
+    """Highlight cells; returns the cells coloured.
+
+    Where Range.set_colors is one call (the remote engine: Office Scripts, xlwings
+    Server) each highlighted column goes out as one colour matrix per 10,000 rows,
+    whatever the number of problem cells. Desktop engines implement set_colors
+    cell by cell, so there each colour and run of rows is one range (batched,
+    multi-area on Windows).
+    """
+    if sheet.book.app.engine.name == "remote":
+        by_col: dict[int, dict[int, str]] = {}
+        for (r, c), color in fills.items():
+            by_col.setdefault(c, {})[r] = hex_color(color)
+        for c, colored in sorted(by_col.items()):
+            first, last = min(colored), max(colored)
+            for r1 in range(first, last + 1, SET_COLORS_MAX):
+                r2 = min(last, r1 + SET_COLORS_MAX - 1)
+                sheet.range((r1, c), (r2, c)).set_colors([[colored.get(r, ...)] for r in range(r1, r2 + 1)])
+        return len(fills)
     from .batch import Batch
 
     groups: dict[tuple[int, str], list[int]] = {}

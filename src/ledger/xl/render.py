@@ -64,6 +64,23 @@ def _join(styles: list[StyleRange], vertical: bool) -> list[StyleRange]:
     return out
 
 
+def merge_blocks(merged: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int, bool]]:
+    """Merged ranges as few calls: one-row merges with the same columns in consecutive rows
+    become one Merge Across block (a table whose every row merges cells), others stay as they are."""
+    blocks: list[tuple[int, int, int, int, bool]] = []
+    open_runs: dict[tuple[int, int], int] = {}       # (c1, c2) -> index in blocks of the run ending lowest
+    for r1, c1, r2, c2 in sorted(merged):
+        i = open_runs.get((c1, c2))
+        if r1 == r2 and i is not None and blocks[i][2] == r1 - 1:
+            b = blocks[i]
+            blocks[i] = (b[0], c1, r1, c2, True)
+            continue
+        blocks.append((r1, c1, r2, c2, False))
+        if r1 == r2:
+            open_runs[c1, c2] = len(blocks) - 1
+    return blocks
+
+
 def target_sheet(book: Any, name: str) -> Any:
     """The sheet called `name`, emptied (values, formats, merges, charts), or a new one at the end."""
     existing = next((s for s in book.sheets if s.name.casefold() == name.casefold()), None)
@@ -89,8 +106,8 @@ def render(book: Any, layout: SheetLayout) -> Any:
     for s in merged_styles(layout.styles):
         for setting, value in STYLES.get(s.style, {}).items():
             batch.add(setting, value, s.first_row, s.first_col, s.last_row, s.last_col)
-    for r1, c1, r2, c2 in layout.merged:
-        batch.add("merge", True, r1, c1, r2, c2)
+    for r1, c1, r2, c2, across in merge_blocks(layout.merged):
+        batch.add("merge_across" if across else "merge", True, r1, c1, r2, c2)
     batch.flush()
     groups: dict[float, list[int]] = {}
     for col, w in sorted(layout.widths.items()):
