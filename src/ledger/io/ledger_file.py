@@ -1,7 +1,6 @@
 """Applying a job's Changes to a ledger file, safely (see io.package, io.safe_write)."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -17,19 +16,13 @@ TOOL_WIDTHS = {"window_start": 11, "window_due": 11, "callback_status": 10, "sam
 
 
 def tool_patch(ledger: Ledger, values: dict[str, dict[int, Any]], fills: dict[tuple[int, int], str]):
-    from .package import CaseSheetPatch, CellWrite, ColumnPatch
+    """The tool columns as a case-sheet patch; the job's value dicts are handed over as they are
+    (plain values, dates formatted by io.package), not copied into a cell object each."""
+    from .package import CaseSheetPatch, ColumnPatch
 
     lang = ledger.lang
-    columns = []
-    for col in TOOL_COLUMNS:
-        cells = {}
-        for row, value in values.get(col.field, {}).items():
-            if value is None:
-                continue
-            fmt = "yyyy-mm-dd" if isinstance(value, dt.date) else None
-            cells[row] = CellWrite(value=value, number_format=fmt)
-        columns.append(ColumnPatch(header=col.label(lang), cells=cells, header_fill=TOOL_HEADER_FILL,
-                                   width=TOOL_WIDTHS.get(col.field)))
+    columns = [ColumnPatch(header=col.label(lang), cells=values.get(col.field, {}), header_fill=TOOL_HEADER_FILL,
+                           width=TOOL_WIDTHS.get(col.field)) for col in TOOL_COLUMNS]
     return CaseSheetPatch(sheet=ledger.sheet, header_row=ledger.header_row, columns=columns, highlights=fills)
 
 

@@ -74,7 +74,9 @@ class CellWrite:
 @dataclass
 class ColumnPatch:
     header: str
-    cells: dict[int, CellWrite]      # excel row -> cell; rows below the header not in the dict are cleared
+    # excel row -> a CellWrite, or a plain value (written with its type's default format; None = blank);
+    # rows below the header not in the dict are cleared
+    cells: dict[int, Any]
     header_fill: str = "FFE699"
     width: float | None = None
 
@@ -1141,34 +1143,49 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
             tool_cols[col] = cp
             receipt.case_columns[cp.header] = col_letter(col)
 
-        # 2. precompute every cell the tool writes, row by row
-        per_row: dict[int, list[tuple[int, str]]] = {}
+        # 2. each row's new cells are made when the stream reaches it (nothing held for all rows)
         date1904 = book.date1904
         style_of: dict[tuple, int] = {}
         pieces: dict[tuple, list[str] | None] = {}   # a cell's XML around its reference, per (value, style)
-        for col, cp in sorted(tool_cols.items()):     # cells of a row must be in column order
-            letter = col_letter(col)
-            header = CellWrite(cp.header, fill=cp.header_fill, bold=True)
-            for r, cw in [(patch.header_row, header), *cp.cells.items()]:
-                if r < patch.header_row or (r == patch.header_row and cw is not header):
-                    continue
-                fmt = cw.number_format or _default_format(cw.value)
-                key = (fmt, cw.fill, cw.bold, cw.font_color)
-                s = style_of.get(key)
-                if s is None:
-                    s = style_of[key] = styles.xf_for(*key) if any(key) else 0
-                key = (type(cw.value), cw.value, s)
-                try:
-                    around = pieces.get(key, False)
-                except TypeError:   # an unhashable value
-                    key, around = None, False
-                if around is False:
-                    xml = cell_xml(prefix, "\0", cw.value, s, date1904)
-                    around = xml.split("\0", 1) if xml else None
-                    if key is not None:
-                        pieces[key] = around
-                if around:
-                    per_row.setdefault(r, []).append((col, f"{around[0]}{letter}{r}{around[1]}"))
+        ordered = [(col, col_letter(col), cp) for col, cp in sorted(tool_cols.items())]  # cells in column order
+        headers = {col: CellWrite(cp.header, fill=cp.header_fill, bold=True) for col, cp in tool_cols.items()}
+
+        def cell_of(cw: Any, letter: str, r: int) -> str | None:
+            if isinstance(cw, CellWrite):
+                value = cw.value
+                key = (cw.number_format or _default_format(value), cw.fill, cw.bold, cw.font_color)
+            else:
+                value = cw
+                key = (_default_format(value), None, False, None)
+            s = style_of.get(key)
+            if s is None:
+                s = style_of[key] = styles.xf_for(*key) if any(key) else 0
+            key = (type(value), value, s)
+            try:
+                around = pieces.get(key, False)
+            except TypeError:   # an unhashable value
+                key, around = None, False
+            if around is False:
+                xml = cell_xml(prefix, "\0", value, s, date1904)
+                around = xml.split("\0", 1) if xml else None
+                if key is not None:
+                    pieces[key] = around
+            return f"{around[0]}{letter}{r}{around[1]}" if around else None
+
+        def new_cells(r: int) -> list[tuple[int, str]]:
+            if r < patch.header_row:
+                return []
+            out = []
+            for col, letter, cp in ordered:
+                cw = headers[col] if r == patch.header_row else cp.cells.get(r)
+                if cw is not None:
+                    xml = cell_of(cw, letter, r)
+                    if xml:
+                        out.append((col, xml))
+            return out
+
+        written_rows = {patch.header_row} | {r for cp in tool_cols.values() for r, v in cp.cells.items()
+                                             if r > patch.header_row and v is not None}
         fills_by_row: dict[int, dict[int, str]] = {}
         for (r, c), color in patch.cell_fills.items():
             fills_by_row.setdefault(r, {})[c] = color
@@ -1180,7 +1197,8 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
         cell_open = b"<" + stream.prefix + b"c "
         ref_open = b"<" + stream.prefix + b'c r="'
         tool_opens = [ref_open + col_letter(c).encode() for c in sorted(tool_cols)]
-        pending = sorted(set(per_row) | set(fills_by_row))
+        pending = sorted(written_rows | set(fills_by_row))
+        del written_rows
         max_row = max([dim_max_row] + pending[-1:])
 
         with pkg.new_file(ref.part) as out_file:
@@ -1195,7 +1213,7 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
                 while pi < len(pending) and pending[pi] < upto:
                     r = pending[pi]
                     tag = b'<%srow r="%d">' % (stream.prefix, r)
-                    out.write(_rewrite_row(tag, [], b"</" + stream.prefix + b"row>", r, per_row.get(r, []),
+                    out.write(_rewrite_row(tag, [], b"</" + stream.prefix + b"row>", r, new_cells(r),
                                            fills_by_row.get(r), tool_cols, patch.header_row, styles, prefix))
                     pi += 1
 
@@ -1204,7 +1222,7 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
                 synth(r)
                 if pi < len(pending) and pending[pi] == r:
                     pi += 1
-                new = per_row.get(r, [])
+                new = new_cells(r)
                 fills = fills_by_row.get(r)
                 new_bytes = "".join(x for _, x in new).encode("utf-8")
                 if r < patch.header_row and not fills:
