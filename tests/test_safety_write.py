@@ -152,17 +152,20 @@ def test_failing_verify_leaves_original_intact(ledger: Path) -> None:
     assert leftovers(ledger.parent) == []
 
 
+def _copy_with_a_flipped_byte(src: Path, dst: Path, member: str, at) -> None:
+    """Copy `src` with one byte of `member`'s stored data inverted (at(info) bytes into it)."""
+    data = bytearray(src.read_bytes())
+    with zipfile.ZipFile(src) as z:
+        info = z.getinfo(member)
+    data[info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + at(info)] ^= 0xFF
+    dst.write_bytes(bytes(data))
+
+
 def test_corrupt_output_fails_builtin_verification(ledger: Path) -> None:
     before = ledger.read_bytes()
 
     def write_bad_crc(tmp: Path) -> None:
-        shutil.copy(ledger, tmp)
-        data = bytearray(tmp.read_bytes())
-        with zipfile.ZipFile(ledger) as z:
-            info = z.getinfo("xl/sharedStrings.xml")
-        offset = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + 5
-        data[offset] ^= 0xFF
-        tmp.write_bytes(bytes(data))
+        _copy_with_a_flipped_byte(ledger, tmp, "xl/sharedStrings.xml", lambda info: 5)
 
     with pytest.raises(WriteRefused):
         atomic_replace(ledger, write_bad_crc)
@@ -209,13 +212,7 @@ def test_damaged_binary_member_fails_builtin_verification(tmp_path: Path) -> Non
     before = book.read_bytes()
 
     def write_bad_crc(tmp: Path) -> None:
-        shutil.copy(book, tmp)
-        data = bytearray(tmp.read_bytes())
-        with zipfile.ZipFile(book) as z:
-            info = z.getinfo("xl/vbaProject.bin")
-        offset = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + info.compress_size // 2
-        data[offset] ^= 0xFF
-        tmp.write_bytes(bytes(data))
+        _copy_with_a_flipped_byte(book, tmp, "xl/vbaProject.bin", lambda info: info.compress_size // 2)
 
     with pytest.raises(WriteRefused):
         atomic_replace(book, write_bad_crc)

@@ -1534,23 +1534,30 @@ def _transplant_book(pkg: _Package, book: _Book, styles: _Styles, wb: Any, recei
             if rel.get("Type") != WS_REL_TYPE:
                 raise ValueError(f"new_sheets: {name!r} is not a worksheet (chartsheets are not supported)")
             part = resolve_target("xl/workbook.xml", rel["Target"])
-            existing = book.find(name)
-            if existing is not None:
-                book.ct.set(existing.part, WS_CONTENT_TYPE)
-                remove_part_tree(pkg, book, existing.part, keep_root=True)
-                book.remove_defined_names(existing.index)
-                target_part, target_index = existing.part, existing.index
-                receipt.replaced_sheets.append(existing.name)
-            else:
-                target_part = _fresh_name(pkg, "xl/worksheets/sheet1.xml")
-                target_index = book.add_sheet(name, target_part, el.get("state")).index
-                receipt.added_sheets.append(name)
+            target_part, target_index = sheet_slot(pkg, book, name, receipt, el.get("state"))
             _copy_sheet_tree(pkg, book, scratch, part, target_part, importer, strings,
                              lambda p: s_types.get(p) or s_defaults.get(posixpath.splitext(p)[1][1:].lower()))
             for dn in s_names:
                 if dn.get("localSheetId") == str(idx):
                     book.add_defined_name(dn.get("name"), target_index, dn.text or "",
                                           dn.get("hidden") in ("1", "true"))
+
+
+def sheet_slot(pkg: _Package, book: _Book, name: str, receipt: WriteReceipt,
+               state: str | None = None) -> tuple[str, int]:
+    """(part, sheet index) for a new sheet `name`: the same-named sheet emptied in place
+    (its position and tab kept; its drawings, charts and print titles removed), or a new last sheet."""
+    existing = book.find(name)
+    if existing is not None:
+        book.ct.set(existing.part, WS_CONTENT_TYPE)
+        remove_part_tree(pkg, book, existing.part, keep_root=True)
+        book.remove_defined_names(existing.index)
+        receipt.replaced_sheets.append(existing.name)
+        return existing.part, existing.index
+    part = _fresh_name(pkg, "xl/worksheets/sheet1.xml")
+    index = book.add_sheet(name, part, state).index
+    receipt.added_sheets.append(name)
+    return part, index
 
 
 def _parse_rels(zf: zipfile.ZipFile, part: str) -> list[dict[str, str]]:

@@ -18,9 +18,8 @@ import datetime as dt
 from typing import Any
 
 from ..layout import SheetLayout
-from .package import (MAIN_NS, REL_NS, WS_CONTENT_TYPE, WriteReceipt, _Book, _E, _Package, _Styles, _fresh_name,
-                      _local, _rels_xml, _xml_escape, cell_xml, col_letter, col_number, relative_target,
-                      remove_part_tree, rels_path)
+from .package import (MAIN_NS, REL_NS, WriteReceipt, _Book, _E, _Package, _Styles, _fresh_name, _local, _rels_xml,
+                      _xml_escape, cell_xml, col_letter, col_number, relative_target, rels_path, sheet_slot)
 from .render import FORMULA_LEADS, STYLE_SPECS
 
 DRAWING_REL_TYPE = REL_NS + "/drawing"
@@ -234,17 +233,7 @@ def write_layout(pkg: _Package, book: _Book, styles: _Styles, layout: SheetLayou
                  looks: LookStyles | None = None) -> None:
     """Put the layout into the package as the sheet of its name (replaced in place) or a new last sheet."""
     looks = looks or LookStyles(styles)
-    existing = book.find(layout.name)
-    if existing is not None:
-        book.ct.set(existing.part, WS_CONTENT_TYPE)
-        remove_part_tree(pkg, book, existing.part, keep_root=True)
-        book.remove_defined_names(existing.index)
-        part, index = existing.part, existing.index
-        receipt.replaced_sheets.append(existing.name)
-    else:
-        part = _fresh_name(pkg, "xl/worksheets/sheet1.xml")
-        index = book.add_sheet(layout.name, part).index
-        receipt.added_sheets.append(layout.name)
+    part, index = sheet_slot(pkg, book, layout.name, receipt)
     drawing_rid = _write_charts(pkg, book, layout, part) if layout.charts else None
     if drawing_rid is None:
         pkg.delete(rels_path(part))
