@@ -39,6 +39,7 @@ from xml.sax.saxutils import escape as _xml_escape
 
 from defusedxml import ElementTree as SafeET
 
+from ..cellrefs import col_letter, col_number
 from .guard import inspect_workbook
 from .safe_write import atomic_replace
 
@@ -191,21 +192,6 @@ def resolve_target(source_part: str, target: str) -> str:
 
 def relative_target(source_part: str, part: str) -> str:
     return posixpath.relpath(part, posixpath.dirname(source_part) or ".")
-
-
-def col_letter(n: int) -> str:
-    s = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
-def col_number(letters: str) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n
 
 
 _REF = re.compile(r"([A-Za-z]{1,3})(\d+)")

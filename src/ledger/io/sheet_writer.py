@@ -17,9 +17,10 @@ import copy
 import datetime as dt
 from typing import Any
 
+from ..cellrefs import col_letter, col_number
 from ..layout import SheetLayout
 from .package import (MAIN_NS, REL_NS, WriteReceipt, _Book, _E, _Package, _Styles, _fresh_name, _local, _rels_xml,
-                      _xml_escape, cell_xml, col_letter, col_number, relative_target, rels_path, sheet_slot)
+                      _xml_escape, cell_xml, relative_target, rels_path, sheet_slot)
 from .render import FORMULA_LEADS, STYLE_SPECS
 
 DRAWING_REL_TYPE = REL_NS + "/drawing"

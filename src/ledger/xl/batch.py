@@ -12,15 +12,9 @@ from __future__ import annotations
 import sys
 from typing import Any, Callable
 
+from ..cellrefs import col_letter
+
 MAX_ADDRESS = 255  # Excel's limit for a Range() address string
-
-
-def col_letter(n: int) -> str:
-    s = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def address(r1: int, c1: int, r2: int, c2: int) -> str:
