@@ -50,7 +50,8 @@ def parse_when(raw: object) -> When:
         return When(None, error="date.unreadable")
     if isinstance(raw, dt.datetime):
         has_time = (raw.hour, raw.minute, raw.second) != (0, 0, 0)
-        return When(raw.replace(tzinfo=None, microsecond=0), has_time)
+        plain = raw.tzinfo is None and not raw.microsecond and type(raw) is dt.datetime
+        return When(raw if plain else raw.replace(tzinfo=None, microsecond=0), has_time)
     if isinstance(raw, dt.date):
         return When(dt.datetime(raw.year, raw.month, raw.day))
     if isinstance(raw, (int, float)):

@@ -1,22 +1,23 @@
 """From sheet grids to cases: find the case sheet and header, read every cell.
 
-Works on plain grids (lists of rows of Python values) so the same code reads a
-file (through python-calamine) and a live workbook (through xlwings).
+Works on grids (lists of rows of Python values, or a ColumnGrid holding a sheet
+column by column) so the same code reads a file (through python-calamine) and a
+live workbook (through xlwings).
 """
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import math
-from itertools import compress, repeat
-from operator import and_, is_not, itemgetter, ne, or_
+from itertools import compress, count, repeat
+from operator import itemgetter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from .allocation import without_gc
 from . import vocab
 from .columns import COLUMNS_BY_FIELD, REQUIRED_FIELDS, match_header
-from .dates import is_excel_error, parse_when
+from .dates import EXCEL_ERRORS, is_excel_error, parse_when
 from .i18n import register, text
 from .models import Case, Ledger, Problem
 from .settings import SETTINGS_SHEET, Settings, read_settings
@@ -119,6 +120,59 @@ class HeaderMatch:
 
     def __post_init__(self) -> None:
         self.data_row = self.data_row or self.row + 1
+
+
+class ColumnGrid:
+    """A sheet held column by column, blanks as None: how a file's sheets are read.
+
+    It answers as a grid of rows (len, index, slice, iteration), building rows on
+    request, so the header search and small sheets read it like any other grid,
+    while the case rows are taken a whole column at a time without row lists.
+    `values`, where known, holds for each column a dict whose keys include every
+    value in it (and maybe others), so they need not be collected again.
+    """
+
+    def __init__(self, columns: list[list[Any]], height: int, values: list[dict | None] | None = None):
+        self.columns = columns
+        self.height = height
+        self.values = values or []
+
+    def __len__(self) -> int:
+        return self.height
+
+    def __iter__(self):
+        return map(list, zip(*self.columns)) if self.columns else iter([[] for _ in range(self.height)])
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self.height))]
+        if index < 0:
+            index += self.height
+        if not 0 <= index < self.height:
+            raise IndexError(index)
+        return [col[index] for col in self.columns]
+
+    def column(self, index: int, start: int = 0) -> list[Any]:
+        """Cells of one column from row `start` (0-based) down; None beyond the sheet's width."""
+        if index < len(self.columns):
+            return self.columns[index][start:]
+        return [None] * max(self.height - start, 0)
+
+    def distinct(self, index: int) -> dict | None:
+        """A dict whose keys include every value of the column, if known."""
+        if index >= len(self.columns):
+            return {None: None}
+        return self.values[index] if index < len(self.values) else None
+
+    def put(self, row: int, col: int, value: Any) -> None:
+        """Set one cell, widening the sheet if it lies beyond the last column."""
+        while len(self.columns) <= col:
+            self.columns.append([None] * self.height)
+            if self.values:
+                self.values.append({None: None})
+        self.columns[col][row] = value
+        if col < len(self.values) and self.values[col] is not None:
+            self.values[col].setdefault(value, value)
 
 
 def find_header(name: str, grid: list[list[Any]], mapping: dict[str, str]) -> HeaderMatch | None:
@@ -228,33 +282,65 @@ def _as_text(value: Any) -> str | None:
 
 _MISSING = object()
 _CASE_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Case) if f.name != "row"}
+# The only cell types whose values compare equal across types (1 == 1.0 == True).
+_NUMERIC = frozenset({bool, int, float})
+_first = itemgetter(0)
 
 
-def _read_rows(match: HeaderMatch, grid: list[list[Any]], lang: str) -> tuple[list[Case], list[Problem]]:
+def _moment(when: Any) -> dt.datetime | None:
+    return when.value if when is not None else None
+
+
+def _has_time(when: Any) -> bool:
+    return bool(when and when.has_time)
+
+
+def _day(when: Any) -> dt.date | None:
+    return when.value.date() if when is not None and when.value is not None else None
+
+
+def _one_if_blank(number: Any) -> Any:
+    return 1 if number is None else number
+
+
+# Case attributes a column fills, each with how its converted value becomes the attribute.
+_TARGETS: dict[str, tuple[tuple[str, Any], ...]] = {
+    "received_on": (("received_at", _moment), ("received_has_time", _has_time)),
+    "first_response_at": (("first_response_at", _moment), ("first_response_has_time", _has_time)),
+    "complainants": (("complainants", _one_if_blank),),
+    "lawsuit_or_media": (("lawsuit_or_media", bool),),
+}
+
+
+def _targets(field: str, kind: str) -> tuple[tuple[str, Any], ...]:
+    if field in _TARGETS:
+        return _TARGETS[field]
+    return ((field, _day),) if kind in ("date", "datetime") else ((field, None),)
+
+
+def _read_rows(match: HeaderMatch, grid: Any, lang: str) -> tuple[list[Case], list[Problem]]:
     """Read the case rows column by column.
 
     Ledger columns repeat a handful of values (categories, aspects, the same
-    dates), so each column converts through a cache: 100k rows cost a few
-    hundred thousand dictionary look-ups rather than as many parses.
+    dates), so each column converts each distinct value once and maps the
+    column through the results: 100k rows cost a few hundred thousand
+    dictionary look-ups rather than as many parses.
     """
-    body = grid[match.data_row - 1:]
-    shortest = min(map(len, body), default=0)
-    cache: dict[int, list[Any]] = {}
-
-    def whole_column(index: int) -> list[Any]:
-        if index not in cache:
-            cache[index] = list(map(itemgetter(index), body)) if index < shortest else _column(body, index)
-        return cache[index]
-
+    whole_column = _body_columns(grid, match.data_row - 1)
+    height = max(len(grid) - (match.data_row - 1), 0)
     used = sorted({c - 1 for c in match.fields.values()})
-    filled = None  # per row: does any case column hold something (not None, not "")?
-    for index in used:
-        col = whole_column(index)
-        mask = map(and_, map(is_not, col, repeat(None)), map(ne, col, repeat("")))
-        filled = list(mask) if filled is None else list(map(or_, filled, mask))
-    kept = list(compress(range(len(body)), filled or []))
+    required = [match.fields[f] - 1 for f in REQUIRED_FIELDS if f in match.fields]
+    # a row counts when any case column holds something: required columns first, they are rarely blank
+    blank = _blank_rows(map(whole_column, dict.fromkeys(required + used)), height) if used else range(height)
+    if blank:
+        keep = bytearray(b"\x01") * height
+        for i in blank:
+            keep[i] = 0
+        kept = list(compress(range(height), keep))
+    else:
+        kept = range(height)
     numbers = list(map(match.data_row.__add__, kept))
-    everything = len(kept) == len(body)
+    everything = not blank
 
     def _column_of(index: int) -> list[Any]:
         col = whole_column(index)
@@ -265,24 +351,15 @@ def _read_rows(match: HeaderMatch, grid: list[list[Any]], lang: str) -> tuple[li
     for field, col in match.fields.items():
         column = COLUMNS_BY_FIELD[field]
         header = match.headers.get(field, column.label(lang))
-        raw = _column_of(col - 1)
-        values, bad = _convert(column, raw)
+        targets = _targets(field, column.kind)
+        outputs, bad = _convert(column, _column_of(col - 1), [finish for _, finish in targets],
+                                grid.distinct(col - 1) if isinstance(grid, ColumnGrid) else None)
+        for (name, _), values in zip(targets, outputs):
+            columns[name] = values
         for i, code, value in bad:
             problems.append(Problem.make(code, lang, sheet=match.sheet, row=numbers[i], column=header,
                                          value=value,
                                          allowed="、".join(column.vocabulary.labels(lang)) if column.vocabulary else ""))
-        if column.kind in ("date", "datetime"):
-            moments = [w.value if w is not None else None for w in values]
-            if field == "received_on":
-                columns["received_at"] = moments
-                columns["received_has_time"] = [bool(w and w.has_time) for w in values]
-            elif field == "first_response_at":
-                columns["first_response_at"] = moments
-                columns["first_response_has_time"] = [bool(w and w.has_time) for w in values]
-            else:
-                columns[field] = [m.date() if m is not None else None for m in moments]
-        else:
-            columns[field] = values
     for extra, parse in (("sampled", _as_bool), ("sample_reason", _as_text), ("strong_reaction", _as_bool)):
         col = match.extra.get(extra)
         if col:
@@ -290,12 +367,6 @@ def _read_rows(match: HeaderMatch, grid: list[list[Any]], lang: str) -> tuple[li
             values = [parse(v) for v in raw]
             key = {"sampled": "sampled_mark", "sample_reason": "sample_reason_mark"}.get(extra, extra)
             columns[key] = [v is True for v in values] if parse is _as_bool else values
-    for name in ("complainants",):
-        if name in columns:
-            columns[name] = [1 if v is None else v for v in columns[name]]
-    for name in ("lawsuit_or_media",):
-        if name in columns:
-            columns[name] = [bool(v) for v in columns[name]]
     unknown = set(columns) - set(_CASE_DEFAULTS)
     if unknown:
         raise TypeError(f"Case has no field {sorted(unknown)[0]!r}")
@@ -304,6 +375,38 @@ def _read_rows(match: HeaderMatch, grid: list[list[Any]], lang: str) -> tuple[li
                                       for name, default in _CASE_DEFAULTS.items())))
     problems.sort(key=lambda p: (p.row or 0, match.fields.get(_field_of(match, p.column), 0)))
     return cases, problems
+
+
+def _body_columns(grid: Any, start: int) -> Callable[[int], list[Any]]:
+    """index -> the cells of that column from row `start` (0-based) down, each column built once."""
+    cache: dict[int, list[Any]] = {}
+    if isinstance(grid, ColumnGrid):
+        def whole_column(index: int) -> list[Any]:
+            if index not in cache:
+                cache[index] = grid.column(index, start)
+            return cache[index]
+        return whole_column
+    body = grid[start:]
+    shortest = min(map(len, body), default=0)
+
+    def whole_column(index: int) -> list[Any]:
+        if index not in cache:
+            cache[index] = list(map(itemgetter(index), body)) if index < shortest else _column(body, index)
+        return cache[index]
+    return whole_column
+
+
+def _blank_rows(columns, height: int) -> list[int]:
+    """Positions (0-based) where every one of `columns` is blank (None or "")."""
+    candidates: list[int] | None = None
+    for col in columns:
+        if candidates is None:
+            candidates = [i for i, v in enumerate(col) if v is None or v == ""]
+        else:
+            candidates = [i for i in candidates if col[i] is None or col[i] == ""]
+        if not candidates:
+            return []
+    return list(range(height)) if candidates is None else candidates
 
 
 def _field_of(match: HeaderMatch, header: str | None) -> str | None:
@@ -317,24 +420,74 @@ def _column(rows: list[list[Any]], index: int) -> list[Any]:
     return [row[index] if index < len(row) else None for row in rows]
 
 
-def _convert(column, raw: list[Any]) -> tuple[list[Any], list[tuple[int, str, Any]]]:
-    """Converted values and the unreadable cells as (index, problem code, shown value).
+def _convert(column, raw: list[Any], finishes: list[Any],
+             distinct: dict | None = None) -> tuple[list[list[Any]], list[tuple[int, str, Any]]]:
+    """The column converted once per finishing function (None: as converted), and the
+    unreadable cells as (index, problem code, shown value). `distinct`, if given, has
+    every value of `raw` among its keys.
 
-    A column whose cells are all of one type converts each distinct value once
-    and maps the column through the results; mixed types (1 == 1.0 == True)
-    take the per-cell path keyed by (type, value).
+    Each distinct value converts once and the column maps through the results.
+    Values of different types that compare equal (1 == 1.0 == True) must not
+    share a result, so a column holding more than one numeric type takes the
+    per-cell path keyed by (type, value).
     """
-    if len(set(map(type, raw)) - {type(None)}) > 1:
-        return _convert_mixed(column, raw)
-    results = {value: (None, None) if value is None or value == "" else _convert_one(column, column.kind, value)
-               for value in dict.fromkeys(raw)}
-    converted = {value: result[0] for value, result in results.items()}
+    if distinct is None:
+        distinct = dict.fromkeys(raw)
+    if _NUMERIC.intersection(map(type, distinct)) and len(_NUMERIC.intersection(map(type, raw))) > 1:
+        return _convert_mixed(column, raw, finishes)
+    results = _convert_distinct(column, distinct)
     failing = {value: result[1] for value, result in results.items() if result[1]}
-    bad = [(i, failing[v], _as_text(v)) for i, v in enumerate(raw) if v in failing] if failing else []
-    return list(map(converted.__getitem__, raw)), bad
+    bad = [(i, failing[value], _as_text(value)) for i, value in _cells_holding(raw, failing)] if failing else []
+    outputs = []
+    for finish in finishes:
+        converted = map(_first, results.values())
+        table = dict(zip(results, converted if finish is None else map(finish, converted)))
+        outputs.append(list(map(table.__getitem__, raw)))
+    return outputs, bad
 
 
-def _convert_mixed(column, raw: list[Any]) -> tuple[list[Any], list[tuple[int, str, Any]]]:
+def _cells_holding(raw: list[Any], values: dict[Any, Any]) -> list[tuple[int, Any]]:
+    """(index, cell) of each cell of `raw` equal to one of `values`, in order.
+
+    Often the only such value is the header's own text, absent from the rows:
+    a few C-level scans of the list then beat a dict look-up per cell.
+    """
+    if len(values) > 8:
+        return [(i, raw[i]) for i in compress(count(), map(values.__contains__, raw))]
+    found = []
+    for value in values:
+        i = -1
+        while True:
+            try:
+                i = raw.index(value, i + 1)
+            except ValueError:
+                break
+            found.append((i, raw[i]))
+    return sorted(found, key=_first)
+
+
+def _convert_distinct(column, distinct: dict[Any, None]) -> dict[Any, tuple[Any, str | None]]:
+    """value -> (converted, problem code or None) for each distinct cell value."""
+    kind = column.kind
+    blank = (None, None)
+    if kind in ("date", "datetime", "enum", "int", "bool") or str not in set(map(type, distinct)):
+        return {value: blank if value is None or value == "" else _convert_one(column, kind, value)
+                for value in distinct}
+    # text: a string is itself, stripped, unless it strips to nothing or is an Excel error
+    strings = [v for v in distinct if type(v) is str]
+    stripped = list(map(str.strip, strings))
+    results = dict(zip(strings, zip(stripped, repeat(None))))
+    if "" in stripped or not EXCEL_ERRORS.isdisjoint(map(str.upper, stripped)):
+        for value, s in zip(strings, stripped):
+            if not s or s.upper() in EXCEL_ERRORS:
+                results[value] = blank if value == "" else _convert_one(column, kind, value)
+    for value in distinct:
+        if type(value) is not str:
+            results[value] = blank if value is None else _convert_one(column, kind, value)
+    return results
+
+
+def _convert_mixed(column, raw: list[Any], finishes: list[Any]) -> tuple[list[list[Any]], list[tuple[int, str, Any]]]:
     kind = column.kind
     cache: dict[Any, Any] = {}
     out: list[Any] = []
@@ -351,7 +504,7 @@ def _convert_mixed(column, raw: list[Any]) -> tuple[list[Any], list[tuple[int, s
         if code:
             bad.append((i, code, _as_text(value)))
         out.append(converted)
-    return out, bad
+    return [out if finish is None else list(map(finish, out)) for finish in finishes], bad
 
 
 def _convert_one(column, kind: str, value: Any) -> tuple[Any, str | None]:

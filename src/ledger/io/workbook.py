@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Iterator
 
 from ..allocation import without_gc
 from ..i18n import register
-from ..reading import UnusableLedger
+from ..reading import ColumnGrid, UnusableLedger
 
 # Excel's own sheet limits: a part claiming more was not written by Excel.
 MAX_ROWS = 1_048_576
@@ -47,16 +50,10 @@ def read_grids(path: str | Path) -> dict[str, list[list[Any]]]:
     error values and for the far corner of its content, so a sheet too large to
     hold is refused with a message before python-calamine tries to allocate it.
     """
-    from python_calamine import CalamineWorkbook
-
     path = Path(path)
-    _inspect(path)
-    scans = scan_sheets(path)
-    for name, scan in scans.items():
-        scan.check(name)
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        grids: dict[str, list[list[Any]]] = {}
+    book, scans = _open_checked(path)
+    grids: dict[str, list[list[Any]]] = {}
+    with _calamine_errors(path):
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)
@@ -64,10 +61,6 @@ def read_grids(path: str | Path) -> dict[str, list[list[Any]]]:
             for i, row in enumerate(rows):  # in place: the sheet is never held twice as Python lists
                 rows[i] = [None if v == "" else v for v in row]
             grids[name] = rows
-    except UnusableLedger:
-        raise
-    except Exception as exc:  # calamine raises several error types for damaged files
-        raise UnusableLedger("file.unreadable", path=str(path), reason=str(exc).splitlines()[0][:200]) from exc
     for name, scan in scans.items():
         grid = grids.get(name)
         for (r, c), value in scan.errors.items():
@@ -77,6 +70,102 @@ def read_grids(path: str | Path) -> dict[str, list[list[Any]]]:
                     row.extend([None] * (c + 1 - len(row)))
                 row[c] = value
     return grids
+
+
+@without_gc
+def read_sheets(path: str | Path) -> dict[str, ColumnGrid]:
+    """Every worksheet held column by column (see read_grids for the checks made first).
+
+    Rows come from python-calamine a batch at a time and go straight into
+    columns, so no sheet is ever held as one list per row; equal cell values
+    share one object (a category typed 100k times is one string), which keeps
+    a large ledger's cells small while the file's own copy is still in memory.
+    """
+    path = Path(path)
+    book, scans = _open_checked(path)
+    grids: dict[str, ColumnGrid] = {}
+    with _calamine_errors(path):
+        for name in book.sheet_names:
+            sheet = book.get_sheet_by_name(name)
+            grids[name] = _sheet_columns(sheet)
+            del sheet
+    for name, scan in scans.items():
+        grid = grids.get(name)
+        for (r, c), value in scan.errors.items():
+            if grid is not None and r < len(grid):
+                grid.put(r, c, value)
+    return grids
+
+
+BATCH_ROWS = 512  # rows a batch: measured faster than larger batches (cache-sized)
+_BLANK = {"": None}
+# Equal values of these types are not interchangeable (1.0 == True, -0.0 == 0.0): never shared.
+_UNSHARED = frozenset({bool, int, float})
+
+
+def _sheet_columns(sheet: Any) -> ColumnGrid:
+    """A calamine sheet as columns from A and row 1, blanks as None, equal values as one object.
+
+    A column shares its values through a dict of the values seen so far, which
+    is also the column's set of distinct values; from its first number or
+    boolean on, the column keeps its cells as they come (only "" becomes None).
+    """
+    if sheet.start is None:
+        return ColumnGrid([], 0)
+    bottom, right = sheet.end
+    rows = iter(sheet.iter_rows())
+    batch = list(islice(rows, BATCH_ROWS))
+    data: list[list[Any]] = [[] for _ in (batch[0] if batch else ())]
+    shared: list[dict[Any, Any] | None] = [{"": None, None: None} for _ in data]
+    while batch:
+        for index, column, cells in zip(range(len(data)), data, zip(*batch)):
+            seen = shared[index]
+            if seen is None:
+                column.extend(map(_BLANK.get, cells, cells))
+                continue
+            before = len(seen)
+            column.extend(map(seen.setdefault, cells, cells))
+            added = len(seen) - before
+            if added and not _UNSHARED.isdisjoint(map(type, islice(reversed(seen), added))):
+                column[len(column) - len(cells):] = map(_BLANK.get, cells, cells)
+                shared[index] = None
+        del batch
+        batch = list(islice(rows, BATCH_ROWS))
+    # the iterator may start at the content's first row or column: the grid starts at A1
+    height = max(bottom + 1, len(data[0]) if data else 0)
+    if data and len(data[0]) < height:
+        data = [[None] * (height - len(column)) + column for column in data]
+    blank_left = [[None] * height for _ in range(right + 1 - len(data))]
+    return ColumnGrid(blank_left + data, height, [{None: None} for _ in blank_left] + shared)
+
+
+def _open_checked(path: Path) -> tuple[Any, dict[str, SheetScan]]:
+    """python-calamine's workbook and the scans of its sheets, once nothing refuses the file.
+
+    Opening reads the shared strings without the GIL, so it runs in a thread
+    while the sheets are scanned; no sheet is read before its scan passed.
+    """
+    from python_calamine import CalamineWorkbook
+
+    _inspect(path)
+    with ThreadPoolExecutor(1) as pool:
+        opening = pool.submit(CalamineWorkbook.from_path, str(path))
+        scans = scan_sheets(path)
+        for name, scan in scans.items():
+            scan.check(name)
+        with _calamine_errors(path):
+            return opening.result(), scans
+
+
+@contextmanager
+def _calamine_errors(path: Path) -> Iterator[None]:
+    """python-calamine raises several error types for damaged files: each is an unusable ledger."""
+    try:
+        yield
+    except UnusableLedger:
+        raise
+    except Exception as exc:
+        raise UnusableLedger("file.unreadable", path=str(path), reason=str(exc).splitlines()[0][:200]) from exc
 
 
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>\s*(?:<f[^>]*?(?:/>|>.*?</f>))?\s*<v>([^<]*)</v>', re.S)
@@ -153,8 +242,8 @@ def scan_sheet(stream: IO[bytes]) -> SheetScan:
             if m:
                 refs_seen = True
                 scan.last_row = max(scan.last_row, int(m.group(2)))
-        rows_seen += block.count(b"<row")
-        if not refs_seen:
+        if not refs_seen:  # cells without refs: rows are counted instead
+            rows_seen += block.count(b"<row")
             m = _ROW_REF.search(block, block.rfind(b"<row "))
             scan.last_row = max(scan.last_row, int(m.group(1)) if m else 0, rows_seen)
         pos = 0
@@ -225,7 +314,8 @@ def _inspect(path: Path) -> None:
         raise UnusableLedger(exc.code, **exc.params) from exc
 
 
+@without_gc
 def load_file(path: str | Path):
-    """Read a ledger file into the core's Ledger."""
+    """Read a ledger file into the core's Ledger (the sheets are let go before collection resumes)."""
     from ..reading import load_ledger
-    return load_ledger(read_grids(path), path=str(path))
+    return load_ledger(read_sheets(path), path=str(path))
