@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 from ..allocation import without_gc
+from ..cellrefs import col_number
 from ..i18n import register
 from ..reading import ColumnGrid, UnusableLedger
 
@@ -196,7 +197,7 @@ class SheetScan:
 
     @property
     def columns(self) -> int:
-        return _col_index(self.last_column) + 1 if self.last_column else 0
+        return col_number(self.last_column) if self.last_column else 0
 
     def check(self, sheet: str) -> None:
         corner = f"{self.last_column or 'A'}{max(self.last_row, 1)}"
@@ -235,7 +236,7 @@ def scan_sheet(stream: IO[bytes]) -> SheetScan:
         block, pending = pending[:cut], pending[cut:]
         if b't="e"' in block:
             for m in _ERROR_CELL.finditer(block):
-                scan.errors[(int(m.group(2)) - 1, _col_index(m.group(1).decode()))] = m.group(3).decode()
+                scan.errors[(int(m.group(2)) - 1, col_number(m.group(1).decode()) - 1)] = m.group(3).decode()
         end = block.rfind(b"</c>")
         if end >= 0:
             m = _CELL_REF.match(block, block.rfind(b'<c r="', 0, end))
@@ -291,13 +292,6 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
         target = targets.get(sheet.get(f"{{{ns['r']}}}id"), "")
         parts[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
     return parts
-
-
-def _col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
 
 
 def _inspect(path: Path) -> None:
