@@ -477,3 +477,26 @@ def test_regenerating_tool_sheets_twice_leaves_one_copy(saved: tuple[Path, Path]
     assert len(wb["月度统计"]._charts) == 1
     workbook = z.read("xl/workbook.xml").decode()
     assert workbook.count("_xlnm.Print_Titles") == 2 and workbook.count("<definedNames>") == 1
+
+
+@pytest.mark.parametrize("prefix", ["", "x:"])
+@pytest.mark.parametrize("chunk", [5, 64, 1 << 20])
+def test_sheet_stream_cuts_rows_across_read_boundaries(monkeypatch, prefix: str, chunk: int) -> None:
+    import io
+
+    import ledger.io.package as package
+
+    p = prefix
+    rows = [f'<{p}row r="1" spans="1:2"><{p}c r="A1" t="inlineStr"><{p}is><{p}t>行 &lt;row&gt;</{p}t></{p}is></{p}c></{p}row>',
+            f'<{p}row r="2" spans="1:2" />',
+            f'<{p}row r="3"><{p}c r="B3"><{p}v>3</{p}v></{p}c></{p}row>']
+    ns = f' xmlns:{p[:-1]}="{package.MAIN_NS}"' if p else f' xmlns="{package.MAIN_NS}"'
+    tail = f"</{p}sheetData><{p}rowBreaks count=\"0\"/></{p}worksheet>"
+    xml = (f'<?xml version="1.0"?><{p}worksheet{ns}><{p}dimension ref="A1:B3"/><{p}sheetData>'
+           + "".join(rows) + tail).encode()
+    monkeypatch.setattr(package, "CHUNK", chunk)
+    stream = package._SheetStream(io.BytesIO(xml))
+    assert [r.decode() for r in stream.rows()] == rows
+    rest = io.BytesIO()
+    stream.copy_rest(rest)
+    assert rest.getvalue().decode() == tail

@@ -911,23 +911,40 @@ class _SheetStream:
         self.open_tag = buf[m.start():m.end()]
         self._rest = buf[m.end():]
         p = re.escape(self.prefix)
-        self.row_re = re.compile(rb"<" + p + rb"row\b[^>]*?(?:/>|>.*?</" + p + rb"row>)", re.S)
         self.end_re = re.compile(rb"</" + p + rb"sheetData>")
         self.tail = b""
 
     def rows(self) -> Iterator[bytes]:
-        """Yield each <row> element (bytes); afterwards `self.tail` holds </sheetData> and the rest."""
+        """Yield each <row> element (bytes); afterwards `self.tail` holds </sheetData> and the rest.
+
+        Rows are cut with bytes.find (a C scan per row) rather than a regular
+        expression walking every character of a 50 MB part.
+        """
         if self.empty:
             self.tail = self._rest
             return
+        opener, closer = b"<" + self.prefix + b"row", b"</" + self.prefix + b"row>"
         buf, eof = self._rest, False
         while True:
             pos = 0
             end = self.end_re.search(buf)
             limit = end.start() if end else len(buf)
-            for m in self.row_re.finditer(buf, 0, limit):
-                yield m.group(0)
-                pos = m.end()
+            while True:
+                start = buf.find(opener, pos, limit)
+                if start < 0:
+                    break
+                gt = buf.find(b">", start, limit)
+                if gt < 0:
+                    break
+                if buf[gt - 1] == 47:   # "/": an empty <row .../>
+                    stop = gt + 1
+                else:
+                    stop = buf.find(closer, gt, limit)
+                    if stop < 0:
+                        break
+                    stop += len(closer)
+                yield buf[start:stop]
+                pos = stop
             if end:
                 self.tail = buf[end.start():]
                 return
@@ -1133,10 +1150,11 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
         date1904 = book.date1904
         style_of: dict[tuple, int] = {}
         pieces: dict[tuple, list[str] | None] = {}   # a cell's XML around its reference, per (value, style)
-        ordered = [(col, col_letter(col), cp) for col, cp in sorted(tool_cols.items())]  # cells in column order
-        headers = {col: CellWrite(cp.header, fill=cp.header_fill, bold=True) for col, cp in tool_cols.items()}
+        # (column, letter, cells, the column's XML pieces per text or date value), in column order
+        ordered = [(col, col_letter(col), cp.cells, {}) for col, cp in sorted(tool_cols.items())]
 
-        def cell_of(cw: Any, letter: str, r: int) -> str | None:
+        def around(cw: Any) -> list[str] | None:
+            """A cell's XML before and after its reference (None: nothing to write)."""
             if isinstance(cw, CellWrite):
                 value = cw.value
                 key = (cw.number_format or _default_format(value), cw.fill, cw.bold, cw.font_color)
@@ -1148,26 +1166,40 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
                 s = style_of[key] = styles.xf_for(*key) if any(key) else 0
             key = (type(value), value, s)
             try:
-                around = pieces.get(key, False)
+                found = pieces.get(key, False)
             except TypeError:   # an unhashable value
-                key, around = None, False
-            if around is False:
+                key, found = None, False
+            if found is False:
                 xml = cell_xml(prefix, "\0", value, s, date1904)
-                around = xml.split("\0", 1) if xml else None
+                found = xml.split("\0", 1) if xml else None
                 if key is not None:
-                    pieces[key] = around
-            return f"{around[0]}{letter}{r}{around[1]}" if around else None
+                    pieces[key] = found
+            return found
+
+        header_cells = []
+        for col, letter, _, _ in ordered:
+            cp = tool_cols[col]
+            parts = around(CellWrite(cp.header, fill=cp.header_fill, bold=True))
+            if parts:
+                header_cells.append((col, f"{parts[0]}{letter}{patch.header_row}{parts[1]}"))
 
         def new_cells(r: int) -> list[tuple[int, str]]:
-            if r < patch.header_row:
-                return []
+            if r <= patch.header_row:
+                return header_cells if r == patch.header_row else []
             out = []
-            for col, letter, cp in ordered:
-                cw = headers[col] if r == patch.header_row else cp.cells.get(r)
-                if cw is not None:
-                    xml = cell_of(cw, letter, r)
-                    if xml:
-                        out.append((col, xml))
+            for col, letter, cells, known in ordered:
+                value = cells.get(r)
+                if value is None:
+                    continue
+                kind = type(value)
+                if kind is str or kind is date:   # the common values, never equal to another type's
+                    parts = known.get(value)
+                    if parts is None:
+                        parts = known[value] = around(value) or ()
+                else:
+                    parts = around(value)
+                if parts:
+                    out.append((col, f"{parts[0]}{letter}{r}{parts[1]}"))
             return out
 
         written_rows = {patch.header_row} | {r for cp in tool_cols.values() for r, v in cp.cells.items()
