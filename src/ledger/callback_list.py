@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Callable
 
 from .callbacks import Assessment, CallbackReport
 from .columns import TOOL_COLUMNS
@@ -51,8 +51,22 @@ def assignee(a: Assessment, ledger: Ledger, lang: str) -> str:
     return "、".join(names) if names else ROLES.label(role, lang)
 
 
+def _assignees(ledger: Ledger, lang: str) -> Callable[[Assessment], str]:
+    """assignee() remembered per role and department: thousands of listed cases, a handful of answers."""
+    names: dict[tuple[str | None, str | None], str] = {}
+
+    def of(a: Assessment) -> str:
+        key = (a.assignee_role, a.case.department)
+        name = names.get(key)
+        if name is None:
+            name = names[key] = assignee(a, ledger, lang)
+        return name
+    return of
+
+
 def callback_list_layout(report: CallbackReport, ledger: Ledger, lang: str) -> SheetLayout:
     rows = listed(report)
+    assignee_of = _assignees(ledger, lang)
     layout = SheetLayout(LIST_SHEET.get(lang, LIST_SHEET["zh-Hans"]))
     headers = _HEADERS.get(lang, _HEADERS["zh-Hans"])
     width = len(headers)
@@ -69,7 +83,7 @@ def callback_list_layout(report: CallbackReport, ledger: Ledger, lang: str) -> S
         days = a.days_left(report.as_of)
         r = layout.add_row([
             n, c.case_id, CATEGORIES.label(c.category, lang), c.unit, c.customer, c.phone, c.completed_on,
-            a.window_start, a.window_due, days, STATUSES.label(a.status, lang), assignee(a, ledger, lang),
+            a.window_start, a.window_due, days, STATUSES.label(a.status, lang), assignee_of(a),
             CALLBACK_METHODS.label(a.suggested_method or "phone", lang), _summary(c.description),
             None, None, None, None, None, None])
         layout.style("wrap", r, 1, r, width)
@@ -110,20 +124,26 @@ def tool_column_values(ledger: Ledger, report: CallbackReport, problems: list[Pr
                "attempted": "call attempted", "random": "random draw"},
     }
     lang_key = lang if lang in drawn_word else "zh-Hans"
+    drawn, reasons = drawn_word[lang_key], reason_word[lang_key]
+    status_label = {k: STATUSES.label(k, lang) for k in STATUSES.keys()}
+    severity_label = {k: SEVERITIES.label(k, lang) for k in SEVERITIES.keys()}
     values: dict[str, dict[int, Any]] = {c.field: {} for c in TOOL_COLUMNS}
+    starts, dues, statuses = values["window_start"], values["window_due"], values["callback_status"]
+    sampled, sample_reasons = values["sampled"], values["sample_reason"]
+    severities, notes = values["suggested_severity"], values["problems"]
     for a in report.assessments:
         row = a.case.row
-        values["window_start"][row] = a.window_start
-        values["window_due"][row] = a.window_due
-        values["callback_status"][row] = STATUSES.label(a.status, lang) if a.status else None
+        starts[row] = a.window_start
+        dues[row] = a.window_due
+        statuses[row] = status_label[a.status] if a.status else None
         if a.sampled is not None:
-            values["sampled"][row] = drawn_word[lang_key][0 if a.sampled else 1]
+            sampled[row] = drawn[0 if a.sampled else 1]
         if a.sample_reason:
-            values["sample_reason"][row] = reason_word[lang_key][a.sample_reason]
+            sample_reasons[row] = reasons[a.sample_reason]
         if a.suggestion is not None:
-            values["suggested_severity"][row] = SEVERITIES.label(a.suggestion.severity, lang)
+            severities[row] = severity_label[a.suggestion.severity]
         if row in by_row:
-            values["problems"][row] = "\n".join(by_row[row])
+            notes[row] = "\n".join(by_row[row])
     return values
 
 
@@ -173,6 +193,7 @@ def record_forms_layout(report: CallbackReport, ledger: Ledger, lang: str) -> Sh
     words = _FORM.get(lang, _FORM["zh-Hans"])
     layout = SheetLayout(FORMS_SHEET.get(lang, FORMS_SHEET["zh-Hans"]), landscape=False)
     rows = listed(report)
+    assignee_of = _assignees(ledger, lang)
     as_of = report.as_of.isoformat()
     r = layout.add_row([words["intro"].format(office=ledger.settings.office, as_of=as_of, n=len(rows))
                         if rows else words["none"].format(as_of=as_of)], "note")
@@ -196,6 +217,7 @@ def record_forms_layout(report: CallbackReport, ledger: Ledger, lang: str) -> Sh
         if height > 1:
             layout.merged.append((n, 1, last, 1))
 
+    method_boxes, grade_boxes = _boxes(CALLBACK_METHODS.labels(lang)), _boxes(SATISFACTION.labels(lang))
     for a in rows:
         c = a.case
         layout.add_row([])
@@ -208,10 +230,10 @@ def record_forms_layout(report: CallbackReport, ledger: Ledger, lang: str) -> Sh
         pair("completed", c.completed_on, "window", window)
         pair("department", c.department, "handler", c.handler)
         wide("description", c.description)
-        pair("assignee", assignee(a, ledger, lang), "method",
+        pair("assignee", assignee_of(a), "method",
              CALLBACK_METHODS.label(a.suggested_method or "phone", lang))
-        pair("callback_on", None, "method_used", _boxes(CALLBACK_METHODS.labels(lang)))
-        wide("satisfaction", _boxes(SATISFACTION.labels(lang)))
+        pair("callback_on", None, "method_used", method_boxes)
+        wide("satisfaction", grade_boxes)
         wide("notes", None, height=3)
         pair("customer_sign", None, "caller_sign", None)
         wide("reviewer", None)

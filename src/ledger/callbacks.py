@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from .allocation import without_gc
 from .i18n import register
 from .models import Case, Ledger, Problem
+from .rules import CategoryRule
 from .sampling import Draw, default_seed, draw
 from .severity import Suggestion, suggest_all
 from .vocab import EXEMPT_REASONS, SEVERITY_RANK
@@ -29,7 +30,7 @@ register({
 })
 
 
-@dataclass
+@dataclass(slots=True)
 class Assessment:
     case: Case
     status: str | None
@@ -81,8 +82,11 @@ def is_forced_full(case: Case, suggestion: Suggestion | None) -> bool:
 
 
 def effective_severity(case: Case, suggestion: Suggestion | None) -> str | None:
-    levels = [s for s in (case.severity, suggestion.severity if suggestion else None) if s]
-    return max(levels, key=SEVERITY_RANK.__getitem__) if levels else None
+    """The higher of the clerk's and the suggested severity (the clerk's on a tie)."""
+    clerk, suggested = case.severity, suggestion.severity if suggestion else None
+    if not suggested or not clerk:
+        return clerk or suggested or None
+    return suggested if SEVERITY_RANK[suggested] > SEVERITY_RANK[clerk] else clerk
 
 
 @without_gc
@@ -95,52 +99,69 @@ def assess(ledger: Ledger, as_of: dt.date, seeds: dict[str, int] | None = None) 
     unknown_years: set[int] = {s.unknown_year for s in suggestions.values() if s.unknown_year}
     populations: dict[tuple[str, str], list[Case]] = defaultdict(list)
     forced_rows: set[int] = set()
-    windows: dict[tuple[dt.date, str], tuple[dt.date | None, dt.date | None, set[int]]] = {}
+    # per category and per (completion day, category), not per case: a ledger has a few hundred of each
+    rules: dict[str, CategoryRule] = {}
+    days: dict[tuple[dt.date, str], tuple[dt.date | None, dt.date | None, tuple[str, str]]] = {}
     items: list[Assessment] = []
+    to_call: list[Assessment] = []
+    declined: list[int] = []   # where in items the cases the customer declined are
     for case in ledger.cases:
+        category = case.category
+        completed_on = case.completed_on
         suggestion = suggestions.get(case.row)
-        a = Assessment(case, None, suggestion=suggestion)
-        items.append(a)
-        if case.category is None:
-            a.status = "open" if case.completed_on is None else None
+        if case.no_callback_reason == "declined":
+            declined.append(len(items))
+        if category is None:
+            items.append(Assessment(case, "open" if completed_on is None else None, suggestion=suggestion))
             continue
-        rule = settings.rule(case.category)
-        a.forced_full = is_forced_full(case, suggestion)
-        a.assignee_role = _role(case, suggestion, rule.role)
-        a.suggested_method = "on_site" if a.forced_full else "phone"
-        if case.completed_on is None or case.completed_on > as_of:
-            a.status = "open"
+        rule = rules.get(category)
+        if rule is None:
+            rule = rules[category] = settings.rule(category)
+        # only complaints and strong reactions can be forced (is_forced_full), most rows are neither
+        forced = (case.strong_reaction or category == "complaint") and is_forced_full(case, suggestion)
+        role = _role(case, suggestion, rule.role) if category == "complaint" else rule.role
+        method = "on_site" if forced else "phone"
+        # Assessment(case, status, window_start, window_due, needs_callback, sampled, sample_reason,
+        #            forced_full, assignee_role, suggested_method, suggestion): positional, one per row
+        if completed_on is None or completed_on > as_of:
+            items.append(Assessment(case, "open", None, None, False, None, None, forced, role, method, suggestion))
             continue
-        key = (case.completed_on, case.category)
-        bounds = windows.get(key)
-        if bounds is None:  # a few hundred completion days x categories, not one per case
-            bounds = windows[key] = window_bounds(case.completed_on, rule, work)
-        a.window_start, a.window_due, unknown = bounds
-        unknown_years |= unknown
+        key = (completed_on, category)
+        day = days.get(key)
+        if day is None:   # window bounds and the population the day's cases are drawn from
+            start, due, unknown = window_bounds(completed_on, rule, work)
+            unknown_years |= unknown
+            day = days[key] = (start, due, (category, month_of(completed_on)))
         if case.no_callback_reason in EXEMPT_REASONS and not _called(case, as_of):
-            a.status = "exempt"
+            items.append(Assessment(case, "exempt", day[0], day[1], False, None, None, forced, role, method,
+                                    suggestion))
             continue
-        a.needs_callback = True
-        if a.forced_full:
+        a = Assessment(case, None, day[0], day[1], True, None, None, forced, role, method, suggestion)
+        items.append(a)
+        to_call.append(a)
+        if forced:
             forced_rows.add(case.row)
-        populations[(case.category, month_of(case.completed_on))].append(case)
+        populations[day[2]].append(case)
     for (category, month), population in populations.items():
         seed = (seeds or {}).get(month, default_seed(month))
         report.draws[(category, month)] = draw(category, month, settings.rule(category).rate, population,
                                                seed, forced_rows)
-    drawn_reason = {row: d.reasons[row] for d in report.draws.values() for row in d.reasons}
+    drawn_reason: dict[int, str] = {}
+    for d in report.draws.values():
+        drawn_reason.update(d.reasons)
     attempts_limit = settings.unreachable_attempts
-    for a in items:
-        if not a.needs_callback:
-            continue
+    for a in to_call:
         case = a.case
-        a.sampled = case.row in drawn_reason
         a.sample_reason = drawn_reason.get(case.row)
+        a.sampled = case.row in drawn_reason
         a.status = _status(case, a, as_of, attempts_limit)
-        a.closure = _closure(case, as_of)
-    by_row = {a.case.row: a for a in items}
-    for row, closure in declined_closures(ledger, as_of).items():
-        by_row[row].closure = closure
+        if case.satisfaction:   # no grade, no closure
+            a.closure = _closure(case, as_of)
+    closures = declined_closures(ledger, as_of)
+    for i in declined:
+        closure = closures.get(items[i].case.row)
+        if closure is not None:
+            items[i].closure = closure
     report.assessments = items
     for year in sorted(unknown_years):
         report.problems.append(Problem.make("calendar.year_unknown", ledger.lang, severity="warning", year=year))
@@ -158,10 +179,11 @@ def _status(case: Case, a: Assessment, as_of: dt.date, attempts_limit: int) -> s
     never called early or late on a guess (reported as calendar.year_unknown).
     """
     start, due = a.window_start, a.window_due
-    if _called(case, as_of):
-        if start is not None and case.callback_on < start:
+    called_on = case.callback_on
+    if called_on is not None and called_on <= as_of:   # _called
+        if start is not None and called_on < start:
             return "too_early"
-        if due is not None and case.callback_on > due:
+        if due is not None and called_on > due:
             return "done_late"
         return "done"
     if is_unreachable(case, attempts_limit):
@@ -204,14 +226,19 @@ def declined_closures(ledger: Ledger, as_of: dt.date) -> dict[int, str]:
     same unit and aspect received from the completion day to 7 days after it, as
     known on the as-of date; until those 7 days have passed the closure is pending.
     """
-    out: dict[int, str] = {}
+    declined = [c for c in ledger.cases if c.no_callback_reason == "declined" and c.completed_on is not None
+                and c.completed_on <= as_of and c.unit]
+    if not declined:
+        return {}
+    matters = {(c.unit.strip(), c.aspect) for c in declined}
     by_matter: dict[tuple[str, str | None], list[Case]] = defaultdict(list)
     for c in ledger.cases:
-        if c.unit and c.received_on:
-            by_matter[(c.unit.strip(), c.aspect)].append(c)
-    for c in ledger.cases:
-        if c.no_callback_reason != "declined" or c.completed_on is None or c.completed_on > as_of or not c.unit:
-            continue
+        if c.unit and c.received_at:
+            key = (c.unit.strip(), c.aspect)
+            if key in matters:
+                by_matter[key].append(c)
+    out: dict[int, str] = {}
+    for c in declined:
         limit = c.completed_on + dt.timedelta(days=7)
         repeat = any(o is not c and o.category in ("complaint", c.category)
                      and c.completed_on <= o.received_on <= min(limit, as_of)

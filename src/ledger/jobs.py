@@ -91,6 +91,13 @@ class Assessed:
     as_of: dt.date
     report: CallbackReport
     validation: ValidationReport
+    _tool_values: dict[str, dict[int, Any]] | None = field(default=None, repr=False, compare=False)
+
+    def tool_values(self, ledger: Ledger) -> dict[str, dict[int, Any]]:
+        """The tool columns of this report and these problems, built once for all the jobs that write them."""
+        if self._tool_values is None:
+            self._tool_values = tool_column_values(ledger, self.report, self.validation.problems, ledger.lang)
+        return self._tool_values
 
 
 def assessed(ledger: Ledger, as_of: dt.date) -> Assessed:
@@ -106,10 +113,10 @@ def _shared(shared: Assessed | None, ledger: Ledger, as_of: dt.date) -> Assessed
 def validate_job(ledger: Ledger, today: dt.date, *, shared: Assessed | None = None
                  ) -> tuple[ValidationReport, Changes]:
     done = _shared(shared, ledger, today)
-    callbacks, report = done.report, done.validation
+    report = done.validation
 
     def build(changes: Changes) -> None:
-        changes.tool_values = tool_column_values(ledger, callbacks, report.problems, ledger.lang)
+        changes.tool_values = done.tool_values(ledger)
         changes.cell_fills = cell_fills(ledger, report.problems)
 
     changes = Changes().defer(build)
@@ -120,7 +127,19 @@ def validate_job(ledger: Ledger, today: dt.date, *, shared: Assessed | None = No
     return report, changes
 
 
+@without_gc
 def callbacks_json(report: CallbackReport) -> dict[str, Any]:
+    """The callbacks document; one dict per case, so built with the collector paused (allocation.py)."""
+    iso: dict[dt.date, str] = {}   # a few hundred distinct window days, written once each
+
+    def day(d: dt.date | None) -> str | None:
+        if d is None:
+            return None
+        text = iso.get(d)
+        if text is None:
+            text = iso[d] = d.isoformat()
+        return text
+
     return {
         "as_of": report.as_of.isoformat(),
         "cases": [{
@@ -128,8 +147,8 @@ def callbacks_json(report: CallbackReport) -> dict[str, Any]:
             "row": a.case.row,
             "category": a.case.category,
             "status": a.status,
-            "window_start": a.window_start.isoformat() if a.window_start else None,
-            "window_due": a.window_due.isoformat() if a.window_due else None,
+            "window_start": day(a.window_start),
+            "window_due": day(a.window_due),
             "sampled": a.sampled,
             "assignee_role": a.assignee_role,
             "suggested_method": a.suggested_method,
@@ -170,7 +189,7 @@ def callbacks_job(ledger: Ledger, as_of: dt.date, *, forms: bool = True, shared:
         changes.sheets = [callback_list_layout(report, ledger, ledger.lang)]
         if forms:
             changes.sheets.append(record_forms_layout(report, ledger, ledger.lang))
-        changes.tool_values = tool_column_values(ledger, report, validation.problems, ledger.lang)
+        changes.tool_values = done.tool_values(ledger)
 
     changes = Changes().defer(build)
     changes.log_rows.extend(implied_draw_rows(report, seeds, "callbacks"))
@@ -214,8 +233,11 @@ def sample_job(ledger: Ledger, month: str, seed: int | None, as_of: dt.date, *,
         result["seed_requested"] = seed
     if month[5:] in SURVEY_MONTHS:
         result["survey"] = survey(ledger, used)
-    changes = Changes().defer(lambda ch: setattr(ch, "tool_values", tool_column_values(
-        ledger, report, validation.problems, ledger.lang)))
+    if same_day and report is shared.report:
+        changes = Changes().defer(lambda ch: setattr(ch, "tool_values", shared.tool_values(ledger)))
+    else:
+        changes = Changes().defer(lambda ch: setattr(ch, "tool_values", tool_column_values(
+            ledger, report, validation.problems, ledger.lang)))
     changes.log_rows.extend(implied_draw_rows(report, seeds, "sample", skip=month))
     log_result: dict[str, Any] = {"drawn": drawn, "required": required, "new": new}
     if "survey" in result:
@@ -238,6 +260,7 @@ def survey(ledger: Ledger, seed: int) -> dict[str, Any]:
             "units": picked}
 
 
+@without_gc
 def month_end_job(ledger: Ledger, month: str, as_of: dt.date) -> tuple[dict[str, Any], Changes]:
     """validate, sample `month`, callbacks and the month's statistics in one run, one write.
 

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from .i18n import text
+from .units import building_of
 
 Severity = Literal["error", "warning"]
 
@@ -77,11 +78,11 @@ class Case:
 
     @property
     def received_on(self) -> dt.date | None:
-        return self.received_at.date() if self.received_at else None
+        at = self.received_at
+        return at.date() if at else None
 
     @property
     def building(self) -> str | None:
-        from .units import building_of
         return building_of(self.unit)
 
 

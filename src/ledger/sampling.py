@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .models import Case
+from .units import building_of
 
 
 def default_seed(month: str) -> int:
@@ -67,16 +68,23 @@ def draw(category: str, month: str, rate: float, population: list[Case], seed: i
     """Draw ceil(rate × population) cases; see the module docstring."""
     required = required_count(rate, len(population))
     result = Draw(category, month, rate, population, required)
+    if rate >= 1.0:   # everyone is called: nothing to draw
+        result.reasons = {case.row: "full" for case in population}
+        result.drawn = list(population)
+        return result
     chosen: dict[int, Case] = {}
     for case in population:
-        if rate >= 1.0 or case.row in forced_rows:
-            chosen[case.row], result.reasons[case.row] = case, "full"
+        if case.row in forced_rows:
+            reason = "full"
         elif case.sampled_mark:
-            chosen[case.row], result.reasons[case.row] = case, "recorded"
+            reason = "recorded"
         elif case.callback_on is not None:
-            chosen[case.row], result.reasons[case.row] = case, "called_back"
+            reason = "called_back"
         elif attempted(case):
-            chosen[case.row], result.reasons[case.row] = case, "attempted"
+            reason = "attempted"
+        else:
+            continue
+        chosen[case.row], result.reasons[case.row] = case, reason
     for case in _spread(population, chosen, required - len(chosen), seed):
         chosen[case.row], result.reasons[case.row] = case, "random"
     result.drawn = [c for c in population if c.row in chosen]
@@ -97,55 +105,60 @@ def _spread(population: list[Case], chosen: dict[int, Case], shortfall: int, see
     """
     if shortfall <= 0:
         return []
-    strata = {c.row: stratum(c) for c in population}
     size_b: dict[str, int] = defaultdict(int)
     size_a: dict[str, int] = defaultdict(int)
     taken_b: dict[str, int] = defaultdict(int)
     taken_a: dict[str, int] = defaultdict(int)
-    for case in population:
-        aspect, building = strata[case.row]
-        size_b[building] += 1
-        size_a[aspect] += 1
-        if case.row in chosen:
-            taken_b[building] += 1
-            taken_a[aspect] += 1
-    keys = {c.row: case_key(seed, c.case_id or f"row{c.row}") for c in population if c.row not in chosen}
+    keys: dict[int, str] = {}
+    prefix, sha256 = f"{seed}\x1f".encode(), hashlib.sha256   # case_key(seed, id), hashed the same bytes
+    buildings: dict[str | None, str] = {}   # stratum(), reading each distinct unit's building once
     queues: dict[tuple[str, str], list[Case]] = defaultdict(list)
     for case in population:
-        if case.row not in chosen:
-            queues[strata[case.row]].append(case)
+        row, unit, aspect = case.row, case.unit, case.aspect or ""
+        building = buildings.get(unit)
+        if building is None:
+            building = buildings[unit] = building_of(unit) or ""
+        size_b[building] += 1
+        size_a[aspect] += 1
+        if row in chosen:
+            taken_b[building] += 1
+            taken_a[aspect] += 1
+        else:
+            keys[row] = sha256(prefix + (case.case_id or f"row{row}").encode()).hexdigest()
+            queues[(aspect, building)].append(case)
     for queue in queues.values():
         queue.sort(key=lambda c: (keys[c.row], c.row), reverse=True)  # head at the end: pop() is O(1)
 
-    def priority(k: tuple[str, str]) -> tuple:
+    def entry(k: tuple[str, str]) -> tuple:
+        """(building coverage, aspect coverage, head key, head row, stratum): the heap orders by all five."""
         aspect, building = k
-        head = queues[k][-1]
+        head = queues[k][-1].row
         # Shares as floats: a correctly rounded quotient orders exactly like the fraction while
         # denominators stay below ~6e7 (two shares differ by at least 1/(b·d), far above rounding).
-        return (taken_b[building] / size_b[building], taken_a[aspect] / size_a[aspect], keys[head.row], head.row)
+        return (taken_b[building] / size_b[building], taken_a[aspect] / size_a[aspect], keys[head], head, k)
 
-    heap = [(priority(k), k) for k in queues]
+    heap = [entry(k) for k in queues]
     heapq.heapify(heap)
     picked: list[Case] = []
     while heap and len(picked) < shortfall:
-        stored, best = heapq.heappop(heap)
-        current = priority(best)
-        if current != stored:
-            heapq.heappush(heap, (current, best))
+        best = heap[0][4]
+        current = entry(best)
+        if current != heap[0]:
+            heapq.heapreplace(heap, current)   # stale: back in at its current place
             continue
         case = queues[best].pop()
         taken_b[best[1]] += 1
         taken_a[best[0]] += 1
         picked.append(case)
         if queues[best]:
-            heapq.heappush(heap, (priority(best), best))
+            heapq.heapreplace(heap, entry(best))
+        else:
+            heapq.heappop(heap)
     return picked
 
 
 def household_survey(units: list[str], rate: float, seed: int) -> list[str]:
     """The half-yearly written survey (January, July): ≥ rate of households, spread over buildings."""
-    from .units import building_of
-
     households = sorted({u.strip() for u in units if u and u.strip()})
     by_building: dict[str, list[str]] = defaultdict(list)
     for unit in households:

@@ -17,7 +17,7 @@ from .i18n import register, text
 from .jobs import Changes, seeds_of
 from .layout import ChartSpec, SheetLayout
 from .log import log_row
-from .models import Ledger
+from .models import Case, Ledger
 from .stats import Compliance, Grades, MonthStats, compute
 from .vocab import ASPECTS, CATEGORIES, RESPONSIBILITY, SEVERITIES
 
@@ -339,7 +339,12 @@ def _alert_row(sheet: _Sheet, values: list[Any], style: str) -> int:
 
 def _part_alerts(sheet: _Sheet, s: MonthStats, ledger: Ledger | None) -> None:
     lang = sheet.lang
-    by_id = {(c.case_id or f"#{c.row}"): c for c in (ledger.cases if ledger else [])}
+    named = set(s.alerts.unsatisfied) | {r.case_id for r in s.alerts.severity_raised}   # the ids looked up below
+    by_id: dict[str, Case] = {}
+    for c in (ledger.cases if ledger else []):
+        label = c.case_id or f"#{c.row}"
+        if label in named:
+            by_id[label] = c
     settings = ledger.settings if ledger else None
 
     def where(case_id: str) -> tuple[str | None, str | None]:
@@ -352,21 +357,26 @@ def _part_alerts(sheet: _Sheet, s: MonthStats, ledger: Ledger | None) -> None:
     _alert_row(sheet, [_t(k, lang) for k in ("alert_kind", "unit", "aspect", "cases", "detail", "case_ids")],
                "header")
     rows: list[list[Any]] = []
+    kind = _t("a_unsatisfied", lang)
     for case_id in s.alerts.unsatisfied:
         case = by_id.get(case_id)
-        rows.append([_t("a_unsatisfied", lang), *where(case_id), 1,
+        rows.append([kind, *where(case_id), 1,
                      CATEGORIES.label(case.category, lang) if case and case.category else None, case_id])
     for key, groups, days, least in (
             ("a_repeat_complaints", s.alerts.repeat_complaints,
              settings.complaint_lookback_days if settings else None, 2),
             ("a_repeat_repairs", s.alerts.repeat_repairs, settings.repair_lookback_days if settings else None, 3)):
+        kind, detail = _t(key, lang), (_t("lookback", lang, days=days, n=least) if days else None)
         for g in groups:
-            rows.append([_t(key, lang), g.unit, ASPECTS.label(g.aspect, lang), len(g.case_ids),
-                         _t("lookback", lang, days=days, n=least) if days else None, "、".join(g.case_ids)])
+            rows.append([kind, g.unit, ASPECTS.label(g.aspect, lang), len(g.case_ids), detail, "、".join(g.case_ids)])
+    kind, details = _t("a_severity_raised", lang), {}   # one detail text per (clerk, suggested) pair
     for r in s.alerts.severity_raised:
-        clerk = SEVERITIES.label(r.clerk, lang) if r.clerk else _t("blank", lang)
-        rows.append([_t("a_severity_raised", lang), *where(r.case_id), 1,
-                     _t("raised", lang, clerk=clerk, suggested=SEVERITIES.label(r.suggested, lang)), r.case_id])
+        detail = details.get((r.clerk, r.suggested))
+        if detail is None:
+            clerk = SEVERITIES.label(r.clerk, lang) if r.clerk else _t("blank", lang)
+            detail = details[(r.clerk, r.suggested)] = _t("raised", lang, clerk=clerk,
+                                                          suggested=SEVERITIES.label(r.suggested, lang))
+        rows.append([kind, *where(r.case_id), 1, detail, r.case_id])
     for values in rows:
         row = _alert_row(sheet, values, "text")
         sheet.layout.style("int", row, 6)

@@ -35,6 +35,7 @@ class WorkCalendar:
     def __init__(self, holidays: list[Holiday] | tuple[Holiday, ...] = ()):
         self.overrides = {h.day: h.workday for h in holidays}
         self.years_in_settings = {h.day.year for h in holidays}
+        self._walks: dict[tuple[dt.date, int], tuple[dt.date, int | None]] = {}
 
     def is_workday(self, day: dt.date) -> bool:
         """Settings first (extra holiday or make-up day), then the official calendar."""
@@ -47,14 +48,30 @@ class WorkCalendar:
             return day.weekday() < 5
         return official
 
+    def _walk(self, start: dt.date, count: int) -> tuple[dt.date, int | None]:
+        """Counting `count` working days after `start`: the day reached, or the first day of an
+        unknown year met on the way and that year. Remembered per start, since a big ledger asks
+        the same few hundred starts thousands of times."""
+        key = (start, count)
+        walked = self._walks.get(key)
+        if walked is None:
+            day, remaining, unknown = start, count, None
+            while remaining > 0:
+                day += ONE_DAY
+                try:
+                    if self.is_workday(day):
+                        remaining -= 1
+                except UnknownCalendarYear as exc:
+                    unknown = exc.year
+                    break
+            walked = self._walks[key] = (day, unknown)
+        return walked
+
     def add_workdays(self, start: dt.date, count: int) -> dt.date:
         """The date `count` working days after `start` (start itself not counted; 0 → start)."""
-        day = start
-        remaining = count
-        while remaining > 0:
-            day += ONE_DAY
-            if self.is_workday(day):
-                remaining -= 1
+        day, unknown = self._walk(start, count)
+        if unknown is not None:
+            raise UnknownCalendarYear(unknown)
         return day
 
     def after_workdays(self, start: dt.date, count: int, day: dt.date) -> bool:
@@ -63,14 +80,12 @@ class WorkCalendar:
         Looks only at the days before `day`, so a case settled inside the limit
         does not need next year's calendar to be known.
         """
-        current, remaining = start, count
-        while remaining > 0:
-            current += ONE_DAY
-            if current >= day:
-                return False
-            if self.is_workday(current):
-                remaining -= 1
-        return day > current
+        reached, unknown = self._walk(start, count)
+        if day <= reached:
+            return False
+        if unknown is not None:
+            raise UnknownCalendarYear(unknown)
+        return True
 
     def knows(self, day: dt.date) -> bool:
         try:
