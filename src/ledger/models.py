@@ -26,8 +26,9 @@ class Problem(BaseModel):
     def make(cls, code: str, lang: str, *, sheet: str | None = None, row: int | None = None,
              column: str | None = None, severity: Severity = "error", **params: object) -> "Problem":
         where = {"sheet": sheet or "", "row": row or "", "column": column or ""}
-        return cls(sheet=sheet, row=row, column=column, code=code, severity=severity,
-                   message=text(code, lang, **where, **params))
+        # built from our own values: pydantic's validation would only cost time (many per ledger)
+        return cls.model_construct(sheet=sheet, row=row, column=column, code=code, severity=severity,
+                                   message=text(code, lang, **where, **params))
 
     def located(self, lang: str) -> str:
         """The message prefixed with where it is, for text output."""

@@ -112,6 +112,7 @@ REASON_TEXT = {
     "important.similar_units": ("一个月内3户以上同类投诉", "一個月內3戶以上同類投訴", "3+ units, same matter, within a month"),
 }
 
+_PLAIN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^(?:\+?86)?0\d{2,3}\d{7,8}(?:(?:转|ext|x|#)\d{1,6})?$")
 _SERVICE = re.compile(r"^(?:400|800)\d{7}$|^[2-9]\d{6,7}$")
@@ -119,7 +120,7 @@ _SERVICE = re.compile(r"^(?:400|800)\d{7}$|^[2-9]\d{6,7}$")
 
 def diallable(phone: str) -> bool:
     """Each number in the cell (several may be separated by / ; , or spaces) can be dialled."""
-    if len(phone) == 11 and phone.isascii() and phone.isdigit() and phone[0] == "1" and phone[1] in "3456789":
+    if _PLAIN_MOBILE.fullmatch(phone):
         return True  # a plain mobile number, most cells: what the patterns below would say, without them
     text = unicodedata.normalize("NFKC", phone)
     numbers = [n for n in re.split(r"[/;,、,;]|\s{2,}|或", text) if n.strip()]
@@ -170,58 +171,69 @@ def validate(ledger: Ledger, today: dt.date, suggestions: dict[int, Suggestion] 
     reported = {(p.row, p.column) for p in ledger.problems}
     if suggestions is None:
         suggestions = suggest_all(ledger.cases, today, WorkCalendar(ledger.settings.holidays))
+    has_unit, has_satisfaction = "unit" in ledger.columns, "satisfaction" in ledger.columns
+    missing_complaint_fields = [f for f in ("responsibility", "severity", "aspect") if f in ledger.columns]
+    # the checks below read each case's attributes once, in the order the problems are reported
     for case in ledger.cases:
-        for field in ("case_id", "received_on", "category"):
-            if getattr(case, field) is None and (case.row, header(field)) not in reported:
+        row, category, callback_on, completed_on = case.row, case.category, case.callback_on, case.completed_on
+        received_at = case.received_at
+        received = received_at.date() if received_at is not None else None
+        for field, value in (("case_id", case.case_id), ("received_on", received_at), ("category", category)):
+            if value is None and (row, header(field)) not in reported:
                 add(case, "row.required", field, column_name=header(field))
-        if case.unit is None and case.category not in (None, "event") and "unit" in ledger.columns:
+        if case.unit is None and category not in (None, "event") and has_unit:
             add(case, "row.required", "unit", column_name=header("unit"))
         if case.case_id is not None:
             key = case.case_id.strip().upper()
             if key in seen:
                 add(case, "row.duplicate_id", "case_id", value=case.case_id, first=seen[key])
             else:
-                seen[key] = case.row
-        received = case.received_on
-        if received and case.completed_on and case.completed_on < received:
-            add(case, "row.completed_before_received", "completed_on",
-                completed=case.completed_on.isoformat(), received=received.isoformat())
-        if case.callback_on and case.completed_on and case.callback_on < case.completed_on:
-            add(case, "row.callback_before_completed", "callback_on",
-                callback=case.callback_on.isoformat(), completed=case.completed_on.isoformat())
-        if case.callback_on and case.completed_on is None:
-            add(case, "row.callback_without_completion", "callback_on")
-        if case.first_response_at and case.received_at and case.first_response_at < case.received_at and (
-                case.first_response_has_time or case.first_response_at.date() < case.received_at.date()):
-            add(case, "row.response_before_received", "first_response_at")
-        for field, value in (("received_on", received), ("completed_on", case.completed_on),
-                             ("callback_on", case.callback_on)):
-            if value and value > today:
-                add(case, "row.future_date", field, "warning", value=value.isoformat(), today=today.isoformat())
-        if case.satisfaction and case.callback_on is None:
+                seen[key] = row
+        if callback_on is not None or completed_on is not None or case.first_response_at is not None:
+            if received and completed_on and completed_on < received:
+                add(case, "row.completed_before_received", "completed_on",
+                    completed=completed_on.isoformat(), received=received.isoformat())
+            if callback_on and completed_on and callback_on < completed_on:
+                add(case, "row.callback_before_completed", "callback_on",
+                    callback=callback_on.isoformat(), completed=completed_on.isoformat())
+            if callback_on and completed_on is None:
+                add(case, "row.callback_without_completion", "callback_on")
+            first_response = case.first_response_at
+            if first_response and received_at and first_response < received_at and (
+                    case.first_response_has_time or first_response.date() < received):
+                add(case, "row.response_before_received", "first_response_at")
+        if (received and received > today) or (completed_on and completed_on > today) or \
+                (callback_on and callback_on > today):
+            for field, value in (("received_on", received), ("completed_on", completed_on),
+                                 ("callback_on", callback_on)):
+                if value and value > today:
+                    add(case, "row.future_date", field, "warning", value=value.isoformat(), today=today.isoformat())
+        satisfaction = case.satisfaction
+        if satisfaction and callback_on is None:
             add(case, "row.satisfaction_without_callback", "satisfaction")
-        if case.callback_on and case.satisfaction is None and "satisfaction" in ledger.columns:
+        if callback_on and satisfaction is None and has_satisfaction:
             add(case, "row.callback_without_satisfaction", "satisfaction", "warning",
-                callback=case.callback_on.isoformat())
-        if case.no_callback_reason and case.no_callback_reason != "unreachable" and case.callback_on:
+                callback=callback_on.isoformat())
+        if case.no_callback_reason and case.no_callback_reason != "unreachable" and callback_on:
             add(case, "row.exempt_but_called", "no_callback_reason", "warning")
-        if case.category and case.category != "complaint":
+        if category == "complaint":
+            for field in missing_complaint_fields:
+                if getattr(case, field) is None:
+                    add(case, "row.complaint_field_missing", field, "warning", column_name=header(field))
+        elif category and (case.responsibility is not None or case.severity is not None
+                           or case.first_response_at is not None):
             for field in ("responsibility", "severity", "first_response_at"):
                 if getattr(case, field) is not None:
                     add(case, "row.complaint_field_on_other", field, "warning", column_name=header(field))
-        elif case.category == "complaint":
-            for field in ("responsibility", "severity", "aspect"):
-                if getattr(case, field) is None and field in ledger.columns:
-                    add(case, "row.complaint_field_missing", field, "warning", column_name=header(field))
         if case.complainants < 1:
             add(case, "row.bad_count", "complainants", column_name=header("complainants"), minimum=1)
         if case.callback_attempts is not None and case.callback_attempts < 0:
             add(case, "row.bad_count", "callback_attempts", column_name=header("callback_attempts"), minimum=0)
-        if case.phone:
-            if not diallable(case.phone):
-                lost_zero = case.phone.isdigit() and 9 <= len(case.phone) <= 11 and not case.phone.startswith("1")
-                add(case, "row.phone_lost_zero" if lost_zero else "row.phone_not_diallable", "phone", "warning",
-                    value=case.phone)
+        phone = case.phone
+        if phone and not diallable(phone):
+            lost_zero = phone.isdigit() and 9 <= len(phone) <= 11 and not phone.startswith("1")
+            add(case, "row.phone_lost_zero" if lost_zero else "row.phone_not_diallable", "phone", "warning",
+                value=phone)
         suggestion = suggestions.get(case.row)
         if (suggestion and case.severity
                 and SEVERITY_RANK[case.severity] < SEVERITY_RANK[suggestion.severity]):
