@@ -194,7 +194,7 @@ def test_doctype_after_comments_in_any_part_is_refused(tmp_path: Path, ledger: P
 def test_our_own_xml_parsing_refuses_entities() -> None:
     from defusedxml import EntitiesForbidden
 
-    from ledger.io import package
+    from ledger.io import styles_part
 
     with pytest.raises(EntitiesForbidden):
-        package._Styles(BILLION_LAUGHS.replace("sst", "styleSheet").encode())
+        styles_part._Styles(BILLION_LAUGHS.replace("sst", "styleSheet").encode())

@@ -19,8 +19,10 @@ from typing import Any
 
 from ..cellrefs import col_letter, col_number
 from ..layout import SheetLayout
-from .package import (MAIN_NS, REL_NS, WriteReceipt, _Book, _E, _Package, _Styles, _fresh_name, _local, _rels_xml,
-                      _xml_escape, cell_xml, relative_target, rels_path, sheet_slot)
+from .package import WriteReceipt, cell_xml, sheet_slot
+from .styles_part import _E, _Styles
+from .xlsx_parts import (MAIN_NS, REL_NS, _Book, _fresh_name, _local, _Package, _rels_xml, _xml_escape,
+                         relative_target, rels_path)
 from .render import FORMULA_LEADS, STYLE_SPECS
 
 DRAWING_REL_TYPE = REL_NS + "/drawing"
