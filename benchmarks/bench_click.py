@@ -25,7 +25,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from ledger.demo_data import generate_cases, write_ledger  # noqa: E402
+from ledger.demo_data import generate_cases  # noqa: E402
+from ledger.demo_workbook import write_ledger  # noqa: E402
 from ledger.io.workbook import read_grids  # noqa: E402
 
 TODAY = dt.date(2026, 11, 5)

@@ -13,7 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-from ledger.demo_data import generate_cases, write_ledger
+from ledger.demo_data import generate_cases
+from ledger.demo_workbook import write_ledger
 
 
 def main(argv: list[str] | None = None) -> int:

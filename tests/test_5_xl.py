@@ -2,7 +2,7 @@
 
 Each button runs against `xw.Book(json=payload)`; what it would do to Excel is
 the list of actions in `book.json()`. The payloads are the values of ledger
-files written by ledger.demo_data.write_ledger and read back with calamine,
+files written by ledger.demo_workbook.write_ledger and read back with calamine,
 dates as the ISO strings an Office Scripts client sends.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import ledger.xl as lx
-from ledger.demo_data import write_ledger
+from ledger.demo_workbook import write_ledger
 from ledger.io.workbook import read_grids
 
 REPO = Path(__file__).resolve().parents[1]

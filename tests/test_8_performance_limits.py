@@ -241,7 +241,8 @@ def _parts(book: Workbook) -> dict[str, bytes]:
 def _layouts():
     from ledger.callback_list import callback_list_layout, record_forms_layout
     from ledger.callbacks import assess
-    from ledger.demo_data import generate_cases, write_ledger
+    from ledger.demo_data import generate_cases
+    from ledger.demo_workbook import write_ledger
     from ledger.layout import SheetLayout
     from ledger.stats import compute
     from ledger.stats_sheet import stats_layout
@@ -352,7 +353,8 @@ def _comparable(changes):
 
 
 def test_month_end_job_writes_what_the_four_jobs_write_one_after_another(tmp_path):
-    from ledger.demo_data import generate_cases, write_ledger
+    from ledger.demo_data import generate_cases
+    from ledger.demo_workbook import write_ledger
     from ledger.jobs import callbacks_job, month_end_job, sample_job, validate_job
     from ledger.stats_sheet import stats_job
 
@@ -369,7 +371,8 @@ def test_month_end_job_writes_what_the_four_jobs_write_one_after_another(tmp_pat
 
 
 def test_changes_build_their_sheets_and_tool_columns_only_when_read(tmp_path):
-    from ledger.demo_data import generate_cases, write_ledger
+    from ledger.demo_data import generate_cases
+    from ledger.demo_workbook import write_ledger
     from ledger.jobs import callbacks_job
 
     path = write_ledger(tmp_path / "l.xlsx", generate_cases(120, seed=2, end=dt.date(2026, 10, 31)))

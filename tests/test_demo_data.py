@@ -14,7 +14,8 @@ import pytest
 
 from ledger import vocab
 from ledger.columns import CASE_COLUMNS
-from ledger.demo_data import DEFECTS, add_months, demo_settings, generate_cases, write_ledger
+from ledger.demo_data import DEFECTS, add_months, demo_settings, generate_cases
+from ledger.demo_workbook import write_ledger
 from ledger.io.workbook import load_file
 from ledger.rules import PRESETS
 

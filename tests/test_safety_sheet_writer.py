@@ -20,7 +20,8 @@ from openpyxl import Workbook
 from conftest import soffice
 from ledger.callback_list import callback_list_layout, record_forms_layout
 from ledger.callbacks import assess
-from ledger.demo_data import demo_settings, generate_cases, write_ledger
+from ledger.demo_data import demo_settings, generate_cases
+from ledger.demo_workbook import write_ledger
 from ledger.io.package import save_changes
 from ledger.io.render import render
 from ledger.io.workbook import load_file

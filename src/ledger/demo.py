@@ -45,7 +45,8 @@ _LINES = {
 def run_demo(directory: Path, lang: str = "zh-Hans", today: dt.date | None = None,
              rows: int = DEMO_ROWS) -> Iterator[str]:
     from .callback_list import listed
-    from .demo_data import demo_settings, generate_cases, write_ledger
+    from .demo_data import demo_settings, generate_cases
+    from .demo_workbook import write_ledger
     from .io.ledger_file import apply_changes
     from .io.workbook import load_file
     from .jobs import callbacks_job, sample_job, validate_job
