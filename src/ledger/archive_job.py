@@ -14,6 +14,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Iterator
 
+from .cellrefs import runs
 from .i18n import register, text
 from .log import LOG_HEADERS, LOG_SHEET, log_row
 from .models import Ledger
@@ -159,8 +160,8 @@ def archive_job(path: Path, ledger: Ledger, before: dt.date, today: dt.date | No
         keep_vba = path.suffix.lower() == ".xlsm"
         wb = load_workbook(path, keep_vba=keep_vba, rich_text=True)
         ws = wb[ledger.sheet]
-        for start, count in _runs(rows)[::-1]:
-            ws.delete_rows(start, count)
+        for first, last in runs(rows)[::-1]:
+            ws.delete_rows(first, last - first + 1)
         log = wb[log_name] if log_name in wb.sheetnames else wb.create_sheet(log_name)
         if log.max_row <= 1 and log.cell(1, 1).value is None:
             log.append(LOG_HEADERS.get(lang, LOG_HEADERS["zh-Hans"]))
@@ -180,14 +181,3 @@ def archive_job(path: Path, ledger: Ledger, before: dt.date, today: dt.date | No
     backup = atomic_replace(path, write_ledger, verify_ledger, keep_backups=ledger.settings.keep_backups)
     yield text("archive.done", lang, count=len(rows), before=before.isoformat(), archive=archive, total=total,
                backup=backup or "-")
-
-
-def _runs(rows: list[int]) -> list[tuple[int, int]]:
-    """Consecutive rows as (first, count), ascending."""
-    runs: list[tuple[int, int]] = []
-    for r in rows:
-        if runs and runs[-1][0] + runs[-1][1] == r:
-            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
-        else:
-            runs.append((r, 1))
-    return runs

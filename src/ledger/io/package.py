@@ -34,7 +34,7 @@ from xml.sax.saxutils import escape as _xml_escape
 
 from defusedxml import ElementTree as SafeET
 
-from ..cellrefs import col_letter, col_number
+from ..cellrefs import col_letter, col_number, runs
 from .guard import inspect_workbook
 from .safe_write import atomic_replace
 from .styles_part import _E, _Styles, _StyleImporter
@@ -693,15 +693,8 @@ def _replace_highlights(rest: bytes, highlights: dict[tuple[int, int], str], sty
         refs = []
         for col, rows in sorted(columns.items()):
             letter = col_letter(col)
-            rows.sort()
-            start = prev = rows[0]
-            for r in rows[1:] + [None]:
-                if r is not None and r == prev + 1:
-                    prev = r
-                    continue
-                refs.append(f"{letter}{start}" if start == prev else f"{letter}{start}:{letter}{prev}")
-                if r is not None:
-                    start = prev = r
+            refs.extend(f"{letter}{first}" if first == last else f"{letter}{first}:{letter}{last}"
+                        for first, last in runs(rows))
         dxf = styles.add("dxfs", _E("dxf", None, _E("fill", None, _E("patternFill", {"patternType": "solid"},
                                                                    _E("bgColor", {"rgb": "FF" + color[-6:]})))))
         priority += 1

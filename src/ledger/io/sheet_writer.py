@@ -17,7 +17,7 @@ import copy
 import datetime as dt
 from typing import Any
 
-from ..cellrefs import col_letter, col_number
+from ..cellrefs import cell_position, col_letter
 from ..layout import SheetLayout
 from .package import WriteReceipt, cell_xml, sheet_slot
 from .styles_part import _E, _Styles
@@ -303,8 +303,7 @@ def _sheet_xml(layout: SheetLayout, looks: LookStyles, date1904: bool, drawing_r
 def _pane(freeze: str | None) -> str:
     if not freeze:
         return ""
-    letters = freeze.rstrip("0123456789")
-    col, row = col_number(letters) - 1, int(freeze[len(letters):]) - 1
+    col, row = (n - 1 for n in cell_position(freeze))   # columns and rows left of / above the split
     if not col and not row:
         return ""
     active = "bottomRight" if col and row else ("bottomLeft" if row else "topRight")
@@ -326,8 +325,7 @@ def _write_charts(pkg: _Package, book: _Book, layout: SheetLayout, sheet_part: s
         pkg.put(chart_part, b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + tostring(chart._write()))
         book.ct.set(chart_part, CHART_CONTENT_TYPE)
         chart_rels.append({"Id": f"rId{i}", "Type": CHART_REL_TYPE, "Target": relative_target(drawing, chart_part)})
-        letters = spec.anchor.rstrip("0123456789")
-        col, row = col_number(letters) - 1, int(spec.anchor[len(letters):]) - 1
+        col, row = (n - 1 for n in cell_position(spec.anchor))   # the drawing counts from 0
         cx, cy = int(chart.width * 360000), int(chart.height * 360000)
         anchors.append(
             f'<xdr:oneCellAnchor><xdr:from><xdr:col>{col}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>{row}</xdr:row>'

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from ..callback_list import FORMS_SHEET, LIST_SHEET
+from ..cellrefs import runs
 from ..columns import TOOL_COLUMNS
 from ..log import LOG_HEADERS, LOG_SHEET, is_log_sheet
 from ..settings import SETTINGS_SHEET, read_settings
@@ -109,17 +110,6 @@ def cell_value(value: Any) -> Any:
         if (value.startswith(_LEADS) and len(value) > 1) or _COERCIBLE.fullmatch(value):
             return "'" + value
     return value
-
-
-def runs(rows: Iterable[int]) -> list[tuple[int, int]]:
-    """Contiguous runs of row numbers: [1, 2, 3, 7] -> [(1, 3), (7, 7)]."""
-    out: list[tuple[int, int]] = []
-    for r in sorted(set(rows)):
-        if out and r == out[-1][1] + 1:
-            out[-1] = (out[-1][0], r)
-        else:
-            out.append((r, r))
-    return out
 
 
 def column_blocks(cols: Iterable[int]) -> list[tuple[int, int]]:
