@@ -233,11 +233,8 @@ def sample_job(ledger: Ledger, month: str, seed: int | None, as_of: dt.date, *,
         result["seed_requested"] = seed
     if month[5:] in SURVEY_MONTHS:
         result["survey"] = survey(ledger, used)
-    if same_day and report is shared.report:
-        changes = Changes().defer(lambda ch: setattr(ch, "tool_values", shared.tool_values(ledger)))
-    else:
-        changes = Changes().defer(lambda ch: setattr(ch, "tool_values", tool_column_values(
-            ledger, report, validation.problems, ledger.lang)))
+    done = shared if same_day and report is shared.report else Assessed(as_of, report, validation)
+    changes = Changes().defer(lambda ch: setattr(ch, "tool_values", done.tool_values(ledger)))
     changes.log_rows.extend(implied_draw_rows(report, seeds, "sample", skip=month))
     log_result: dict[str, Any] = {"drawn": drawn, "required": required, "new": new}
     if "survey" in result:

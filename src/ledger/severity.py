@@ -7,6 +7,7 @@ cases received by the as-of date.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable
@@ -112,14 +113,7 @@ def _slow(work: WorkCalendar, received: dt.date, done: dt.date | None, as_of: dt
 
 def _month_after() -> Callable[[dt.date], dt.date]:
     """add_months(day, 1), remembered per day (a ledger spans a few hundred receipt days)."""
-    cache: dict[dt.date, dt.date] = {}
-
-    def month_after(day: dt.date) -> dt.date:
-        later = cache.get(day)
-        if later is None:
-            later = cache[day] = add_months(day, 1)
-        return later
-    return month_after
+    return functools.cache(lambda day: add_months(day, 1))
 
 
 def _repeat_after_closure(complaints: list[tuple[Case, dt.date, dt.date | None]],

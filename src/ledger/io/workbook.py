@@ -190,7 +190,11 @@ def _wider_than(letters: str) -> re.Pattern[bytes]:
 
 @dataclass
 class SheetScan:
-    """What one streamed pass over a worksheet's XML found."""
+    """What one streamed pass over a worksheet's XML found.
+
+    python-calamine reads error cells as blanks; a clerk's #N/A must be reported,
+    not silently read as "no date", so they are taken from the XML here.
+    """
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # 0-based (row, col) -> #N/A ...
     last_row: int = 0       # 1-based row of the last cell with content (or the row count when cells carry no refs)
     last_column: str = ""   # letters of the widest cell with content
@@ -267,15 +271,6 @@ def scan_sheets(path: Path) -> dict[str, SheetScan]:
     except (zipfile.BadZipFile, KeyError, OSError):
         return {}
     return found
-
-
-def error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
-    """Excel error values (#N/A ...) by sheet and 0-based (row, col).
-
-    python-calamine reads error cells as blanks; a clerk's #N/A must be reported,
-    not silently read as "no date", so the sheet XML is scanned for them.
-    """
-    return {name: scan.errors for name, scan in scan_sheets(path).items() if scan.errors}
 
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
