@@ -8,6 +8,7 @@ The first run makes a virtual environment in .venv and installs the package
 with its test dependencies; later runs reuse it, and reinstall only when
 pyproject.toml changes.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -34,8 +35,10 @@ def ensure_environment() -> None:
         print("Creating .venv ...", file=sys.stderr)
         venv.EnvBuilder(with_pip=True).create(VENV)
     print("Installing ledger and its test dependencies into .venv ...", file=sys.stderr)
-    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    "-e", f"{ROOT}[test]"], check=True)
+    subprocess.run(
+        [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", f"{ROOT}[test]"],
+        check=True,
+    )
     STAMP.write_text(wanted)
 
 

@@ -13,10 +13,10 @@ timestamps and order, deterministic VBA compression and CFB layout.
 from __future__ import annotations
 
 import argparse
-import io
 import hashlib
 import importlib.metadata
 import importlib.util
+import io
 import re
 import sys
 import zipfile
@@ -102,7 +102,7 @@ def read_conf(text: str) -> list[tuple[str, str | bool]]:
             continue
         match = re.fullmatch(r'"([^"]+)",\s*(?:"([^"]*)"|(TRUE|FALSE))', line)
         if not match:
-            raise BuildError(f"ledger.conf line {number}: expected \"KEY\",\"VALUE\" or \"KEY\",TRUE/FALSE")
+            raise BuildError(f'ledger.conf line {number}: expected "KEY","VALUE" or "KEY",TRUE/FALSE')
         key, text_value, bool_value = match.groups()
         entries.append((key, text_value if bool_value is None else bool_value == "TRUE"))
     return entries
@@ -125,7 +125,9 @@ def conf_sheet(base_sheet: str, entries: list[tuple[str, str | bool]]) -> tuple[
         elif value:
             cells += f'<c r="B{r}" s="1" t="s"><v>{sst(value)}</v></c>'
         rows.append(f'<row r="{r}">{cells}</row>')
-    sheet, n = re.subn(r"<sheetData>.*</sheetData>", lambda _: "<sheetData>" + "".join(rows) + "</sheetData>", base_sheet, flags=re.S)
+    sheet, n = re.subn(
+        r"<sheetData>.*</sheetData>", lambda _: "<sheetData>" + "".join(rows) + "</sheetData>", base_sheet, flags=re.S
+    )
     sheet, m = re.subn(r'<dimension ref="[^"]*" />', f'<dimension ref="A1:B{len(entries)}" />', sheet)
     if (n, m) != (1, 1):
         raise BuildError("base conf sheet layout changed")
@@ -166,9 +168,7 @@ def vba_project(base_bin: bytes, dispatcher: str) -> bytes:
     xlwings = project.source("xlwings")
     if f"'Version: {XLWINGS_VERSION}" not in xlwings:
         raise BuildError("xlwings VBA module is not the pinned version")
-    xlwings, n = re.subn(
-        r'(Public Const PROJECT_NAME As String = )"myaddin"', rf'\1"{CONFIG_NAME}"', xlwings
-    )
+    xlwings, n = re.subn(r'(Public Const PROJECT_NAME As String = )"myaddin"', rf'\1"{CONFIG_NAME}"', xlwings)
     if n != 1:
         raise BuildError("PROJECT_NAME constant not found in the xlwings VBA module")
     project.set_source("xlwings", xlwings)

@@ -26,7 +26,7 @@ SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
 class Storage:
     """A storage: child storages and streams by name, plus its CLSID (16 bytes)."""
 
-    children: dict[str, "Storage | bytes"] = field(default_factory=dict)
+    children: dict[str, Storage | bytes] = field(default_factory=dict)
     clsid: bytes = b"\x00" * 16
 
 
@@ -146,8 +146,19 @@ def write(root: Storage) -> bytes:
         name = e.name.encode("utf-16-le") + b"\x00\x00"
         directory += struct.pack(
             "<64sHBBIII16sIQQIQ",
-            name, len(name), e.kind, 1, e.left, e.right, e.child, e.clsid, 0, 0, 0,
-            e.start if e.kind != 1 else 0, e.size,
+            name,
+            len(name),
+            e.kind,
+            1,
+            e.left,
+            e.right,
+            e.child,
+            e.clsid,
+            0,
+            0,
+            0,
+            e.start if e.kind != 1 else 0,
+            e.size,
         )
     empty = struct.pack("<64sHBBIII16sIQQIQ", b"", 0, 0, 0, NOSTREAM, NOSTREAM, NOSTREAM, b"\x00" * 16, 0, 0, 0, 0, 0)
     while len(directory) % SECTOR:
@@ -156,8 +167,23 @@ def write(root: Storage) -> bytes:
     difat = [fat_start + k for k in range(n_fat)] + [FREESECT] * (109 - n_fat)
     header = struct.pack(
         "<8s16sHHHHH6sIIIIIIIII",
-        SIGNATURE, b"\x00" * 16, 0x003E, 0x0003, 0xFFFE, 9, 6, b"\x00" * 6,
-        0, n_fat, dir_start, 0, MINI_CUTOFF, minifat_start, n_minifat, ENDOFCHAIN, 0,
+        SIGNATURE,
+        b"\x00" * 16,
+        0x003E,
+        0x0003,
+        0xFFFE,
+        9,
+        6,
+        b"\x00" * 6,
+        0,
+        n_fat,
+        dir_start,
+        0,
+        MINI_CUTOFF,
+        minifat_start,
+        n_minifat,
+        ENDOFCHAIN,
+        0,
     ) + struct.pack("<109I", *difat)
 
     body = bytearray(header)

@@ -35,7 +35,7 @@ def _compress_chunk(data: bytes) -> bytes:
             if pos > 0 and pos + _MIN_MATCH <= n:
                 bit_count, max_len = _copy_token_split(pos)
                 limit = min(max_len, n - pos)
-                for cand in reversed(heads.get(data[pos:pos + _MIN_MATCH], ())):
+                for cand in reversed(heads.get(data[pos : pos + _MIN_MATCH], ())):
                     length = 0
                     while length < limit and data[cand + length] == data[pos + length]:
                         length += 1
@@ -52,7 +52,7 @@ def _compress_chunk(data: bytes) -> bytes:
                 out.append(data[pos])
             for p in range(pos, pos + step):
                 if p + _MIN_MATCH <= n:
-                    heads.setdefault(data[p:p + _MIN_MATCH], []).append(p)
+                    heads.setdefault(data[p : p + _MIN_MATCH], []).append(p)
             pos += step
         out[flag_index] = flags
     return bytes(out)
@@ -62,7 +62,7 @@ def compress(data: bytes) -> bytes:
     """CompressedContainer for `data`: signature byte, then one chunk per 4096 bytes."""
     out = bytearray(b"\x01")
     for start in range(0, len(data), CHUNK):
-        raw = data[start:start + CHUNK]
+        raw = data[start : start + CHUNK]
         body = _compress_chunk(raw)
         if len(body) > CHUNK:
             # Incompressible: a raw chunk always holds 4096 bytes (padded, per 2.4.1.3.10).
@@ -81,7 +81,7 @@ def decompress(container: bytes) -> bytes:
     out = bytearray()
     pos = 1
     while pos < len(container):
-        header = int.from_bytes(container[pos:pos + 2], "little")
+        header = int.from_bytes(container[pos : pos + 2], "little")
         size = (header & 0x0FFF) + 3
         if (header >> 12) & 0b0111 != 0b011:
             raise ValueError(f"bad chunk signature at {pos}")
@@ -89,7 +89,7 @@ def decompress(container: bytes) -> bytes:
         pos += 2
         chunk_start = len(out)
         if not header & 0x8000:
-            out += container[pos:pos + CHUNK]
+            out += container[pos : pos + CHUNK]
             pos += CHUNK
             continue
         while pos < end:
@@ -99,7 +99,7 @@ def decompress(container: bytes) -> bytes:
                 if pos >= end:
                     break
                 if flags & (1 << bit):
-                    token = int.from_bytes(container[pos:pos + 2], "little")
+                    token = int.from_bytes(container[pos : pos + 2], "little")
                     bit_count, _ = _copy_token_split(len(out) - chunk_start)
                     length = (token & (0xFFFF >> bit_count)) + 3
                     offset = (token >> (16 - bit_count)) + 1

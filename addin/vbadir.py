@@ -52,7 +52,7 @@ class Module:
     def procedural(self) -> bool:
         return any(i == MODULE_TYPE_PROCEDURAL for i, _ in self.records)
 
-    def as_written(self) -> "Module":
+    def as_written(self) -> Module:
         """Source-only module as MS-OVBA says to write it: offset 0, cookie 0xFFFF."""
         fixed = {MODULE_OFFSET: struct.pack("<I", 0), MODULE_COOKIE: struct.pack("<H", 0xFFFF)}
         return Module([(i, fixed.get(i, d)) for i, d in self.records])
@@ -72,7 +72,7 @@ class DirStream:
     def project_name(self) -> str:
         return next(d for i, d in self.head if i == NAME).decode(self.codepage)
 
-    def renamed(self, name: str) -> "DirStream":
+    def renamed(self, name: str) -> DirStream:
         head = [(i, name.encode(self.codepage) if i == NAME else d) for i, d in self.head]
         return DirStream(head, list(self.modules))
 
@@ -88,7 +88,7 @@ def parse(data: bytes) -> DirStream:
         pos += 6
         if rid == VERSION:
             size = 6
-        records.append((rid, data[pos:pos + size]))
+        records.append((rid, data[pos : pos + size]))
         pos += size
         if rid == DIR_TERMINATOR:
             break
@@ -126,16 +126,18 @@ def procedural_module(name: str, codepage: str) -> Module:
     """Records of a standard module whose stream holds compressed source only (offset 0)."""
     mbcs = name.encode(codepage)
     utf16 = name.encode("utf-16-le")
-    return Module([
-        (MODULE_NAME, mbcs),
-        (MODULE_NAME_UNICODE, utf16),
-        (MODULE_STREAM_NAME, mbcs),
-        (MODULE_STREAM_NAME_UNICODE, utf16),
-        (MODULE_DOCSTRING, b""),
-        (MODULE_DOCSTRING_UNICODE, b""),
-        (MODULE_OFFSET, struct.pack("<I", 0)),
-        (MODULE_HELP_CONTEXT, struct.pack("<I", 0)),
-        (MODULE_COOKIE, struct.pack("<H", 0xFFFF)),
-        (MODULE_TYPE_PROCEDURAL, b""),
-        (MODULE_TERMINATOR, b""),
-    ])
+    return Module(
+        [
+            (MODULE_NAME, mbcs),
+            (MODULE_NAME_UNICODE, utf16),
+            (MODULE_STREAM_NAME, mbcs),
+            (MODULE_STREAM_NAME_UNICODE, utf16),
+            (MODULE_DOCSTRING, b""),
+            (MODULE_DOCSTRING_UNICODE, b""),
+            (MODULE_OFFSET, struct.pack("<I", 0)),
+            (MODULE_HELP_CONTEXT, struct.pack("<I", 0)),
+            (MODULE_COOKIE, struct.pack("<H", 0xFFFF)),
+            (MODULE_TYPE_PROCEDURAL, b""),
+            (MODULE_TERMINATOR, b""),
+        ]
+    )

@@ -30,7 +30,7 @@ def encode_source(text: str, codepage: str = "cp1252") -> bytes:
         pieces = []
         last = 0
         for match in _LITERAL.finditer(line):
-            pieces.append(_check(line[last:match.start()], codepage, number))
+            pieces.append(_check(line[last : match.start()], codepage, number))
             pieces.append(_literal(match.group(), codepage))
             last = match.end()
         pieces.append(_check(line[last:], codepage, number))
@@ -79,14 +79,14 @@ class VbaProject:
     vba_clsid: bytes
 
     @classmethod
-    def read(cls, data: bytes) -> "VbaProject":
+    def read(cls, data: bytes) -> VbaProject:
         ole = olefile.OleFileIO(data)
         directory = vbadir.parse(ovba.decompress(ole.openstream("VBA/dir").read()))
         cp = directory.codepage
         sources = {}
         for module in directory.modules:
             raw = ole.openstream("VBA/" + module.stream_name(cp)).read()
-            sources[module.name(cp)] = ovba.decompress(raw[module.text_offset:])
+            sources[module.name(cp)] = ovba.decompress(raw[module.text_offset :])
         return cls(
             dir=directory,
             sources=sources,
@@ -124,7 +124,11 @@ class VbaProject:
         self.dir.modules.append(vbadir.procedural_module(name, self.codepage))
         self.sources[name] = encode_source(text, self.codepage)
         lines = self.project.split("\r\n")
-        last_module = max(k for k, line in enumerate(lines) if line.split("=")[0] in {"Module", "Document", "Class", "BaseClass", "Package"})
+        last_module = max(
+            k
+            for k, line in enumerate(lines)
+            if line.split("=")[0] in {"Module", "Document", "Class", "BaseClass", "Package"}
+        )
         lines.insert(last_module + 1, f"Module={name}")
         workspace = lines.index("[Workspace]")
         end = next((k for k in range(workspace + 1, len(lines)) if not lines[k]), len(lines))
@@ -162,4 +166,6 @@ def _clsid_bytes(text: str) -> bytes:
 
 def _without_lines(text: str, prefixes: set[str]) -> str:
     lines = text.split("\r\n")
-    return "\r\n".join(line for line in lines if not any(line == p or (p.endswith("=") and line.startswith(p)) for p in prefixes))
+    return "\r\n".join(
+        line for line in lines if not any(line == p or (p.endswith("=") and line.startswith(p)) for p in prefixes)
+    )

@@ -10,6 +10,7 @@ time for the calls is not included; the call count is printed instead.
 
 Run: .venv/bin/python benchmarks/bench_click.py [ROWS] [REPEATS]
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,9 +26,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from ledger.demo_data import generate_cases  # noqa: E402
-from ledger.demo_workbook import write_ledger  # noqa: E402
-from ledger.io.workbook import read_grids  # noqa: E402
+from ledger.demo.cases import generate_cases
+from ledger.demo.workbook import write_ledger
+from ledger.io.workbook import read_grids
 
 TODAY = dt.date(2026, 11, 5)
 
@@ -57,11 +58,17 @@ def make_payload(folder: Path, rows: int) -> Path:
     import xlwings as xw
 
     path = write_ledger(folder / "ledger.xlsx", generate_cases(rows, seed=5, end=TODAY - dt.timedelta(days=5)))
-    sheets = [{"name": name, "values": [[_iso(v) for v in r] for r in grid] or [[""]], "pictures": [],
-               "tables": []} for name, grid in read_grids(path).items()]
-    data = {"client": "Microsoft Office Scripts", "version": xw.__version__,
-            "book": {"name": "ledger.xlsx", "active_sheet_index": 0, "selection": "A1"}, "names": [],
-            "sheets": sheets}
+    sheets = [
+        {"name": name, "values": [[_iso(v) for v in r] for r in grid] or [[""]], "pictures": [], "tables": []}
+        for name, grid in read_grids(path).items()
+    ]
+    data = {
+        "client": "Microsoft Office Scripts",
+        "version": xw.__version__,
+        "book": {"name": "ledger.xlsx", "active_sheet_index": 0, "selection": "A1"},
+        "names": [],
+        "sheets": sheets,
+    }
     out = folder / "payload.json"
     out.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return out
@@ -78,8 +85,11 @@ def timed(args: list[str], env: dict[str, str], repeats: int) -> tuple[float, st
 
 
 def main(rows: int = 300, repeats: int = 5) -> None:
-    env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial",
-           "PYTHONPATH": str(HERE.parent / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    env = {
+        **os.environ,
+        "XLWINGS_LICENSE_KEY": "noncommercial",
+        "PYTHONPATH": str(HERE.parent / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""),
+    }
     os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
     py = sys.executable
     with tempfile.TemporaryDirectory() as d:
@@ -94,8 +104,10 @@ def main(rows: int = 300, repeats: int = 5) -> None:
         for button in ("validate", "callback_list", "draw_samples", "monthly_stats"):
             t, out = timed([py, "-c", CLICK, str(payload), button], env, repeats)
             calls, import_ms, work_ms = out.split()
-            print(f"{'click ' + button:34s} {t * 1000:7.0f} ms  {t / base:4.1f}x   "
-                  f"(imports {import_ms} ms, read+job+write {work_ms} ms; {calls} calls into Excel)")
+            print(
+                f"{'click ' + button:34s} {t * 1000:7.0f} ms  {t / base:4.1f}x   "
+                f"(imports {import_ms} ms, read+job+write {work_ms} ms; {calls} calls into Excel)"
+            )
 
 
 if __name__ == "__main__":

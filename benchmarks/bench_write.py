@@ -3,6 +3,7 @@
 Run: .venv/bin/python benchmarks/bench_write.py [ROWS]
 Not part of the test suite; prints timings and the speed ratio.
 """
+
 from __future__ import annotations
 
 import sys
@@ -12,12 +13,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests"))   # the Excel-like ledger builder
+sys.path.insert(0, str(HERE.parent / "tests"))  # the Excel-like ledger builder
 sys.path.insert(0, str(HERE.parent / "src"))
 
 import openpyxl  # noqa: E402
 
-from ledger.io.package import CaseSheetPatch, CellWrite, ColumnPatch, save_changes  # noqa: E402
+from ledger.io.package import CaseSheetPatch, CellWrite, ColumnPatch, save_changes
 from test_safety_builders import build_ledger  # noqa: E402
 
 
@@ -26,12 +27,22 @@ def main(rows: int = 100_000) -> None:
         src = build_ledger(Path(d) / "ledger.xlsx", rows)
         print(f"ledger: {rows} rows, {src.stat().st_size / 1e6:.1f} MB")
         statuses = ["overdue", "due", "done", "not_yet_due"]
-        patch = CaseSheetPatch("案件台账", 2, [
-            ColumnPatch("回访状态", {r: CellWrite(statuses[r % 4], fill="FFC7CE" if r % 4 == 0 else None)
-                                     for r in range(3, rows + 3)}),
-            ColumnPatch("回访期限", {r: CellWrite(date(2026, 1, 1) + timedelta(days=r % 90))
-                                     for r in range(3, rows + 3)}, width=12),
-        ], cell_fills={(r, 2): "FFFF00" for r in range(3, rows + 3, 50)})
+        patch = CaseSheetPatch(
+            "案件台账",
+            2,
+            [
+                ColumnPatch(
+                    "回访状态",
+                    {r: CellWrite(statuses[r % 4], fill="FFC7CE" if r % 4 == 0 else None) for r in range(3, rows + 3)},
+                ),
+                ColumnPatch(
+                    "回访期限",
+                    {r: CellWrite(date(2026, 1, 1) + timedelta(days=r % 90)) for r in range(3, rows + 3)},
+                    width=12,
+                ),
+            ],
+            cell_fills={(r, 2): "FFFF00" for r in range(3, rows + 3, 50)},
+        )
 
         t = time.perf_counter()
         receipt = save_changes(src, case_patch=patch, out_path=Path(d) / "surgery.xlsx")

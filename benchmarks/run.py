@@ -20,6 +20,7 @@ Measured, on the same generated ledger (benchmarks/generate.py, seed 1):
                     apply_changes writing the problems/tool columns and highlights, the callback list
                     and record forms, the statistics sheet and the Log rows into a copy of the file
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,13 +41,14 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DATA = HERE / "data"
 CASE_SHEET = "案件台账"
-MONTH = "2026-11"            # generate.py's default --end is 2026-11-30
+MONTH = "2026-11"  # generate.py's default --end is 2026-11-30
 AS_OF = dt.date(2026, 12, 5)
 THINGS = ("pandas+openpyxl", "pandas+calamine", "callbacks json", "stats json", "whole job")
 READ_ONLY = ("callbacks json", "stats json")
 
 
 # ----------------------------------------------------------------------------- the child: one measurement
+
 
 def _child(thing: str, path: Path) -> dict:
     """Do `thing` once on `path`; return its seconds and this process's peak RSS."""
@@ -57,6 +59,7 @@ def _child(thing: str, path: Path) -> dict:
         shutil.copyfile(path, work)
     if thing.startswith("pandas"):
         import pandas as pd
+
         engine = thing.split("+")[1]
         started = time.perf_counter()
         frame = pd.read_excel(work, sheet_name=CASE_SHEET, engine=engine)
@@ -65,25 +68,34 @@ def _child(thing: str, path: Path) -> dict:
     else:
         from ledger.io.ledger_file import apply_changes
         from ledger.io.workbook import load_file
-        from ledger.jobs import callbacks_job, callbacks_json
+        from ledger.jobs.callbacks import callbacks_job, callbacks_json
 
         try:
-            from ledger.jobs import month_end_job
+            from ledger.jobs.month_end import month_end_job
         except ImportError:  # code from before issue 8: the four jobs one after another, merged
+
             def month_end_job(ledger, month, as_of):
-                from ledger.jobs import sample_job, validate_job
+                from ledger.jobs.sample import sample_job
+                from ledger.jobs.validate import validate_job
+
                 _, changes = validate_job(ledger, as_of)
-                for more in (sample_job(ledger, month, None, as_of)[1], callbacks_job(ledger, as_of)[2],
-                             stats_job(ledger, month, as_of)[1]):
+                for more in (
+                    sample_job(ledger, month, None, as_of)[1],
+                    callbacks_job(ledger, as_of)[2],
+                    stats_job(ledger, month, as_of)[1],
+                ):
                     changes.merge(more)
                 return None, changes
-        from ledger.stats_sheet import stats_job
+
+        from ledger.jobs.stats import stats_job
 
         try:
-            from ledger.json_stream import write_json    # what the CLI prints with
+            from ledger.io.json_stream import write_json
         except ImportError:  # older code: the CLI printed json.dump(..., indent=2)
+
             def write_json(doc, out):
                 json.dump(doc, out, ensure_ascii=False, indent=2, default=str)
+
         sink = open(os.devnull, "w", encoding="utf-8")
 
         started = time.perf_counter()
@@ -107,13 +119,17 @@ def _child(thing: str, path: Path) -> dict:
 
 # ----------------------------------------------------------------------------- the parent
 
+
 def ledger_file(rows: int) -> Path:
     """benchmarks/data/ledger_<n>.xlsx, generated (seed 1) when missing."""
     name = f"ledger_{rows // 1000}k.xlsx" if rows % 1000 == 0 else f"ledger_{rows}.xlsx"
     path = DATA / name
     if not path.exists():
-        subprocess.run([sys.executable, str(HERE / "generate.py"), "--rows", str(rows), "--seed", "1",
-                        "--out", str(path)], check=True, env=_env(ROOT / "src"))
+        subprocess.run(
+            [sys.executable, str(HERE / "generate.py"), "--rows", str(rows), "--seed", "1", "--out", str(path)],
+            check=True,
+            env=_env(ROOT / "src"),
+        )
     return path
 
 
@@ -125,34 +141,68 @@ def measure(thing: str, path: Path, repeats: int, src: Path, timeout: float) -> 
     runs = []
     for _ in range(repeats):
         try:
-            done = subprocess.run([sys.executable, __file__, "--child", thing, str(path)], env=_env(src),
-                                  capture_output=True, text=True, timeout=timeout)
+            done = subprocess.run(
+                [sys.executable, __file__, "--child", thing, str(path)],
+                env=_env(src),
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
         except subprocess.TimeoutExpired:
-            return {"thing": thing, "seconds": None, "runs": len(runs) + 1, "peak_mb": None,
-                    "note": f"> {timeout:.0f} s (stopped)"}
+            return {
+                "thing": thing,
+                "seconds": None,
+                "runs": len(runs) + 1,
+                "peak_mb": None,
+                "note": f"> {timeout:.0f} s (stopped)",
+            }
         if done.returncode != 0:
             raise SystemExit(f"{thing} on {path} failed:\n{done.stderr[-3000:]}")
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    return {"thing": thing, "seconds": statistics.median(r["seconds"] for r in runs), "runs": len(runs),
-            "peak_mb": max(r["peak_mb"] for r in runs), "rows": runs[0]["rows"], "note": ""}
+    return {
+        "thing": thing,
+        "seconds": statistics.median(r["seconds"] for r in runs),
+        "runs": len(runs),
+        "peak_mb": max(r["peak_mb"] for r in runs),
+        "rows": runs[0]["rows"],
+        "note": "",
+    }
 
 
 def machine() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "?")
-    mem = next((line.split(":", 1)[1].strip() for line in Path("/proc/meminfo").read_text().splitlines()
-                if line.startswith("MemTotal")), "?")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "?",
+    )
+    mem = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        "?",
+    )
     versions = []
     for pkg in ("pandas", "numpy", "openpyxl", "python-calamine", "pydantic", "xlwings"):
         try:
             versions.append(f"{pkg} {version(pkg)}")
         except PackageNotFoundError:
             pass
-    return {"CPU": cpu, "cores": str(os.cpu_count()), "RAM": f"{int(mem.split()[0]) / 1024 / 1024:.1f} GiB",
-            "OS": platform.platform(), "Python": platform.python_version(), "packages": ", ".join(versions),
-            "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg())}
+    return {
+        "CPU": cpu,
+        "cores": str(os.cpu_count()),
+        "RAM": f"{int(mem.split()[0]) / 1024 / 1024:.1f} GiB",
+        "OS": platform.platform(),
+        "Python": platform.python_version(),
+        "packages": ", ".join(versions),
+        "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
 
 
 def clicks(rows_list: list[int]) -> list[tuple[int, str, str]]:
@@ -167,16 +217,19 @@ def clicks(rows_list: list[int]) -> list[tuple[int, str, str]]:
         with tempfile.TemporaryDirectory() as d:
             payload = make_payload(Path(d), rows)
             for button in ("validate", "callback_list", "draw_samples", "monthly_stats"):
-                done = subprocess.run([sys.executable, "-c", CLICK, str(payload), button], env=env,
-                                      capture_output=True, text=True)
+                done = subprocess.run(
+                    [sys.executable, "-c", CLICK, str(payload), button], env=env, capture_output=True, text=True
+                )
                 calls, _, work_ms = done.stdout.split() if done.returncode == 0 else ("error", "", "")
                 out.append((rows, button, f"{calls} calls, {work_ms} ms" if work_ms else done.stderr[-200:]))
     return out
 
 
 def table(results: dict[int, list[dict]]) -> list[str]:
-    lines = ["| rows | measured | median s | runs | peak RSS MB | ratio to pandas+openpyxl |",
-             "| ---: | --- | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "| rows | measured | median s | runs | peak RSS MB | ratio to pandas+openpyxl |",
+        "| ---: | --- | ---: | ---: | ---: | ---: |",
+    ]
     for rows, found in results.items():
         base = next((r["seconds"] for r in found if r["thing"] == "pandas+openpyxl"), None)
         for r in found:
@@ -232,23 +285,43 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{rows:>8,} ratio {r['thing']} / pandas+openpyxl = {r['seconds'] / base:.2f}", flush=True)
     click_rows = [int(s) for s in args.clicks.split(",") if s]
     click_lines = clicks(click_rows) if click_rows else []
-    lines = [f"# Benchmark results{' — ' + args.label if args.label else ''}", "",
-             f"Run {dt.datetime.now():%Y-%m-%d %H:%M} by `benchmarks/run.py` in {time.perf_counter() - started:.0f} s"
-             f" (code measured: `{args.src}`).", "", "## Machine", ""]
+    lines = [
+        f"# Benchmark results{' — ' + args.label if args.label else ''}",
+        "",
+        f"Run {dt.datetime.now():%Y-%m-%d %H:%M} by `benchmarks/run.py` in {time.perf_counter() - started:.0f} s"
+        f" (code measured: `{args.src}`).",
+        "",
+        "## Machine",
+        "",
+    ]
     lines += [f"- {k}: {v}" for k, v in about.items()]
-    lines += ["", "## Times and memory", "",
-              "Each row is one measured thing in its own subprocess: time = median of the runs, work only "
-              "(after imports); peak = the subprocess's ru_maxrss (interpreter + imports + data). "
-              f"Ledgers from `benchmarks/generate.py --seed 1`; month {MONTH}, as of {AS_OF}. "
-              "pandas reads the case sheet only.", ""]
+    lines += [
+        "",
+        "## Times and memory",
+        "",
+        "Each row is one measured thing in its own subprocess: time = median of the runs, work only "
+        "(after imports); peak = the subprocess's ru_maxrss (interpreter + imports + data). "
+        f"Ledgers from `benchmarks/generate.py --seed 1`; month {MONTH}, as of {AS_OF}. "
+        "pandas reads the case sheet only.",
+        "",
+    ]
     lines += table(results)
-    lines += ["", "Goals at 100k rows: read-only jobs (callbacks json, stats json) ≤ 0.3 × pandas+openpyxl; "
-              "whole job < 1.0 ×; peak memory < 1 GB at 300k rows.", ""]
+    lines += [
+        "",
+        "Goals at 100k rows: read-only jobs (callbacks json, stats json) ≤ 0.3 × pandas+openpyxl; "
+        "whole job < 1.0 ×; peak memory < 1 GB at 300k rows.",
+        "",
+    ]
     if click_lines:
-        lines += ["## Ribbon buttons: calls into Excel vs rows", "",
-                  "xlwings remote-engine book fed with the ledger's values (no Excel here); one fresh Python per "
-                  "click as RunPython does; `calls` = actions the click sends back to Excel.", "",
-                  "| rows | button | result |", "| ---: | --- | --- |"]
+        lines += [
+            "## Ribbon buttons: calls into Excel vs rows",
+            "",
+            "xlwings remote-engine book fed with the ledger's values (no Excel here); one fresh Python per "
+            "click as RunPython does; `calls` = actions the click sends back to Excel.",
+            "",
+            "| rows | button | result |",
+            "| ---: | --- | --- |",
+        ]
         lines += [f"| {rows:,} | {button} | {text} |" for rows, button, text in click_lines]
         lines.append("")
     if args.before:

@@ -1,4 +1,5 @@
 """Shared fixtures: real ledger files written with openpyxl, as clerks' ledgers are."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,14 +11,23 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from ledger.columns import COLUMNS_BY_FIELD
+from ledger.core.columns import COLUMNS_BY_FIELD
 
 CANONICAL = [c for c in COLUMNS_BY_FIELD]
 
 
-def write_ledger(path: Path, rows: list[dict[str, Any]], *, lang: str = "zh-Hans", sheet: str = "案件台账",
-                 fields: list[str] | None = None, headers: dict[str, str] | None = None, title_rows: int = 0,
-                 settings: list[list[Any]] | None = None, extra_sheets: dict[str, list[list[Any]]] | None = None) -> Path:
+def write_ledger(
+    path: Path,
+    rows: list[dict[str, Any]],
+    *,
+    lang: str = "zh-Hans",
+    sheet: str = "案件台账",
+    fields: list[str] | None = None,
+    headers: dict[str, str] | None = None,
+    title_rows: int = 0,
+    settings: list[list[Any]] | None = None,
+    extra_sheets: dict[str, list[list[Any]]] | None = None,
+) -> Path:
     """A ledger file: one header row (after `title_rows` title lines), one row per dict keyed by field."""
     fields = fields or CANONICAL
     headers = headers or {}
@@ -41,11 +51,18 @@ def write_ledger(path: Path, rows: list[dict[str, Any]], *, lang: str = "zh-Hans
     return path
 
 
-def case(case_id: str, category: str = "维修", received: Any = dt.date(2026, 10, 1), completed: Any = None,
-         **more: Any) -> dict[str, Any]:
+def case(
+    case_id: str, category: str = "维修", received: Any = dt.date(2026, 10, 1), completed: Any = None, **more: Any
+) -> dict[str, Any]:
     """A case row as a clerk would type it (labels, dates)."""
-    row = {"case_id": case_id, "category": category, "received_on": received, "completed_on": completed,
-           "unit": more.pop("unit", "3栋2单元1101"), "phone": more.pop("phone", "13812345678")}
+    row = {
+        "case_id": case_id,
+        "category": category,
+        "received_on": received,
+        "completed_on": completed,
+        "unit": more.pop("unit", "3栋2单元1101"),
+        "phone": more.pop("phone", "13812345678"),
+    }
     row.update(more)
     return row
 
@@ -54,6 +71,7 @@ def case(case_id: str, category: str = "维修", received: Any = dt.date(2026, 1
 def ledger_file(tmp_path):
     def make(rows, name="ledger.xlsx", **kw):
         return write_ledger(tmp_path / name, rows, **kw)
+
     return make
 
 

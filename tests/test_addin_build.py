@@ -81,9 +81,7 @@ def test_xlwings_modules_still_decode_with_their_base_source(xlam):
     built = VbaProject.read(_member(xlam, "xl/vbaProject.bin"))
     for module in ("ThisWorkbook", "Sheet2", "Dictionary"):
         assert built.source(module) == base.source(module)
-    expected = base.source("xlwings").replace(
-        'PROJECT_NAME As String = "myaddin"', 'PROJECT_NAME As String = "ledger"'
-    )
+    expected = base.source("xlwings").replace('PROJECT_NAME As String = "myaddin"', 'PROJECT_NAME As String = "ledger"')
     # The base stores this module with bare LF; the build writes VBA's own CRLF.
     assert built.source("xlwings") == expected.replace("\r\n", "\n").replace("\n", "\r\n")
     assert expected != base.source("xlwings")
@@ -105,8 +103,15 @@ def test_vba_project_is_source_only_so_excel_recompiles(xlam):
 def test_vba_container_has_no_cfb_defects(xlam):
     ole = olefile.OleFileIO(_member(xlam, "xl/vbaProject.bin"), raise_defects=olefile.DEFECT_POTENTIAL)
     assert sorted("/".join(p) for p in ole.listdir()) == [
-        "PROJECT", "PROJECTwm", "VBA/Dictionary", "VBA/LedgerRibbon", "VBA/Sheet2",
-        "VBA/ThisWorkbook", "VBA/_VBA_PROJECT", "VBA/dir", "VBA/xlwings",
+        "PROJECT",
+        "PROJECTwm",
+        "VBA/Dictionary",
+        "VBA/LedgerRibbon",
+        "VBA/Sheet2",
+        "VBA/ThisWorkbook",
+        "VBA/_VBA_PROJECT",
+        "VBA/dir",
+        "VBA/xlwings",
     ]
 
 
@@ -182,7 +187,10 @@ def test_command_line_build_writes_the_addin(tmp_path):
     out = tmp_path / "dist" / "ledger.xlam"
     done = subprocess.run(
         [sys.executable, str(ROOT / "addin" / "build.py"), "--out", str(out)],
-        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str(out)
@@ -223,7 +231,7 @@ def test_ovba_compression_is_decoded_exactly_by_oletools(text):
 def test_incompressible_chunks_are_stored_raw(data):
     out = decompress_stream(bytearray(ovba.compress(data)))
     assert out[: len(data)] == data
-    assert out[len(data):] == b"\x00" * (len(out) - len(data))  # raw chunks are padded to 4096
+    assert out[len(data) :] == b"\x00" * (len(out) - len(data))  # raw chunks are padded to 4096
 
 
 def test_cfb_streams_of_every_size_class_read_back_by_olefile():
@@ -261,9 +269,21 @@ def _soffice() -> str:
 def test_libreoffice_opens_the_addin_and_imports_its_vba(xlam, tmp_path):
     soffice = _soffice()
     done = subprocess.run(
-        [soffice, "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-         "--infilter=Calc MS Excel 2007 VBA XML", "--convert-to", "ods", "--outdir", str(tmp_path / "out"), str(xlam)],
-        capture_output=True, text=True, timeout=300,
+        [
+            soffice,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--infilter=Calc MS Excel 2007 VBA XML",
+            "--convert-to",
+            "ods",
+            "--outdir",
+            str(tmp_path / "out"),
+            str(xlam),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     ods = tmp_path / "out" / "ledger.ods"
     assert ods.exists(), done.stdout + done.stderr

@@ -1,4 +1,5 @@
 """The demo ledger generator: deterministic, realistic, and readable by the ledger reader."""
+
 from __future__ import annotations
 
 import collections
@@ -12,12 +13,12 @@ import zipfile
 import openpyxl
 import pytest
 
-from ledger import vocab
-from ledger.columns import CASE_COLUMNS
-from ledger.demo_data import DEFECTS, add_months, demo_settings, generate_cases
-from ledger.demo_workbook import write_ledger
+from ledger.core import vocab
+from ledger.core.columns import CASE_COLUMNS
+from ledger.core.rules import PRESETS
+from ledger.demo.cases import DEFECTS, add_months, demo_settings, generate_cases
+from ledger.demo.workbook import write_ledger
 from ledger.io.workbook import load_file
-from ledger.rules import PRESETS
 
 END = dt.date(2026, 11, 30)
 
@@ -48,6 +49,7 @@ def window(case):
         if offset.unit == "M":
             return add_months(day, offset.amount)
         return day + dt.timedelta(days=offset.amount * (7 if offset.unit == "w" else 1))
+
     return shift(case["completed_on"], rule.start), shift(case["completed_on"], rule.due)
 
 
@@ -76,8 +78,9 @@ def test_generated_ledger_reads_back_with_every_case_and_no_problems(clean, clea
 def test_cells_read_back_with_their_types(clean, clean_ledger):
     for row, case in zip(clean, clean_ledger.cases):
         received = row["received_on"]
-        assert case.received_at == (received if isinstance(received, dt.datetime)
-                                    else dt.datetime.combine(received, dt.time()))
+        assert case.received_at == (
+            received if isinstance(received, dt.datetime) else dt.datetime.combine(received, dt.time())
+        )
         assert case.received_has_time == isinstance(received, dt.datetime)
         assert case.completed_on == row["completed_on"]
         assert case.callback_on == row["callback_on"]
@@ -95,8 +98,9 @@ def test_complaints_carry_times_and_other_cases_only_dates(clean):
 
 
 def test_received_dates_span_the_months_before_end(clean):
-    days = [c["received_on"] if not isinstance(c["received_on"], dt.datetime) else c["received_on"].date()
-            for c in clean]
+    days = [
+        c["received_on"] if not isinstance(c["received_on"], dt.datetime) else c["received_on"].date() for c in clean
+    ]
     assert max(days) <= END and min(days) >= dt.date(2026, 6, 1)
     assert len({d.month for d in days}) == 6
 
@@ -111,8 +115,15 @@ def test_category_mix_matches_a_residential_office(clean):
 
 
 def test_case_ids_name_category_month_and_sequence(clean):
-    prefix = {"complaint": "TS", "repair": "WX", "special_service": "TY", "help": "QZ", "emergency": "JJ",
-              "event": "HD", "other": "QT"}
+    prefix = {
+        "complaint": "TS",
+        "repair": "WX",
+        "special_service": "TY",
+        "help": "QZ",
+        "emergency": "JJ",
+        "event": "HD",
+        "other": "QT",
+    }
     for c in clean:
         received = c["received_on"]
         m = re.fullmatch(r"([A-Z]{2})-(\d{6})-(\d{4,})", c["case_id"])
@@ -142,8 +153,12 @@ def test_clean_ledger_keeps_dates_in_order(clean):
 
 def test_about_eight_percent_still_open_more_among_recent(clean):
     open_all = sum(c["completed_on"] is None for c in clean) / len(clean)
-    recent = [c for c in clean if (END - (c["received_on"] if not isinstance(c["received_on"], dt.datetime)
-                                          else c["received_on"].date())).days <= 14]
+    recent = [
+        c
+        for c in clean
+        if (END - (c["received_on"] if not isinstance(c["received_on"], dt.datetime) else c["received_on"].date())).days
+        <= 14
+    ]
     open_recent = sum(c["completed_on"] is None for c in recent) / len(recent)
     assert 0.05 < open_all < 0.12
     assert open_recent > 2 * open_all
@@ -159,7 +174,9 @@ def test_callbacks_are_mostly_on_time_with_late_early_and_missing_ones(clean):
         if c["callback_on"] is None:
             outcome[category, "overdue" if END > due else "waiting"] += 1
         else:
-            outcome[category, "early" if c["callback_on"] < start else "late" if c["callback_on"] > due else "on_time"] += 1
+            outcome[
+                category, "early" if c["callback_on"] < start else "late" if c["callback_on"] > due else "on_time"
+            ] += 1
     done = sum(v for (_, o), v in outcome.items() if o in ("on_time", "late", "early"))
     on_time = sum(v for (_, o), v in outcome.items() if o == "on_time")
     assert on_time / done > 0.75
@@ -167,7 +184,9 @@ def test_callbacks_are_mostly_on_time_with_late_early_and_missing_ones(clean):
     assert outcome["repair", "early"] > 0  # called after a week instead of a month
     complaints_due = sum(v for (cat, o), v in outcome.items() if cat == "complaint" and o != "waiting")
     assert outcome["complaint", "overdue"] / complaints_due < 0.1  # complaints are called back 100 %
-    repairs = sum(v for (cat, o), v in outcome.items() if cat == "repair" and o in ("on_time", "late", "early", "overdue"))
+    repairs = sum(
+        v for (cat, o), v in outcome.items() if cat == "repair" and o in ("on_time", "late", "early", "overdue")
+    )
     repair_calls = sum(outcome["repair", o] for o in ("on_time", "late", "early"))
     assert 0.2 < repair_calls / repairs < 0.4  # sampled at 30 %
 
@@ -182,8 +201,9 @@ def test_satisfaction_mostly_satisfied_some_fair_few_unsatisfied(clean):
 
 
 def test_no_callback_reasons_include_anonymous_declined_and_unreachable_after_three_tries(clean):
-    reasons = collections.Counter(key(vocab.NO_CALLBACK_REASONS, c["no_callback_reason"])
-                                  for c in clean if c["no_callback_reason"])
+    reasons = collections.Counter(
+        key(vocab.NO_CALLBACK_REASONS, c["no_callback_reason"]) for c in clean if c["no_callback_reason"]
+    )
     assert {"anonymous", "declined", "unreachable"} <= set(reasons)
     assert sum(reasons.values()) < 0.1 * len(clean)
     for c in clean:
@@ -230,7 +250,7 @@ def test_dirty_rows_produce_the_reader_problem_on_their_row(tmp_path):
     defect_rows = {c["_defect"]: i + 2 for i, c in enumerate(cases) if "_defect" in c}
     assert set(defect_rows) == set(DEFECTS)
     found = {(p.row, p.code) for p in ledger.problems}
-    for defect, (field, code) in DEFECTS.items():
+    for defect, (_field, code) in DEFECTS.items():
         if code:
             assert (defect_rows[defect], code) in found, defect
     assert len(ledger.problems) == sum(1 for _, code in DEFECTS.values() if code)
@@ -300,10 +320,16 @@ def test_workbook_opens_in_openpyxl_with_frozen_header_and_log_sheet(clean_file)
 
 def test_text_with_markup_and_control_characters_survives(tmp_path):
     case = dict.fromkeys(c.field for c in CASE_COLUMNS)
-    case.update(case_id="TS-202611-0001", received_on=dt.date(2026, 11, 3), category="投诉", unit="1栋1单元101",
-                description="<b>漏水</b> & \"噪音\"\x07 =SUM(A1)", phone="0755-12345678")
+    case.update(
+        case_id="TS-202611-0001",
+        received_on=dt.date(2026, 11, 3),
+        category="投诉",
+        unit="1栋1单元101",
+        description='<b>漏水</b> & "噪音"\x07 =SUM(A1)',
+        phone="0755-12345678",
+    )
     ledger = load_file(write_ledger(tmp_path / "markup.xlsx", [case]))
-    assert ledger.cases[0].description == "<b>漏水</b> & \"噪音\" =SUM(A1)"
+    assert ledger.cases[0].description == '<b>漏水</b> & "噪音" =SUM(A1)'
     assert ledger.cases[0].phone == "0755-12345678"
 
 
@@ -317,9 +343,21 @@ def test_sheet_parts_declare_their_dimension(clean_file):
 def test_libreoffice_opens_the_ledger(clean_file, tmp_path):
     soffice = shutil.which("soffice")
     assert soffice, "LibreOffice (soffice) is required"
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
-                    "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1", "--outdir", str(tmp_path),
-                    str(clean_file)], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1",
+            "--outdir",
+            str(tmp_path),
+            str(clean_file),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     with open(tmp_path / "ledger.csv", encoding="utf-8") as f:
         rows = list(csv.reader(f))
     assert rows[0][:3] == ["案件编号", "受理日期", "受理渠道"]

@@ -1,9 +1,10 @@
 """Hostile or wrong files end in one UnusableWorkbook message, quickly."""
+
 from __future__ import annotations
 
 import shutil
-import sys
 import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -12,6 +13,7 @@ import openpyxl
 import pytest
 
 from ledger.io.guard import UnusableWorkbook, inspect_workbook
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the builders live beside the tests
 from test_safety_builders import build_ledger
 
@@ -21,7 +23,8 @@ BILLION_LAUGHS = (
     '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
     + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
     + ']>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
-    '<si><t>&lol9;</t></si></sst>')
+    "<si><t>&lol9;</t></si></sst>"
+)
 
 
 def refused(path: Path, **kw) -> UnusableWorkbook:
@@ -77,23 +80,36 @@ def test_password_protected_workbook_is_recognised_as_encrypted(tmp_path: Path, 
     assert "password" in err.message("en")
 
 
-def test_encrypted_workbook_is_recognised_even_without_olefile(tmp_path: Path, ledger: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_encrypted_workbook_is_recognised_even_without_olefile(
+    tmp_path: Path, ledger: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from msoffcrypto.format.ooxml import OOXMLFile
 
     enc = tmp_path / "加密.xlsx"
     with open(ledger, "rb") as f, open(enc, "wb") as out:
         OOXMLFile(f).encrypt("x", out)
-    monkeypatch.setitem(sys.modules, "olefile", None)      # import olefile -> ImportError
+    monkeypatch.setitem(sys.modules, "olefile", None)  # import olefile -> ImportError
     assert refused(enc).code == "workbook.encrypted"
 
 
 @pytest.mark.libreoffice
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) not installed")
 def test_legacy_xls_is_recognised(tmp_path: Path, ledger: Path) -> None:
-    subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
-                    "--convert-to", "xls", "--outdir", str(tmp_path / "out"), str(ledger)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            SOFFICE,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "xls",
+            "--outdir",
+            str(tmp_path / "out"),
+            str(ledger),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     xls = tmp_path / "out" / "台账.xls"
     assert xls.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"
     err = refused(xls)
@@ -117,12 +133,15 @@ def test_ods_is_recognised(tmp_path: Path) -> None:
     assert refused(p).code == "workbook.ods"
 
 
-@pytest.mark.parametrize("payload", [
-    "案件编号,受理日期\nTS1,2026-11-03\n".encode("utf-8"),
-    "案件编号,受理日期\nTS1,2026-11-03\n".encode("gbk"),
-    "\ufeff案件编号\t受理日期\n".encode("utf-8"),
-    b"<html><body><table><tr><td>1</td></tr></table></body></html>",
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "案件编号,受理日期\nTS1,2026-11-03\n".encode(),
+        "案件编号,受理日期\nTS1,2026-11-03\n".encode("gbk"),
+        "\ufeff案件编号\t受理日期\n".encode("utf-8"),
+        b"<html><body><table><tr><td>1</td></tr></table></body></html>",
+    ],
+)
 def test_csv_and_text_given_by_mistake(tmp_path: Path, payload: bytes) -> None:
     p = tmp_path / "ledger.xls"
     p.write_bytes(payload)
@@ -177,6 +196,7 @@ def test_billion_laughs_is_refused_by_guard_and_by_openpyxl(tmp_path: Path, ledg
     assert "sharedStrings.xml" in err.message("en")
     # openpyxl itself (with defusedxml installed) refuses to expand the entities
     from defusedxml import EntitiesForbidden
+
     started = time.perf_counter()
     with pytest.raises(ValueError) as info:
         openpyxl.load_workbook(p, read_only=True)
@@ -185,8 +205,10 @@ def test_billion_laughs_is_refused_by_guard_and_by_openpyxl(tmp_path: Path, ledg
 
 
 def test_doctype_after_comments_in_any_part_is_refused(tmp_path: Path, ledger: Path) -> None:
-    hostile = ('<?xml version="1.0"?><!-- x --><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
-               '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>')
+    hostile = (
+        '<?xml version="1.0"?><!-- x --><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'
+    )
     p = replace_member(ledger, tmp_path / "xxe.xlsx", "xl/styles.xml", hostile.encode())
     assert refused(p).code == "workbook.hostile_xml"
 

@@ -1,12 +1,13 @@
 """save_changes rewrites only what changes and keeps everything else of the clerk's workbook."""
+
 from __future__ import annotations
 
 import posixpath
 import re
 import shutil
-import sys
 import struct
 import subprocess
+import sys
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -22,19 +23,31 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from ledger.io.guard import UnusableWorkbook
 from ledger.io.package import CaseSheetPatch, CellWrite, ColumnPatch, save_changes
 from ledger.io.safe_write import BACKUP_DIR, WriteRefused, list_backups
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the builders live beside the tests
 from test_safety_builders import CASE_HEADERS, build_ledger, case_rows
 
 SOFFICE = shutil.which("soffice")
-N = 40                     # case rows 3..42
+N = 40  # case rows 3..42
 FIRST, LAST = 3, N + 2
 
 # parts that save_changes is expected to rewrite (everything else must be byte-identical)
-REWRITTEN = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml",
-             "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml", "xl/worksheets/_rels/sheet2.xml.rels"}
+REWRITTEN = {
+    "[Content_Types].xml",
+    "xl/workbook.xml",
+    "xl/_rels/workbook.xml.rels",
+    "xl/styles.xml",
+    "xl/worksheets/sheet1.xml",
+    "xl/worksheets/sheet2.xml",
+    "xl/worksheets/_rels/sheet2.xml.rels",
+}
 # the old callback list's chart goes with it (the new list has a comment instead), and calcChain (a cache)
-REMOVED = {"xl/calcChain.xml", "xl/drawings/drawing2.xml", "xl/drawings/_rels/drawing2.xml.rels",
-           "xl/charts/chart1.xml"}
+REMOVED = {
+    "xl/calcChain.xml",
+    "xl/drawings/drawing2.xml",
+    "xl/drawings/_rels/drawing2.xml.rels",
+    "xl/charts/chart1.xml",
+}
 
 
 def raw_member(path: Path, name: str) -> tuple[int, int, int, bytes]:
@@ -82,22 +95,31 @@ def scratch_book() -> openpyxl.Workbook:
     chart.add_data(Reference(st, min_col=2, min_row=1, max_row=4), titles_from_data=True)
     chart.set_categories(Reference(st, min_col=1, min_row=2, max_row=4))
     st.add_chart(chart, "D2")
-    st.conditional_formatting.add("B2:B4", CellIsRule(operator="greaterThan", formula=["10"],
-                                                      fill=PatternFill(bgColor="FFC7CE")))
+    st.conditional_formatting.add(
+        "B2:B4", CellIsRule(operator="greaterThan", formula=["10"], fill=PatternFill(bgColor="FFC7CE"))
+    )
     return wb
 
 
 def case_patch() -> CaseSheetPatch:
-    status = {r: CellWrite(["overdue", "due", "done"][r % 3], fill="FFC7CE" if r % 3 == 0 else None)
-              for r in range(FIRST, LAST + 1) if r != 7}
+    status = {
+        r: CellWrite(["overdue", "due", "done"][r % 3], fill="FFC7CE" if r % 3 == 0 else None)
+        for r in range(FIRST, LAST + 1)
+        if r != 7
+    }
     due = {r: CellWrite(date(2026, 12, r % 28 + 1)) for r in range(FIRST, LAST + 1)}
     due[4] = CellWrite(datetime(2026, 12, 1, 14, 30))
     problems = {5: CellWrite("受理日期无法识别", bold=True, font_color="C00000"), 6: CellWrite(3)}
-    return CaseSheetPatch("案件台账", 2, [
-        ColumnPatch("回访状态", status, width=12),
-        ColumnPatch("回访期限", due, width=14),
-        ColumnPatch("问题", problems),
-    ], cell_fills={(5, 2): "FFFF00", (8, 1): "FFFF00", (9, 7): "FFFF00"})
+    return CaseSheetPatch(
+        "案件台账",
+        2,
+        [
+            ColumnPatch("回访状态", status, width=12),
+            ColumnPatch("回访期限", due, width=14),
+            ColumnPatch("问题", problems),
+        ],
+        cell_fills={(5, 2): "FFFF00", (8, 1): "FFFF00", (9, 7): "FFFF00"},
+    )
 
 
 @pytest.fixture
@@ -109,8 +131,12 @@ def ledger(tmp_path: Path) -> Path:
 def saved(ledger: Path, tmp_path: Path) -> tuple[Path, Path]:
     original = tmp_path / "original.xlsx"
     shutil.copy(ledger, original)
-    save_changes(ledger, new_sheets=scratch_book(), case_patch=case_patch(),
-                 append_rows={"日志": [["时间", "动作", "参数"], [datetime(2026, 11, 25, 9, 0), "callbacks", "seed=7"]]})
+    save_changes(
+        ledger,
+        new_sheets=scratch_book(),
+        case_patch=case_patch(),
+        append_rows={"日志": [["时间", "动作", "参数"], [datetime(2026, 11, 25, 9, 0), "callbacks", "seed=7"]]},
+    )
     return original, ledger
 
 
@@ -180,7 +206,7 @@ def test_highlight_keeps_the_clerk_cell_format(saved: tuple[Path, Path]) -> None
     assert ws["B5"].fill.fgColor.rgb == "FFFFFF00"
     assert ws["B5"].number_format == 'yyyy"年"m"月"d"日"' and ws["B5"].border.left.style == "thin"
     assert ws["A8"].fill.fgColor.rgb == "FFFFFF00" and ws["A8"].value == "TS2026-00006"
-    assert ws["G9"].fill.fill_type is None   # a tool column is never highlighted as a clerk cell
+    assert ws["G9"].fill.fill_type is None  # a tool column is never highlighted as a clerk cell
     assert ws["B6"].fill.fill_type is None
 
 
@@ -212,7 +238,7 @@ def test_replaced_sheet_leaves_no_orphan_parts_and_names(saved: tuple[Path, Path
     for part in re.findall(r'PartName="/([^"]+)"', ct):
         assert part in names, f"content type for missing part {part}"
     workbook = z.read("xl/workbook.xml").decode()
-    assert workbook.count('localSheetId="1"') == 2          # new print titles + print area, old area gone
+    assert workbook.count('localSheetId="1"') == 2  # new print titles + print area, old area gone
     assert "回访清单!$A$1:$B$2" not in workbook
     assert '<definedName name="办公室">设置!$B$1</definedName>' in workbook
     assert "calcChain" not in z.read("xl/_rels/workbook.xml.rels").decode()
@@ -221,8 +247,11 @@ def test_replaced_sheet_leaves_no_orphan_parts_and_names(saved: tuple[Path, Path
             source = name.replace("_rels/", "")[: -len(".rels")]
             for target, mode in re.findall(r'Target="([^"]+)"(?: TargetMode="(\w+)")?', z.read(name).decode()):
                 if mode != "External":
-                    resolved = target[1:] if target.startswith("/") else \
-                        posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+                    resolved = (
+                        target[1:]
+                        if target.startswith("/")
+                        else posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+                    )
                     assert resolved in names, f"{name} points at missing {target}"
 
 
@@ -232,7 +261,7 @@ def test_styles_xml_keeps_prefixes_and_original_entries(saved: tuple[Path, Path]
     assert 'mc:Ignorable="x14ac x16r2"' in new and 'x14ac:knownFonts="1"' in new
     old_xfs = re.search(r"<cellXfs[^>]*>(.*)</cellXfs>", old, re.S).group(1)
     new_xfs = re.search(r"<cellXfs[^>]*>(.*)</cellXfs>", new, re.S).group(1)
-    assert new_xfs.startswith(old_xfs)                      # appended, never renumbered
+    assert new_xfs.startswith(old_xfs)  # appended, never renumbered
     count = int(re.search(r'<cellXfs count="(\d+)"', new).group(1))
     assert count == new_xfs.count("<xf ")
 
@@ -246,28 +275,41 @@ def test_shared_strings_are_untouched_and_new_text_is_inline(saved: tuple[Path, 
 
 def test_log_rows_are_appended_to_an_existing_log(saved: tuple[Path, Path]) -> None:
     ledger = saved[1]
-    receipt = save_changes(ledger, append_rows={"日志": [["时间", "动作", "参数"],
-                                                        [datetime(2026, 11, 26, 10, 0), "stats", "month=2026-10"],
-                                                        [datetime(2026, 11, 26, 10, 5), "send", "to=qa@example.com"]]})
+    receipt = save_changes(
+        ledger,
+        append_rows={
+            "日志": [
+                ["时间", "动作", "参数"],
+                [datetime(2026, 11, 26, 10, 0), "stats", "month=2026-10"],
+                [datetime(2026, 11, 26, 10, 5), "send", "to=qa@example.com"],
+            ]
+        },
+    )
     assert receipt.appended_rows == {"日志": 2}
     rows = list(openpyxl.load_workbook(ledger)["日志"].values)
-    assert rows == [("时间", "动作", "参数"), (datetime(2026, 11, 25, 9, 0), "callbacks", "seed=7"),
-                    (datetime(2026, 11, 26, 10, 0), "stats", "month=2026-10"),
-                    (datetime(2026, 11, 26, 10, 5), "send", "to=qa@example.com")]
+    assert rows == [
+        ("时间", "动作", "参数"),
+        (datetime(2026, 11, 25, 9, 0), "callbacks", "seed=7"),
+        (datetime(2026, 11, 26, 10, 0), "stats", "month=2026-10"),
+        (datetime(2026, 11, 26, 10, 5), "send", "to=qa@example.com"),
+    ]
     assert openpyxl.load_workbook(ledger)["日志"]["A4"].number_format == "yyyy-mm-dd hh:mm"
 
 
 def test_second_run_reuses_tool_columns_and_clears_dropped_rows(saved: tuple[Path, Path]) -> None:
     ledger = saved[1]
-    patch = CaseSheetPatch("案件台账", 2, [ColumnPatch("问题", {10: CellWrite("重复投诉")}),
-                                           ColumnPatch("回访状态", {3: CellWrite("done")})])
+    patch = CaseSheetPatch(
+        "案件台账",
+        2,
+        [ColumnPatch("问题", {10: CellWrite("重复投诉")}), ColumnPatch("回访状态", {3: CellWrite("done")})],
+    )
     receipt = save_changes(ledger, case_patch=patch)
     assert receipt.case_columns == {"问题": "H", "回访状态": "F"}
     ws = openpyxl.load_workbook(ledger)["案件台账"]
     assert ws.max_column == 8
     assert ws["F3"].value == "done" and ws["F4"].value is None and ws["F5"].value is None
     assert ws["H10"].value == "重复投诉" and ws["H5"].value is None and ws["H6"].value is None
-    assert ws["G3"].value == datetime(2026, 12, 4)          # a column not in this patch is left alone
+    assert ws["G3"].value == datetime(2026, 12, 4)  # a column not in this patch is left alone
     assert ws["A3"].value == "TS2026-00001" and ws["B5"].fill.fgColor.rgb == "FFFFFF00"
 
 
@@ -283,17 +325,37 @@ def test_rows_and_cells_without_references_are_placed_correctly(ledger: Path, tm
                 text = text.replace(row5, re.sub(r' r="[A-Z]*\d+"', "", row5))
                 data = text.encode()
             zout.writestr(info, data)
-    save_changes(implicit, case_patch=CaseSheetPatch("案件台账", 2, [
-        ColumnPatch("回访状态", {5: CellWrite("due"), 6: CellWrite("done")})], cell_fills={(5, 3): "FFFF00"}))
+    save_changes(
+        implicit,
+        case_patch=CaseSheetPatch(
+            "案件台账",
+            2,
+            [ColumnPatch("回访状态", {5: CellWrite("due"), 6: CellWrite("done")})],
+            cell_fills={(5, 3): "FFFF00"},
+        ),
+    )
     ws = openpyxl.load_workbook(implicit)["案件台账"]
-    assert [c.value for c in ws[5]][:6] == ["TS2026-00003", datetime(2026, 1, 4), "投诉",
-                                           case_rows(3)[2][3], "=LEN(D5)", "due"]
+    assert [c.value for c in ws[5]][:6] == [
+        "TS2026-00003",
+        datetime(2026, 1, 4),
+        "投诉",
+        case_rows(3)[2][3],
+        "=LEN(D5)",
+        "due",
+    ]
     assert ws["C5"].fill.fgColor.rgb == "FFFFFF00" and ws["F6"].value == "done"
 
 
 def test_cells_for_rows_missing_from_the_sheet_are_created(ledger: Path) -> None:
-    save_changes(ledger, case_patch=CaseSheetPatch("案件台账", 2, [
-        ColumnPatch("回访状态", {LAST + 3: CellWrite("exempt")})], cell_fills={(LAST + 2, 1): "FFFF00"}))
+    save_changes(
+        ledger,
+        case_patch=CaseSheetPatch(
+            "案件台账",
+            2,
+            [ColumnPatch("回访状态", {LAST + 3: CellWrite("exempt")})],
+            cell_fills={(LAST + 2, 1): "FFFF00"},
+        ),
+    )
     ws = openpyxl.load_workbook(ledger)["案件台账"]
     assert ws.cell(LAST + 3, 6).value == "exempt"
     assert ws.cell(LAST + 2, 1).fill.fgColor.rgb == "FFFFFF00"
@@ -303,12 +365,17 @@ def test_cells_for_rows_missing_from_the_sheet_are_created(ledger: Path) -> None
 def test_xlsm_keeps_vba_project_and_macro_content_type(tmp_path: Path) -> None:
     book = build_ledger(tmp_path / "宏.xlsm", 10, xlsm=True)
     before = raw_member(book, "xl/vbaProject.bin")
-    save_changes(book, new_sheets=scratch_book(), case_patch=CaseSheetPatch("案件台账", 2, [
-        ColumnPatch("回访状态", {3: CellWrite("due")})]))
+    save_changes(
+        book,
+        new_sheets=scratch_book(),
+        case_patch=CaseSheetPatch("案件台账", 2, [ColumnPatch("回访状态", {3: CellWrite("due")})]),
+    )
     z = zipfile.ZipFile(book)
     assert raw_member(book, "xl/vbaProject.bin") == before
     assert "application/vnd.ms-excel.sheet.macroEnabled.main+xml" in z.read("[Content_Types].xml").decode()
-    assert 'Extension="bin" ContentType="application/vnd.ms-office.vbaProject"' in z.read("[Content_Types].xml").decode()
+    assert (
+        'Extension="bin" ContentType="application/vnd.ms-office.vbaProject"' in z.read("[Content_Types].xml").decode()
+    )
     assert "vbaProject.bin" in z.read("xl/_rels/workbook.xml.rels").decode()
     wb = openpyxl.load_workbook(book, keep_vba=True)
     assert wb["案件台账"]["F3"].value == "due"
@@ -355,9 +422,21 @@ def test_out_path_leaves_source_alone(ledger: Path, tmp_path: Path) -> None:
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) not installed")
 def test_libreoffice_opens_the_result(saved: tuple[Path, Path], tmp_path: Path) -> None:
     out = tmp_path / "lo"
-    proc = subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
-                           "--convert-to", "xlsx", "--outdir", str(out), str(saved[1])],
-                          capture_output=True, text=True, timeout=180)
+    proc = subprocess.run(
+        [
+            SOFFICE,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(saved[1]),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert proc.returncode == 0, proc.stderr
     converted = out / saved[1].name
     assert converted.exists(), proc.stdout + proc.stderr
@@ -374,6 +453,7 @@ def test_libreoffice_opens_the_result(saved: tuple[Path, Path], tmp_path: Path) 
 def rezip(src: Path, dst: Path, transform=lambda name, data: data, *, streamed: bool = False) -> Path:
     """Copy a package, optionally rewriting members or writing through a non-seekable stream
     (which makes zipfile use data descriptors, as streaming writers in other tools do)."""
+
     class NoSeek:
         def __init__(self, f):
             self.f, self.n = f, 0
@@ -408,13 +488,22 @@ def test_sheet_with_prefixed_namespace_is_patched(ledger: Path, tmp_path: Path) 
         if name != "xl/worksheets/sheet1.xml":
             return data
         text = re.sub(r"<(/?)([A-Za-z]+)(?=[\s>/])", r"<\1x:\2", data.decode())
-        return text.replace('xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
-                            'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"').encode()
+        return text.replace(
+            'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+            'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+        ).encode()
+
     book = rezip(ledger, tmp_path / "prefixed.xlsx", prefix)
     assert b"<x:row " in zipfile.ZipFile(book).read("xl/worksheets/sheet1.xml")
-    save_changes(book, case_patch=CaseSheetPatch("案件台账", 2, [
-        ColumnPatch("回访状态", {3: CellWrite("due"), 4: CellWrite(date(2026, 1, 2))}, width=10)],
-        cell_fills={(3, 1): "FFFF00"}))
+    save_changes(
+        book,
+        case_patch=CaseSheetPatch(
+            "案件台账",
+            2,
+            [ColumnPatch("回访状态", {3: CellWrite("due"), 4: CellWrite(date(2026, 1, 2))}, width=10)],
+            cell_fills={(3, 1): "FFFF00"},
+        ),
+    )
     sheet = zipfile.ZipFile(book).read("xl/worksheets/sheet1.xml").decode()
     assert '<x:c r="F3"' in sheet and "<c " not in sheet and '<x:col min="6"' in sheet
     ws = openpyxl.load_workbook(book)["案件台账"]
@@ -442,14 +531,15 @@ def test_openpyxl_made_ledger_with_empty_log_sheet(tmp_path: Path) -> None:
     wb.create_sheet("日志")
     path = tmp_path / "init.xlsx"
     wb.save(path)
-    receipt = save_changes(path, case_patch=CaseSheetPatch("案件台账", 1, [
-        ColumnPatch("回访状态", {2: CellWrite("open")})]),
-        append_rows={"日志": [["时间", "动作"], [datetime(2026, 3, 2, 8, 0), "init"]]})
+    receipt = save_changes(
+        path,
+        case_patch=CaseSheetPatch("案件台账", 1, [ColumnPatch("回访状态", {2: CellWrite("open")})]),
+        append_rows={"日志": [["时间", "动作"], [datetime(2026, 3, 2, 8, 0), "init"]]},
+    )
     assert receipt.appended_rows == {"日志": 1}
     wb = openpyxl.load_workbook(path)
     assert list(wb["日志"].values) == [("时间", "动作"), (datetime(2026, 3, 2, 8, 0), "init")]
-    assert list(wb["案件台账"].values) == [("案件编号", "受理日期", "回访状态"),
-                                        ("A1", datetime(2026, 3, 1), "open")]
+    assert list(wb["案件台账"].values) == [("案件编号", "受理日期", "回访状态"), ("A1", datetime(2026, 3, 1), "open")]
 
 
 def test_replace_removes_a_stale_tool_sheet(ledger: Path) -> None:
@@ -471,7 +561,7 @@ def test_regenerating_tool_sheets_twice_leaves_one_copy(saved: tuple[Path, Path]
     z = zipfile.ZipFile(ledger)
     names = z.namelist()
     assert len([n for n in names if n.startswith("xl/charts/")]) == 1
-    assert len([n for n in names if n.startswith("xl/comments")]) == 2    # clerk's own + the list's
+    assert len([n for n in names if n.startswith("xl/comments")]) == 2  # clerk's own + the list's
     wb = openpyxl.load_workbook(ledger)
     assert wb.sheetnames == ["案件台账", "回访清单", "设置", "透视", "月度统计", "日志"]
     assert len(wb["月度统计"]._charts) == 1
@@ -487,13 +577,16 @@ def test_sheet_stream_cuts_rows_across_read_boundaries(monkeypatch, prefix: str,
     import ledger.io.package as package
 
     p = prefix
-    rows = [f'<{p}row r="1" spans="1:2"><{p}c r="A1" t="inlineStr"><{p}is><{p}t>行 &lt;row&gt;</{p}t></{p}is></{p}c></{p}row>',
-            f'<{p}row r="2" spans="1:2" />',
-            f'<{p}row r="3"><{p}c r="B3"><{p}v>3</{p}v></{p}c></{p}row>']
+    rows = [
+        f'<{p}row r="1" spans="1:2"><{p}c r="A1" t="inlineStr"><{p}is><{p}t>行 &lt;row&gt;</{p}t></{p}is></{p}c></{p}row>',
+        f'<{p}row r="2" spans="1:2" />',
+        f'<{p}row r="3"><{p}c r="B3"><{p}v>3</{p}v></{p}c></{p}row>',
+    ]
     ns = f' xmlns:{p[:-1]}="{package.MAIN_NS}"' if p else f' xmlns="{package.MAIN_NS}"'
-    tail = f"</{p}sheetData><{p}rowBreaks count=\"0\"/></{p}worksheet>"
-    xml = (f'<?xml version="1.0"?><{p}worksheet{ns}><{p}dimension ref="A1:B3"/><{p}sheetData>'
-           + "".join(rows) + tail).encode()
+    tail = f'</{p}sheetData><{p}rowBreaks count="0"/></{p}worksheet>'
+    xml = (
+        f'<?xml version="1.0"?><{p}worksheet{ns}><{p}dimension ref="A1:B3"/><{p}sheetData>' + "".join(rows) + tail
+    ).encode()
     monkeypatch.setattr(package, "CHUNK", chunk)
     stream = package._SheetStream(io.BytesIO(xml))
     assert [r.decode() for r in stream.rows()] == rows

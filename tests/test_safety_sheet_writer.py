@@ -5,6 +5,7 @@ written into the ledger by save_changes(layouts=...) and, for reference,
 rendered through openpyxl (io.render); both files are read back with openpyxl
 and compared cell by cell. LibreOffice must open the result.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,16 +19,16 @@ import pytest
 from openpyxl import Workbook
 
 from conftest import soffice
-from ledger.callback_list import callback_list_layout, record_forms_layout
-from ledger.callbacks import assess
-from ledger.demo_data import demo_settings, generate_cases
-from ledger.demo_workbook import write_ledger
+from ledger.core.callbacks import assess
+from ledger.core.stats import compute
+from ledger.demo.cases import demo_settings, generate_cases
+from ledger.demo.workbook import write_ledger
 from ledger.io.package import save_changes
 from ledger.io.render import render
 from ledger.io.workbook import load_file
-from ledger.layout import SheetLayout
-from ledger.stats import compute
-from ledger.stats_sheet import stats_layout
+from ledger.sheets.callback_list import callback_list_layout, record_forms_layout
+from ledger.sheets.layout import SheetLayout
+from ledger.sheets.stats_sheet import stats_layout
 
 AS_OF = dt.date(2026, 11, 25)
 
@@ -39,8 +40,11 @@ def generated(tmp_path_factory) -> tuple[Path, list[SheetLayout]]:
     write_ledger(path, generate_cases(400, seed=5, end=AS_OF, months=6, dirty=True), settings=demo_settings("zh-Hans"))
     ledger = load_file(path)
     report = assess(ledger, AS_OF)
-    layouts = [callback_list_layout(report, ledger, ledger.lang), record_forms_layout(report, ledger, ledger.lang),
-               stats_layout(compute(ledger, "2026-10", AS_OF), ledger.lang, ledger)]
+    layouts = [
+        callback_list_layout(report, ledger, ledger.lang),
+        record_forms_layout(report, ledger, ledger.lang),
+        stats_layout(compute(ledger, "2026-10", AS_OF), ledger.lang, ledger),
+    ]
     return path, layouts
 
 
@@ -68,11 +72,23 @@ def _rgb(color) -> str | None:
 def _look(cell) -> tuple:
     f, b, a = cell.font, cell.border, cell.alignment
     fill = _rgb(cell.fill.fgColor) if cell.fill.fill_type == "solid" else None
-    sides = tuple((s.style, _rgb(s.color)) if s is not None and s.style else None
-                  for s in (b.left, b.right, b.top, b.bottom))
+    sides = tuple(
+        (s.style, _rgb(s.color)) if s is not None and s.style else None for s in (b.left, b.right, b.top, b.bottom)
+    )
     value = round(cell.value, 12) if isinstance(cell.value, float) else cell.value  # openpyxl keeps 16 digits
-    return (value, cell.number_format, bool(f.b), bool(f.i), _rgb(f.color) if f.color is not None else None,
-            fill, sides, a.horizontal, a.vertical, bool(a.wrap_text), bool(cell.quotePrefix))
+    return (
+        value,
+        cell.number_format,
+        bool(f.b),
+        bool(f.i),
+        _rgb(f.color) if f.color is not None else None,
+        fill,
+        sides,
+        a.horizontal,
+        a.vertical,
+        bool(a.wrap_text),
+        bool(cell.quotePrefix),
+    )
 
 
 def test_every_cell_matches_the_openpyxl_rendering(both) -> None:
@@ -106,8 +122,9 @@ def test_sheet_settings_match_the_openpyxl_rendering(both) -> None:
         assert len(a._charts) == len(b._charts) == len(layout.charts)
         for x, y in zip(a._charts, b._charts):
             assert [s.val.numRef.f for s in x.series] == [s.val.numRef.f for s in y.series]
-            assert [s.cat.numRef.f if s.cat.numRef else s.cat.strRef.f for s in x.series] == \
-                   [s.cat.numRef.f if s.cat.numRef else s.cat.strRef.f for s in y.series]
+            assert [s.cat.numRef.f if s.cat.numRef else s.cat.strRef.f for s in x.series] == [
+                s.cat.numRef.f if s.cat.numRef else s.cat.strRef.f for s in y.series
+            ]
 
 
 def test_statistics_charts_are_anchored_where_the_layout_says(both) -> None:
@@ -118,7 +135,7 @@ def test_statistics_charts_are_anchored_where_the_layout_says(both) -> None:
     expected = []
     for spec in stats.charts:
         letters = spec.anchor.rstrip("0123456789")
-        expected.append((openpyxl.utils.column_index_from_string(letters) - 1, int(spec.anchor[len(letters):]) - 1))
+        expected.append((openpyxl.utils.column_index_from_string(letters) - 1, int(spec.anchor[len(letters) :]) - 1))
     assert anchors == expected
 
 
@@ -157,8 +174,7 @@ def test_formula_like_text_and_control_characters_are_written_as_plain_text(gene
     target = tmp_path / "text.xlsx"
     shutil.copy(path, target)
     layout = SheetLayout("导出")
-    layout.add_row(["=HYPERLINK(\"http://x\")", "+86 138", "坏\x0b字符", dt.datetime(2026, 11, 2, 9, 30), 0.5],
-                   "text")
+    layout.add_row(['=HYPERLINK("http://x")', "+86 138", "坏\x0b字符", dt.datetime(2026, 11, 2, 9, 30), 0.5], "text")
     save_changes(target, layouts=[layout])
     ws = openpyxl.load_workbook(target)["导出"]
     assert ws["A1"].value == '=HYPERLINK("http://x")' and ws["A1"].data_type == "s" and ws["A1"].quotePrefix
@@ -173,16 +189,29 @@ def test_libreoffice_opens_the_written_sheets(both, tmp_path) -> None:
     direct, _, layouts = both
     program = soffice()
     out = tmp_path / "lo"
-    proc = subprocess.run([program, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
-                           "--convert-to", "xlsx", "--outdir", str(out), str(direct)],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [
+            program,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(direct),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     wb = openpyxl.load_workbook(out / direct.name)
     for layout in layouts:
         ws = wb[layout.name]
         first = next(v for v in layout.rows[0] if v is not None)
         assert ws["A1"].value == first
-        assert sorted(map(str, ws.merged_cells.ranges)) == \
-            sorted(f"{openpyxl.utils.get_column_letter(c1)}{r1}:{openpyxl.utils.get_column_letter(c2)}{r2}"
-                   for r1, c1, r2, c2 in layout.merged)
+        assert sorted(map(str, ws.merged_cells.ranges)) == sorted(
+            f"{openpyxl.utils.get_column_letter(c1)}{r1}:{openpyxl.utils.get_column_letter(c2)}{r2}"
+            for r1, c1, r2, c2 in layout.merged
+        )
     assert len(wb[layouts[2].name]._charts) == len(layouts[2].charts)

@@ -1,18 +1,25 @@
 """The clerk's workbook is replaced only by a verified copy, never while someone has it open."""
+
 from __future__ import annotations
 
 import os
-import shutil
-import sys
 import stat
+import sys
 import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from ledger.io.safe_write import (BACKUP_DIR, WriteRefused, atomic_replace, check_writable, list_backups,
-                                  read_excel_owner)
+from ledger.io.safe_write import (
+    BACKUP_DIR,
+    WriteRefused,
+    atomic_replace,
+    check_writable,
+    list_backups,
+    read_excel_owner,
+)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the builders live beside the tests
 from test_safety_builders import build_ledger
 
@@ -30,14 +37,16 @@ def ledger(tmp_path: Path) -> Path:
     return build_ledger(tmp_path / "台账.xlsx", 10)
 
 
-def copy_with_marker(marker: str) -> "callable":
+def copy_with_marker(marker: str) -> callable:
     """A write_fn producing a valid workbook that differs from the source (an extra part)."""
+
     def write(src: Path, tmp: Path) -> None:
         with zipfile.ZipFile(src) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
             for info in zin.infolist():
                 if info.filename != "customXml/marker.xml":
                     zout.writestr(info, zin.read(info.filename))
             zout.writestr("customXml/marker.xml", f"<m>{marker}</m>")
+
     return write
 
 
@@ -62,7 +71,8 @@ def test_excel_owner_read_from_ansi_part_when_no_unicode_copy(tmp_path: Path) ->
 
 def test_libreoffice_lock_refusal_names_the_user(ledger: Path) -> None:
     (ledger.parent / f".~lock.{ledger.name}#").write_text(
-        "李四,lisi,OFFICE-PC,25.11.2026 09:30,file:///home/lisi/.config/libreoffice/4;", encoding="utf-8")
+        "李四,lisi,OFFICE-PC,25.11.2026 09:30,file:///home/lisi/.config/libreoffice/4;", encoding="utf-8"
+    )
     with pytest.raises(WriteRefused) as info:
         check_writable(ledger)
     assert "李四" in info.value.message("zh-Hant")
@@ -96,8 +106,9 @@ def test_writable_ledger_passes(ledger: Path) -> None:
 
 def test_replace_writes_new_content_and_keeps_a_dated_backup(ledger: Path) -> None:
     before = ledger.read_bytes()
-    backup = atomic_replace(ledger, lambda tmp: copy_with_marker("v2")(ledger, tmp),
-                            now=datetime(2026, 11, 25, 9, 30, 5))
+    backup = atomic_replace(
+        ledger, lambda tmp: copy_with_marker("v2")(ledger, tmp), now=datetime(2026, 11, 25, 9, 30, 5)
+    )
     assert backup == ledger.parent / BACKUP_DIR / "台账_20261125-093005.xlsx"
     assert backup.read_bytes() == before
     with zipfile.ZipFile(ledger) as z:
@@ -110,8 +121,12 @@ def test_backup_rotation_keeps_the_newest_n(ledger: Path) -> None:
     versions = []
     for i in range(6):
         versions.append(ledger.read_bytes())
-        atomic_replace(ledger, lambda tmp, i=i: copy_with_marker(f"v{i}")(ledger, tmp), keep_backups=3,
-                       now=start + timedelta(hours=i))
+        atomic_replace(
+            ledger,
+            lambda tmp, i=i: copy_with_marker(f"v{i}")(ledger, tmp),
+            keep_backups=3,
+            now=start + timedelta(hours=i),
+        )
     kept = list_backups(ledger)
     assert [p.name for p in kept] == [f"台账_20261101-{h:02d}0000.xlsx" for h in (11, 12, 13)]
     assert [p.read_bytes() for p in kept] == versions[3:]
@@ -199,7 +214,7 @@ def test_unfinished_worksheet_xml_fails_builtin_verification(ledger: Path) -> No
     before = ledger.read_bytes()
 
     def write_truncated(tmp: Path) -> None:
-        _rewritten(ledger, tmp, "xl/worksheets/sheet1.xml", lambda data: data[:len(data) // 2])
+        _rewritten(ledger, tmp, "xl/worksheets/sheet1.xml", lambda data: data[: len(data) // 2])
 
     with pytest.raises(WriteRefused):
         atomic_replace(ledger, write_truncated)

@@ -6,6 +6,7 @@ The output is byte-for-byte reproducible (fixed zip timestamps and document
 dates), so rebuilding without a code change leaves git clean and a real change
 shows up as a diff of these files.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,7 +15,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from ledger.i18n import LANGUAGES
+from ledger.core.i18n import LANGUAGES
 from ledger.io.template import create_ledger
 
 HERE = Path(__file__).resolve().parent

@@ -3,49 +3,69 @@
 Exit status: 0 done; 1 done but the ledger has errors; 2 unusable input,
 with one paragraph on stderr and no traceback.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Any, NoReturn, Optional
+from typing import Any, NoReturn
 
 import typer
 
-from .i18n import normalize_language, register, text
-from .json_stream import write_json
+from ledger.core.i18n import normalize_language, register, text
+from ledger.io.json_stream import write_json
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="回访台账 Callback ledger: validate, list callbacks, draw samples, monthly statistics, send.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="回访台账 Callback ledger: validate, list callbacks, draw samples, monthly statistics, send.",
+)
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
 
 
-class Via(str, Enum):
+class Via(StrEnum):
     smtp = "smtp"
     eml = "eml"
     outlook = "outlook"
 
 
-register({
-    "cli.bad_date": {"zh-Hans": "日期“{value}”格式不对,应为 YYYY-MM-DD。", "zh-Hant": "日期「{value}」格式不對,應為 YYYY-MM-DD。",
-                     "en": "“{value}” is not a date; use YYYY-MM-DD."},
-    "cli.bad_month": {"zh-Hans": "月份“{value}”格式不对,应为 YYYY-MM。", "zh-Hant": "月份「{value}」格式不對,應為 YYYY-MM。",
-                      "en": "“{value}” is not a month; use YYYY-MM."},
-    "cli.written": {"zh-Hans": "已写入 {path}(备份:{backup})。", "zh-Hant": "已寫入 {path}(備份:{backup})。",
-                    "en": "Written to {path} (backup: {backup})."},
-    "cli.summary_validate": {"zh-Hans": "共 {rows} 行案件,{valid} 行无错误;错误 {errors} 个,提醒 {warnings} 个。",
-                             "zh-Hant": "共 {rows} 行案件,{valid} 行無錯誤;錯誤 {errors} 個,提醒 {warnings} 個。",
-                             "en": "{rows} case rows, {valid} without errors; {errors} errors, {warnings} warnings."},
-    "cli.internal": {"zh-Hans": "内部错误:{error}。台账未被修改。请把此信息发给技术支持。",
-                     "zh-Hant": "內部錯誤:{error}。台賬未被修改。請把此資訊發給技術支援。",
-                     "en": "Internal error: {error}. The ledger was not changed. Please send this message to support."},
-})
+register(
+    {
+        "cli.bad_date": {
+            "zh-Hans": "日期“{value}”格式不对,应为 YYYY-MM-DD。",
+            "zh-Hant": "日期「{value}」格式不對,應為 YYYY-MM-DD。",
+            "en": "“{value}” is not a date; use YYYY-MM-DD.",
+        },
+        "cli.bad_month": {
+            "zh-Hans": "月份“{value}”格式不对,应为 YYYY-MM。",
+            "zh-Hant": "月份「{value}」格式不對,應為 YYYY-MM。",
+            "en": "“{value}” is not a month; use YYYY-MM.",
+        },
+        "cli.written": {
+            "zh-Hans": "已写入 {path}(备份:{backup})。",
+            "zh-Hant": "已寫入 {path}(備份:{backup})。",
+            "en": "Written to {path} (backup: {backup}).",
+        },
+        "cli.summary_validate": {
+            "zh-Hans": "共 {rows} 行案件,{valid} 行无错误;错误 {errors} 个,提醒 {warnings} 个。",
+            "zh-Hant": "共 {rows} 行案件,{valid} 行無錯誤;錯誤 {errors} 個,提醒 {warnings} 個。",
+            "en": "{rows} case rows, {valid} without errors; {errors} errors, {warnings} warnings.",
+        },
+        "cli.internal": {
+            "zh-Hans": "内部错误:{error}。台账未被修改。请把此信息发给技术支持。",
+            "zh-Hant": "內部錯誤:{error}。台賬未被修改。請把此資訊發給技術支援。",
+            "en": "Internal error: {error}. The ledger was not changed. Please send this message to support.",
+        },
+    }
+)
 
 
 def _lang() -> str:
@@ -78,8 +98,8 @@ def _parse_month(value: str | None) -> str:
 
 
 def _load(path: Path):
-    from .io.workbook import load_file
-    from .reading import UnusableLedger
+    from ledger.core.reading import UnusableLedger
+    from ledger.io.workbook import load_file
 
     try:
         return load_file(path)
@@ -93,7 +113,7 @@ def _print_json(doc: Any) -> None:
 
 def _write(path: Path, ledger, changes, out_path: Path | None = None):
     """Apply changes; every refusal (locked, read-only, unsupported part) is exit status 2."""
-    from .io.ledger_file import apply_changes
+    from ledger.io.ledger_file import apply_changes
 
     try:
         receipt = apply_changes(path, ledger, changes, out_path)
@@ -114,13 +134,15 @@ def _problem_lines(problems, lang: str) -> None:
 
 
 @app.command()
-def init(path: Path = typer.Argument(..., help="new ledger file (.xlsx)"),
-         preset: str = typer.Option("residential", help="residential | commercial"),
-         lang: str = typer.Option("zh-Hans", help="zh-Hans | zh-Hant | en"),
-         office: Optional[str] = typer.Option(None, help="office name"),
-         force: bool = typer.Option(False, "--force", help="overwrite an existing file")) -> None:
+def init(
+    path: Path = typer.Argument(..., help="new ledger file (.xlsx)"),
+    preset: str = typer.Option("residential", help="residential | commercial"),
+    lang: str = typer.Option("zh-Hans", help="zh-Hans | zh-Hant | en"),
+    office: str | None = typer.Option(None, help="office name"),
+    force: bool = typer.Option(False, "--force", help="overwrite an existing file"),
+) -> None:
     """Create a new ledger from the template."""
-    from .io.template import create_ledger
+    from ledger.io.template import create_ledger
 
     if preset not in ("residential", "commercial"):
         fail(f"--preset: residential | commercial ({preset})")
@@ -136,12 +158,14 @@ def init(path: Path = typer.Argument(..., help="new ledger file (.xlsx)"),
 
 
 @app.command("validate")
-def validate_cmd(ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
-                 write: bool = typer.Option(False, "--write", help="write the problems column and highlights"),
-                 as_of: Optional[str] = typer.Option(None, "--as-of", help="YYYY-MM-DD, default today"),
-                 format: Format = typer.Option(Format.text, "--format")) -> None:
+def validate_cmd(
+    ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
+    write: bool = typer.Option(False, "--write", help="write the problems column and highlights"),
+    as_of: str | None = typer.Option(None, "--as-of", help="YYYY-MM-DD, default today"),
+    format: Format = typer.Option(Format.text, "--format"),
+) -> None:
     """Check every row; list problems with sheet, row and column."""
-    from .jobs import validate_job
+    from ledger.jobs.validate import validate_job
 
     today = _parse_date(as_of)
     ledger = _load(ledger_path)
@@ -152,20 +176,30 @@ def validate_cmd(ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
         _print_json(report.as_json())
     else:
         _problem_lines(report.problems, ledger.lang)
-        typer.echo(text("cli.summary_validate", ledger.lang, rows=report.rows, valid=report.valid_rows,
-                        errors=len(report.errors), warnings=len(report.problems) - len(report.errors)))
+        typer.echo(
+            text(
+                "cli.summary_validate",
+                ledger.lang,
+                rows=report.rows,
+                valid=report.valid_rows,
+                errors=len(report.errors),
+                warnings=len(report.problems) - len(report.errors),
+            )
+        )
     raise typer.Exit(1 if report.errors else 0)
 
 
 @app.command()
-def callbacks(ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
-              as_of: Optional[str] = typer.Option(None, "--as-of", help="YYYY-MM-DD, default today"),
-              write: bool = typer.Option(False, "--write", help="write the callback list sheet and tool columns"),
-              format: Format = typer.Option(Format.text, "--format")) -> None:
+def callbacks(
+    ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
+    as_of: str | None = typer.Option(None, "--as-of", help="YYYY-MM-DD, default today"),
+    write: bool = typer.Option(False, "--write", help="write the callback list sheet and tool columns"),
+    format: Format = typer.Option(Format.text, "--format"),
+) -> None:
     """Callback status of every case; the list of callbacks due and overdue."""
-    from .callback_list import assignee, listed
-    from .jobs import callbacks_job, callbacks_json
-    from .vocab import CATEGORIES, STATUSES
+    from ledger.core.vocab import CATEGORIES, STATUSES
+    from ledger.jobs.callbacks import callbacks_job, callbacks_json
+    from ledger.sheets.callback_list import assignee, listed
 
     day = _parse_date(as_of)
     ledger = _load(ledger_path)
@@ -178,9 +212,11 @@ def callbacks(ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
         lang = ledger.lang
         for a in listed(report):
             c = a.case
-            typer.echo(f"{STATUSES.label(a.status, lang)}\t{a.window_due}\t{c.case_id}\t"
-                       f"{CATEGORIES.label(c.category, lang)}\t{c.unit or ''}\t{c.customer or ''}\t{c.phone or ''}\t"
-                       f"{assignee(a, ledger, lang)}")
+            typer.echo(
+                f"{STATUSES.label(a.status, lang)}\t{a.window_due}\t{c.case_id}\t"
+                f"{CATEGORIES.label(c.category, lang)}\t{c.unit or ''}\t{c.customer or ''}\t{c.phone or ''}\t"
+                f"{assignee(a, ledger, lang)}"
+            )
         counts = report.counts()
         typer.echo("  ".join(f"{STATUSES.label(k, lang)} {v}" for k, v in counts.items() if v))
         for p in report.problems:
@@ -189,15 +225,17 @@ def callbacks(ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
 
 
 @app.command()
-def sample(ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
-           month: str = typer.Option(..., "--month", help="YYYY-MM: cases completed in this month"),
-           seed: Optional[int] = typer.Option(None, "--seed", help="default: the month as a number, e.g. 202610"),
-           write: bool = typer.Option(False, "--write", help="record the draw in the ledger and the Log"),
-           as_of: Optional[str] = typer.Option(None, "--as-of", help="YYYY-MM-DD, default today"),
-           format: Format = typer.Option(Format.text, "--format")) -> None:
+def sample(
+    ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
+    month: str = typer.Option(..., "--month", help="YYYY-MM: cases completed in this month"),
+    seed: int | None = typer.Option(None, "--seed", help="default: the month as a number, e.g. 202610"),
+    write: bool = typer.Option(False, "--write", help="record the draw in the ledger and the Log"),
+    as_of: str | None = typer.Option(None, "--as-of", help="YYYY-MM-DD, default today"),
+    format: Format = typer.Option(Format.text, "--format"),
+) -> None:
     """Draw the callback samples of a month, reproducibly from a seed."""
-    from .jobs import sample_job
-    from .vocab import CATEGORIES
+    from ledger.core.vocab import CATEGORIES
+    from ledger.jobs.sample import sample_job
 
     month = _parse_month(month)
     ledger = _load(ledger_path)
@@ -205,32 +243,43 @@ def sample(ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
     if write:
         _report_write(_write(ledger_path, ledger, changes), ledger.lang)
     if format is Format.json:
-        _print_json({k: result[k] for k in ("month", "seed", "drawn", "required", "population", "new",
-                                             "seed_requested", "survey") if k in result})
+        _print_json(
+            {
+                k: result[k]
+                for k in ("month", "seed", "drawn", "required", "population", "new", "seed_requested", "survey")
+                if k in result
+            }
+        )
     else:
         lang = ledger.lang
         typer.echo(f"{month}  seed={result['seed']}")
         for key, ids in result["drawn"].items():
-            typer.echo(f"{CATEGORIES.label(key, lang)}: {len(ids)}/{result['population'][key]} "
-                       f"(≥{result['required'][key]})  " + " ".join(i or "?" for i in ids))
+            typer.echo(
+                f"{CATEGORIES.label(key, lang)}: {len(ids)}/{result['population'][key]} "
+                f"(≥{result['required'][key]})  " + " ".join(i or "?" for i in ids)
+            )
     raise typer.Exit(0)
 
 
 @app.command()
-def stats(ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
-          month: Optional[str] = typer.Option(None, "--month", help="YYYY-MM, default last month"),
-          write: bool = typer.Option(False, "--write", help="write the month's statistics sheet into the ledger"),
-          export: Optional[Path] = typer.Option(None, "--export", help="folder or .xlsx path for the export"),
-          as_of: Optional[str] = typer.Option(None, "--as-of", help="YYYY-MM-DD, default today"),
-          format: Format = typer.Option(Format.text, "--format")) -> None:
+def stats(
+    ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
+    month: str | None = typer.Option(None, "--month", help="YYYY-MM, default last month"),
+    write: bool = typer.Option(False, "--write", help="write the month's statistics sheet into the ledger"),
+    export: Path | None = typer.Option(None, "--export", help="folder or .xlsx path for the export"),
+    as_of: str | None = typer.Option(None, "--as-of", help="YYYY-MM-DD, default today"),
+    format: Format = typer.Option(Format.text, "--format"),
+) -> None:
     """Monthly statistics: received, complaints, compliance, satisfaction, timeliness, alerts."""
     month = _parse_month(month)
     ledger = _load(ledger_path)
-    from .stats_sheet import stats_job, stats_text
+    from ledger.jobs.stats import stats_job
+    from ledger.sheets.stats_sheet import stats_text
 
     result, changes = stats_job(ledger, month, _parse_date(as_of))
     if export is not None:
-        from .io.export import export_stats
+        from ledger.io.export import export_stats
+
         try:
             out = export_stats(result, ledger, export)
         except OSError as exc:
@@ -246,23 +295,35 @@ def stats(ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
 
 
 @app.command()
-def send(ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
-         month: Optional[str] = typer.Option(None, "--month", help="YYYY-MM, default last month"),
-         via: Via = typer.Option(Via.smtp, "--via"),
-         to: list[str] = typer.Option([], "--to", help="recipient (repeatable); default: head office from Settings"),
-         smtp_host: Optional[str] = typer.Option(None, "--smtp-host"),
-         smtp_port: Optional[int] = typer.Option(None, "--smtp-port"),
-         smtp_security: Optional[str] = typer.Option(None, "--smtp-security", help="ssl | starttls | none (loopback only)"),
-         out_dir: Optional[Path] = typer.Option(None, "--out-dir", help="where the export and .eml go"),
-         again: bool = typer.Option(False, "--again", help="send a month that was already sent"),
-         format: Format = typer.Option(Format.text, "--format")) -> None:
+def send(
+    ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
+    month: str | None = typer.Option(None, "--month", help="YYYY-MM, default last month"),
+    via: Via = typer.Option(Via.smtp, "--via"),
+    to: list[str] = typer.Option([], "--to", help="recipient (repeatable); default: head office from Settings"),
+    smtp_host: str | None = typer.Option(None, "--smtp-host"),
+    smtp_port: int | None = typer.Option(None, "--smtp-port"),
+    smtp_security: str | None = typer.Option(None, "--smtp-security", help="ssl | starttls | none (loopback only)"),
+    out_dir: Path | None = typer.Option(None, "--out-dir", help="where the export and .eml go"),
+    again: bool = typer.Option(False, "--again", help="send a month that was already sent"),
+    format: Format = typer.Option(Format.text, "--format"),
+) -> None:
     """Build the month's statistics export and send it to head office (SPEC §7)."""
-    from .send_job import send_job
+    from ledger.jobs.send import send_job
 
     month = _parse_month(month)
     ledger = _load(ledger_path)
-    code, doc, changes = send_job(ledger, ledger_path, month, via=via.value, to=list(to), smtp_host=smtp_host,
-                                  smtp_port=smtp_port, smtp_security=smtp_security, out_dir=out_dir, again=again)
+    code, doc, changes = send_job(
+        ledger,
+        ledger_path,
+        month,
+        via=via.value,
+        to=list(to),
+        smtp_host=smtp_host,
+        smtp_port=smtp_port,
+        smtp_security=smtp_security,
+        out_dir=out_dir,
+        again=again,
+    )
     if changes is not None:
         _write(ledger_path, ledger, changes)
     if format is Format.json:
@@ -274,22 +335,25 @@ def send(ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
 
 
 @app.command()
-def demo(directory: Path = typer.Argument(Path("demo_output"), metavar="[DIR]"),
-         lang: str = typer.Option("zh-Hans", help="zh-Hans | zh-Hant | en")) -> None:
+def demo(
+    directory: Path = typer.Argument(Path("demo_output"), metavar="[DIR]"),
+    lang: str = typer.Option("zh-Hans", help="zh-Hans | zh-Hant | en"),
+) -> None:
     """Make a realistic demo ledger and run the whole monthly job on it."""
-    from .demo import run_demo
+    from ledger.demo.run import run_demo
 
     for line in run_demo(directory, lang=normalize_language(lang)):
         typer.echo(line)
 
 
 @app.command()
-def archive(ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
-            before: str = typer.Option(..., "--before", help="YYYY-MM-DD: cases completed before this date"),
-            out: Optional[Path] = typer.Option(None, "--out", help="write the trimmed ledger here; LEDGER stays untouched")
-            ) -> None:
+def archive(
+    ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
+    before: str = typer.Option(..., "--before", help="YYYY-MM-DD: cases completed before this date"),
+    out: Path | None = typer.Option(None, "--out", help="write the trimmed ledger here; LEDGER stays untouched"),
+) -> None:
     """Move cases completed before a date into an archive workbook (never deletes them)."""
-    from .archive_job import archive_job
+    from ledger.jobs.archive import archive_job
 
     day = _parse_date(before)
     ledger = _load(ledger_path)

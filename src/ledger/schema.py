@@ -4,6 +4,7 @@ The core works on light dataclasses for speed; these models are the published
 shape of what the commands print, so scripts (and our tests) can validate a
 document against them. Enum values are the fixed English keys.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from . import vocab
+from ledger.core import vocab
 
 
 def _enum(name: str, vocabulary: vocab.Vocabulary) -> type[StrEnum]:
@@ -36,6 +37,7 @@ class _Open(BaseModel):
 
 class CaseRecord(_Open):
     """One case with the canonical field names of SPEC §2.1."""
+
     case_id: str
     received_on: dt.date
     channel: Channel | None = None
@@ -62,7 +64,7 @@ class CaseRecord(_Open):
     no_callback_reason: NoCallbackReason | None = None
 
     @classmethod
-    def from_case(cls, case) -> "CaseRecord":
+    def from_case(cls, case) -> CaseRecord:
         """From a `models.Case` (only complete rows: id, receipt date and category known)."""
         fields = {name: getattr(case, name) for name in cls.model_fields if name != "received_on"}
         return cls(received_on=case.received_on, **fields)

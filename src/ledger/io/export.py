@@ -5,6 +5,7 @@ text through render.put), native charts kept, phone numbers masked wherever a
 clerk's text carries one, written to a temp file and swapped in with os.replace
 so head office never receives half a file.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,11 +16,11 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from ..layout import SheetLayout
-from ..models import Ledger
-from ..stats import MonthStats
-from ..stats_sheet import stats_layout
-from .render import render
+from ledger.core.models import Ledger
+from ledger.core.stats import MonthStats
+from ledger.io.render import render
+from ledger.sheets.layout import SheetLayout
+from ledger.sheets.stats_sheet import stats_layout
 
 # Mainland mobiles (11 digits from 13x..19x, optional +86 / spaces / dashes) and landlines
 # (0 + area code, then 7-8 digits). Digit runs longer than a number are left alone.
@@ -36,12 +37,21 @@ def mask_phones(value: str) -> str:
 
 def masked_layout(layout: SheetLayout) -> SheetLayout:
     """The same layout with every text cell's phone numbers masked."""
+
     def clean(v: Any) -> Any:
         return mask_phones(v) if isinstance(v, str) else v
-    return SheetLayout(name=layout.name, rows=[[clean(v) for v in row] for row in layout.rows],
-                       styles=list(layout.styles), merged=list(layout.merged), widths=dict(layout.widths),
-                       freeze=layout.freeze, landscape=layout.landscape, repeat_rows=layout.repeat_rows,
-                       charts=list(layout.charts))
+
+    return SheetLayout(
+        name=layout.name,
+        rows=[[clean(v) for v in row] for row in layout.rows],
+        styles=list(layout.styles),
+        merged=list(layout.merged),
+        widths=dict(layout.widths),
+        freeze=layout.freeze,
+        landscape=layout.landscape,
+        repeat_rows=layout.repeat_rows,
+        charts=list(layout.charts),
+    )
 
 
 def export_name(office: str, month: str) -> str:

@@ -6,6 +6,7 @@ one clear message, quickly, never in a traceback, a hang or an exhausted
 machine. The checks only read zip directories and a few kilobytes of each XML
 part, so they cost milliseconds even on a 100k-row ledger.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,18 +14,18 @@ import stat
 import zipfile
 from pathlib import Path
 
-from ledger.i18n import register, text
+from ledger.core.i18n import register, text
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")  # a zip (an empty zip starts with the end record)
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
-MAX_MEMBER_SIZE = 512 * 1024 * 1024   # no honest ledger part is near this
+MAX_MEMBER_SIZE = 512 * 1024 * 1024  # no honest ledger part is near this
 MAX_TOTAL_SIZE = 2 * 1024 * 1024 * 1024
-MAX_RATIO = 200                       # XML compresses ~5-30:1; 200:1 is a bomb
-RATIO_MIN_SIZE = 8 * 1024 * 1024      # small members may compress absurdly without harm
+MAX_RATIO = 200  # XML compresses ~5-30:1; 200:1 is a bomb
+RATIO_MIN_SIZE = 8 * 1024 * 1024  # small members may compress absurdly without harm
 MAX_MEMBERS = 20_000
-PROLOG_LIMIT = 64 * 1024              # a DOCTYPE must come before the root element
+PROLOG_LIMIT = 64 * 1024  # a DOCTYPE must come before the root element
 
 CATALOG = {
     "workbook.missing": {
@@ -117,8 +118,7 @@ _ROOT_START = re.compile(rb"<[A-Za-z_]")
 _DECL = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
-def inspect_workbook(path: str | Path, *, max_member_size: int = MAX_MEMBER_SIZE,
-                     max_ratio: float = MAX_RATIO) -> None:
+def inspect_workbook(path: str | Path, *, max_member_size: int = MAX_MEMBER_SIZE, max_ratio: float = MAX_RATIO) -> None:
     """Raise UnusableWorkbook unless `path` looks like a sane .xlsx/.xlsm package."""
     path = Path(path)
     p = {"path": str(path)}
@@ -209,12 +209,18 @@ def _inspect_zip(path: Path, p: dict, max_member_size: int, max_ratio: float) ->
             total += info.file_size
             total_packed += info.compress_size
             if info.file_size > max_member_size:
-                raise UnusableWorkbook("workbook.zip_bomb", {**p, "member": info.filename,
-                                                            "detail": _mb(info.file_size)})
+                raise UnusableWorkbook(
+                    "workbook.zip_bomb", {**p, "member": info.filename, "detail": _mb(info.file_size)}
+                )
             if info.file_size >= RATIO_MIN_SIZE and info.file_size > max_ratio * max(info.compress_size, 1):
-                raise UnusableWorkbook("workbook.zip_bomb", {
-                    **p, "member": info.filename,
-                    "detail": f"{_mb(info.file_size)}, {info.file_size // max(info.compress_size, 1)}:1"})
+                raise UnusableWorkbook(
+                    "workbook.zip_bomb",
+                    {
+                        **p,
+                        "member": info.filename,
+                        "detail": f"{_mb(info.file_size)}, {info.file_size // max(info.compress_size, 1)}:1",
+                    },
+                )
         if total > MAX_TOTAL_SIZE or (total >= RATIO_MIN_SIZE and total > max_ratio * max(total_packed, 1)):
             raise UnusableWorkbook("workbook.zip_bomb", {**p, "member": "*", "detail": _mb(total)})
         if "xl/workbook.xml" not in names:
@@ -232,7 +238,7 @@ def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, p: dict) -> None:
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
         raise UnusableWorkbook("workbook.corrupt", {**p, "detail": f"{info.filename}: {exc}"}) from None
     root = _ROOT_START.search(head)
-    prolog = head if root is None else head[:root.start()]
+    prolog = head if root is None else head[: root.start()]
     if _DECL.search(prolog) or (root is None and len(head) == PROLOG_LIMIT):
         raise UnusableWorkbook("workbook.hostile_xml", {**p, "member": info.filename})
 
@@ -247,41 +253,64 @@ LOSS_CATALOG = {
     "shapes": {"zh-Hans": "形状/文本框", "zh-Hant": "圖形/文字方塊", "en": "shapes and text boxes"},
     "images": {"zh-Hans": "图片", "zh-Hant": "圖片", "en": "pictures"},
     "cell_images": {"zh-Hans": "单元格内图片", "zh-Hant": "儲存格內圖片", "en": "pictures in cells"},
-    "form_controls": {"zh-Hans": "表单控件（按钮、复选框等）", "zh-Hant": "表單控制項（按鈕、核取方塊等）",
-                      "en": "form controls (buttons, check boxes)"},
+    "form_controls": {
+        "zh-Hans": "表单控件（按钮、复选框等）",
+        "zh-Hant": "表單控制項（按鈕、核取方塊等）",
+        "en": "form controls (buttons, check boxes)",
+    },
     "activex": {"zh-Hans": "ActiveX 控件", "zh-Hant": "ActiveX 控制項", "en": "ActiveX controls"},
     "embedded_objects": {"zh-Hans": "嵌入对象", "zh-Hant": "內嵌物件", "en": "embedded objects"},
     "slicers": {"zh-Hans": "切片器", "zh-Hant": "交叉分析篩選器", "en": "slicers"},
     "timelines": {"zh-Hans": "日程表", "zh-Hant": "時間表", "en": "timelines"},
     "threaded_comments": {"zh-Hans": "批注（带回复）", "zh-Hant": "註解（含回覆）", "en": "threaded comments"},
     "custom_xml": {"zh-Hans": "自定义 XML 数据", "zh-Hant": "自訂 XML 資料", "en": "custom XML data"},
-    "data_model": {"zh-Hans": "数据模型（Power Pivot）", "zh-Hant": "資料模型（Power Pivot）",
-                   "en": "the data model (Power Pivot)"},
+    "data_model": {
+        "zh-Hans": "数据模型（Power Pivot）",
+        "zh-Hant": "資料模型（Power Pivot）",
+        "en": "the data model (Power Pivot)",
+    },
     "connections": {"zh-Hans": "数据连接/查询", "zh-Hant": "資料連線/查詢", "en": "data connections and queries"},
     "web_extensions": {"zh-Hans": "Office 加载项", "zh-Hant": "Office 增益集", "en": "Office add-ins"},
-    "modern_charts": {"zh-Hans": "新式图表（瀑布图、树状图等）", "zh-Hant": "新式圖表（瀑布圖、樹狀圖等）",
-                      "en": "modern charts (waterfall, treemap ...)"},
+    "modern_charts": {
+        "zh-Hans": "新式图表（瀑布图、树状图等）",
+        "zh-Hant": "新式圖表（瀑布圖、樹狀圖等）",
+        "en": "modern charts (waterfall, treemap ...)",
+    },
     "dynamic_arrays": {"zh-Hans": "动态数组公式", "zh-Hant": "動態陣列公式", "en": "dynamic array formulas"},
     "custom_ribbon": {"zh-Hans": "自定义功能区", "zh-Hant": "自訂功能區", "en": "a custom ribbon"},
     "sparklines": {"zh-Hans": "迷你图", "zh-Hant": "走勢圖", "en": "sparklines"},
-    "extended_formatting": {"zh-Hans": "新版条件格式/数据验证（数据条、图标集等）",
-                            "zh-Hant": "新版設定格式化的條件/資料驗證（資料橫條、圖示集等）",
-                            "en": "newer conditional formatting and data validation (data bars, icon sets ...)"},
-    "sheet_extensions": {"zh-Hans": "其他工作表扩展设置", "zh-Hant": "其他工作表擴充設定",
-                         "en": "other worksheet extensions"},
+    "extended_formatting": {
+        "zh-Hans": "新版条件格式/数据验证（数据条、图标集等）",
+        "zh-Hant": "新版設定格式化的條件/資料驗證（資料橫條、圖示集等）",
+        "en": "newer conditional formatting and data validation (data bars, icon sets ...)",
+    },
+    "sheet_extensions": {
+        "zh-Hans": "其他工作表扩展设置",
+        "zh-Hant": "其他工作表擴充設定",
+        "en": "other worksheet extensions",
+    },
 }
 register({f"loss.{k}": v for k, v in LOSS_CATALOG.items()})
 
-# Parts openpyxl neither reads nor copies (checked by load+save in tests/test_7_archive_fidelity.py).
+# Parts openpyxl neither reads nor copies (checked by load+save in tests/test_archive_fidelity.py).
 _LOST_PARTS = (
-    ("xl/ctrlProps/", "form_controls"), ("xl/activeX/", "activex"), ("xl/embeddings/", "embedded_objects"),
-    ("xl/slicers/", "slicers"), ("xl/slicerCaches/", "slicers"),
-    ("xl/timelines/", "timelines"), ("xl/timelineCaches/", "timelines"),
-    ("xl/threadedComments/", "threaded_comments"), ("xl/persons/", "threaded_comments"),
-    ("customXml/", "custom_xml"), ("xl/model/", "data_model"),
-    ("xl/connections.xml", "connections"), ("xl/queryTables/", "connections"),
-    ("xl/webextensions/", "web_extensions"), ("xl/metadata.xml", "dynamic_arrays"),
-    ("xl/richData/", "cell_images"), ("customUI/", "custom_ribbon"),
+    ("xl/ctrlProps/", "form_controls"),
+    ("xl/activeX/", "activex"),
+    ("xl/embeddings/", "embedded_objects"),
+    ("xl/slicers/", "slicers"),
+    ("xl/slicerCaches/", "slicers"),
+    ("xl/timelines/", "timelines"),
+    ("xl/timelineCaches/", "timelines"),
+    ("xl/threadedComments/", "threaded_comments"),
+    ("xl/persons/", "threaded_comments"),
+    ("customXml/", "custom_xml"),
+    ("xl/model/", "data_model"),
+    ("xl/connections.xml", "connections"),
+    ("xl/queryTables/", "connections"),
+    ("xl/webextensions/", "web_extensions"),
+    ("xl/metadata.xml", "dynamic_arrays"),
+    ("xl/richData/", "cell_images"),
+    ("customUI/", "custom_ribbon"),
 )
 # Worksheet <extLst> entries openpyxl drops (openpyxl.worksheet._reader EXT_TYPES), by ext uri.
 _EXT_URIS: dict[bytes, str | None] = {
@@ -351,7 +380,7 @@ def _sheet_losses(zf: zipfile.ZipFile, name: str) -> set[str]:
             for literal, rx, feature in _SHEET_MARKERS:
                 if literal in window and rx.search(window):
                     found.add(feature)
-            for m in (_EXT_URI.finditer(window) if b'uri="{' in window else ()):
+            for m in _EXT_URI.finditer(window) if b'uri="{' in window else ():
                 feature = _EXT_URIS.get(m.group(1).upper(), "sheet_extensions")
                 if feature:
                     found.add(feature)
@@ -361,6 +390,7 @@ def _sheet_losses(zf: zipfile.ZipFile, name: str) -> set[str]:
 
 def _has_pillow() -> bool:
     import importlib.util
+
     return importlib.util.find_spec("PIL") is not None
 
 

@@ -1,43 +1,65 @@
 """Applying a job's Changes to a ledger file, safely (see io.package, io.safe_write)."""
+
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from ..allocation import without_gc
-from ..columns import TOOL_COLUMNS
-from ..jobs import Changes
-from ..log import LOG_HEADERS, LOG_SHEET
-from ..models import Ledger
+from ledger.core.allocation import without_gc
+from ledger.core.changes import Changes
+from ledger.core.columns import TOOL_COLUMNS
+from ledger.core.log import LOG_HEADERS, LOG_SHEET
+from ledger.core.models import Ledger
 
 TOOL_HEADER_FILL = "FFE699"
-TOOL_WIDTHS = {"window_start": 11, "window_due": 11, "callback_status": 10, "sampled": 8,
-               "sample_reason": 12, "suggested_severity": 9, "problems": 40}
+TOOL_WIDTHS = {
+    "window_start": 11,
+    "window_due": 11,
+    "callback_status": 10,
+    "sampled": 8,
+    "sample_reason": 12,
+    "suggested_severity": 9,
+    "problems": 40,
+}
 
 
 def tool_patch(ledger: Ledger, values: dict[str, dict[int, Any]], fills: dict[tuple[int, int], str]):
     """The tool columns as a case-sheet patch; the job's value dicts are handed over as they are
     (plain values, dates formatted by io.package), not copied into a cell object each."""
-    from .package import CaseSheetPatch, ColumnPatch
+    from ledger.io.package import CaseSheetPatch, ColumnPatch
 
     lang = ledger.lang
-    columns = [ColumnPatch(header=col.label(lang), cells=values.get(col.field, {}), header_fill=TOOL_HEADER_FILL,
-                           width=TOOL_WIDTHS.get(col.field)) for col in TOOL_COLUMNS]
+    columns = [
+        ColumnPatch(
+            header=col.label(lang),
+            cells=values.get(col.field, {}),
+            header_fill=TOOL_HEADER_FILL,
+            width=TOOL_WIDTHS.get(col.field),
+        )
+        for col in TOOL_COLUMNS
+    ]
     return CaseSheetPatch(sheet=ledger.sheet, header_row=ledger.header_row, columns=columns, highlights=fills)
 
 
 @without_gc
 def apply_changes(path: str | Path, ledger: Ledger, changes: Changes, out_path: str | Path | None = None):
     """Write the changes into the ledger (atomically, with a backup) or into `out_path`."""
-    from .package import save_changes
+    from ledger.io.package import save_changes
 
     layouts = list(changes.sheets or [])
-    log_name = next((n for n in ledger.sheet_names if n in LOG_SHEET.values()), None) or \
-        LOG_SHEET.get(ledger.lang, LOG_SHEET["zh-Hans"])
+    log_name = next((n for n in ledger.sheet_names if n in LOG_SHEET.values()), None) or LOG_SHEET.get(
+        ledger.lang, LOG_SHEET["zh-Hans"]
+    )
     append: dict[str, list[list[Any]]] = {}
     if changes.log_rows:
         # io.package contract: the first row is the header, written only into a new or empty sheet
         append[log_name] = [LOG_HEADERS.get(ledger.lang, LOG_HEADERS["zh-Hans"]), *changes.log_rows]
     patch = tool_patch(ledger, changes.tool_values, changes.cell_fills) if changes.tool_values is not None else None
-    return save_changes(path, layouts=layouts, case_patch=patch, append_rows=append,
-                        keep_backups=ledger.settings.keep_backups, out_path=Path(out_path) if out_path else None)
+    return save_changes(
+        path,
+        layouts=layouts,
+        case_patch=patch,
+        append_rows=append,
+        keep_backups=ledger.settings.keep_backups,
+        out_path=Path(out_path) if out_path else None,
+    )

@@ -15,6 +15,7 @@ Known limits (documented for the callers):
 - xl/calcChain.xml (a cache) is dropped whenever a sheet changes; Excel rebuilds it.
 - Tables inside transplanted scratch sheets are not supported (ids would clash).
 """
+
 from __future__ import annotations
 
 import io
@@ -25,22 +26,39 @@ import shutil
 import time
 import unicodedata
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time as dtime, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 from xml.sax.saxutils import escape as _xml_escape
 
 from defusedxml import ElementTree as SafeET
 
-from ..cellrefs import col_letter, col_number, runs
-from .guard import inspect_workbook
-from .safe_write import atomic_replace
-from .styles_part import _E, _Styles, _StyleImporter
-from .xlsx_parts import (MAIN_NS, REL_NS, WS_CONTENT_TYPE, WS_REL_TYPE, _Book, _esc_attr, _fresh_name, _local,
-                         _Package, _rels_xml, _root_prefix, _SheetRef, relative_target, remove_part_tree,
-                         resolve_target, rels_path)
+from ledger.io.guard import inspect_workbook
+from ledger.io.safe_write import atomic_replace
+from ledger.io.styles_part import _E, _StyleImporter, _Styles
+from ledger.io.xlsx_parts import (
+    MAIN_NS,
+    REL_NS,
+    WS_CONTENT_TYPE,
+    WS_REL_TYPE,
+    _Book,
+    _esc_attr,
+    _fresh_name,
+    _local,
+    _Package,
+    _rels_xml,
+    _root_prefix,
+    _SheetRef,
+    relative_target,
+    rels_path,
+    remove_part_tree,
+    resolve_target,
+)
+from ledger.sheets.cellrefs import col_letter, col_number, runs
 
 __all__ = ["CellWrite", "ColumnPatch", "CaseSheetPatch", "WriteReceipt", "save_changes"]
 
@@ -53,13 +71,14 @@ CHUNK = 1 << 20
 
 # --------------------------------------------------------------------------- public API
 
+
 @dataclass
 class CellWrite:
     value: Any
     number_format: str | None = None
-    fill: str | None = None          # "RRGGBB"
+    fill: str | None = None  # "RRGGBB"
     bold: bool = False
-    font_color: str | None = None    # "RRGGBB"
+    font_color: str | None = None  # "RRGGBB"
 
 
 @dataclass
@@ -89,17 +108,24 @@ class WriteReceipt:
     backup: Path | None
     replaced_sheets: list[str] = field(default_factory=list)
     added_sheets: list[str] = field(default_factory=list)
-    case_columns: dict[str, str] = field(default_factory=dict)   # header -> column letter
+    case_columns: dict[str, str] = field(default_factory=dict)  # header -> column letter
     appended_rows: dict[str, int] = field(default_factory=dict)
     removed_parts: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
 
-def save_changes(path: str | Path, *, new_sheets: Any = None, layouts: list | tuple = (),
-                 replace: list[str] | tuple = (), case_patch: CaseSheetPatch | None = None,
-                 append_rows: dict[str, list[list[Any]]] | None = None,
-                 keep_backups: int = 10, out_path: str | Path | None = None,
-                 verify_fn: Callable[[Path], None] | None = None) -> WriteReceipt:
+def save_changes(
+    path: str | Path,
+    *,
+    new_sheets: Any = None,
+    layouts: list | tuple = (),
+    replace: list[str] | tuple = (),
+    case_patch: CaseSheetPatch | None = None,
+    append_rows: dict[str, list[list[Any]]] | None = None,
+    keep_backups: int = 10,
+    out_path: str | Path | None = None,
+    verify_fn: Callable[[Path], None] | None = None,
+) -> WriteReceipt:
     """Apply the changes to the workbook at `path` (atomically, with a backup).
 
     `new_sheets`: an openpyxl Workbook whose sheets replace same-named ledger sheets
@@ -126,8 +152,15 @@ def save_changes(path: str | Path, *, new_sheets: Any = None, layouts: list | tu
     return receipt
 
 
-def _apply(pkg: "_Package", receipt: WriteReceipt, new_sheets: Any, layouts: list, replace: list[str],
-           case_patch: CaseSheetPatch | None, append_rows: dict[str, list[list[Any]]]) -> None:
+def _apply(
+    pkg: _Package,
+    receipt: WriteReceipt,
+    new_sheets: Any,
+    layouts: list,
+    replace: list[str],
+    case_patch: CaseSheetPatch | None,
+    append_rows: dict[str, list[list[Any]]],
+) -> None:
     written = {n.casefold() for n in (new_sheets.sheetnames if new_sheets is not None else [])}
     written |= {layout.name.casefold() for layout in layouts}
     if case_patch is not None and case_patch.sheet.casefold() in written:
@@ -141,7 +174,8 @@ def _apply(pkg: "_Package", receipt: WriteReceipt, new_sheets: Any, layouts: lis
         _transplant_book(pkg, book, styles, new_sheets, receipt)
         changed_sheet = True
     if layouts:
-        from .sheet_writer import LookStyles, write_layout
+        from ledger.io.sheet_writer import LookStyles, write_layout
+
         looks = LookStyles(styles)
         for layout in layouts:
             write_layout(pkg, book, styles, layout, receipt, looks)
@@ -219,8 +253,10 @@ def cell_xml(prefix: str, ref: str, value: Any, s: int, date1904: bool) -> str:
     c = prefix + "c"
     sattr = f' s="{s}"' if s else ""
     if type(value) is str and value and value == value.strip() and "\n" not in value:
-        return (f'<{c} r="{ref}"{sattr} t="inlineStr"><{prefix}is><{prefix}t>{_xml_escape(_clean_text(value))}'
-                f'</{prefix}t></{prefix}is></{c}>')
+        return (
+            f'<{c} r="{ref}"{sattr} t="inlineStr"><{prefix}is><{prefix}t>{_xml_escape(_clean_text(value))}'
+            f"</{prefix}t></{prefix}is></{c}>"
+        )
     if value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value))):
         return f'<{c} r="{ref}"{sattr}/>' if s else ""
     if isinstance(value, bool):
@@ -231,11 +267,14 @@ def cell_xml(prefix: str, ref: str, value: Any, s: int, date1904: bool) -> str:
         return f'<{c} r="{ref}"{sattr}><{prefix}v>{_num(_serial(value, date1904))}</{prefix}v></{c}>'
     s_text = _clean_text(str(value))
     space = ' xml:space="preserve"' if s_text != s_text.strip() or "\n" in s_text else ""
-    return (f'<{c} r="{ref}"{sattr} t="inlineStr"><{prefix}is><{prefix}t{space}>{_xml_escape(s_text)}'
-            f'</{prefix}t></{prefix}is></{c}>')
+    return (
+        f'<{c} r="{ref}"{sattr} t="inlineStr"><{prefix}is><{prefix}t{space}>{_xml_escape(s_text)}'
+        f"</{prefix}t></{prefix}is></{c}>"
+    )
 
 
 # --------------------------------------------------------------------------- sheet XML streaming
+
 
 class _SheetStream:
     """Splits a worksheet part into head (up to <sheetData>), rows, and tail, reading in chunks."""
@@ -251,11 +290,11 @@ class _SheetStream:
                 break
         if not m:
             raise ValueError("worksheet part has no <sheetData>")
-        self.prefix = _root_prefix(buf[:m.end()], "worksheet").encode()
-        self.head = buf[:m.start()]
+        self.prefix = _root_prefix(buf[: m.end()], "worksheet").encode()
+        self.head = buf[: m.start()]
         self.empty = bool(m.group(1))
-        self.open_tag = buf[m.start():m.end()]
-        self._rest = buf[m.end():]
+        self.open_tag = buf[m.start() : m.end()]
+        self._rest = buf[m.end() :]
         p = re.escape(self.prefix)
         self.end_re = re.compile(rb"</" + p + rb"sheetData>")
         self.tail = b""
@@ -282,7 +321,7 @@ class _SheetStream:
                 gt = buf.find(b">", start, limit)
                 if gt < 0:
                     break
-                if buf[gt - 1] == 47:   # "/": an empty <row .../>
+                if buf[gt - 1] == 47:  # "/": an empty <row .../>
                     stop = gt + 1
                 else:
                     stop = buf.find(closer, gt, limit)
@@ -292,7 +331,7 @@ class _SheetStream:
                 yield buf[start:stop]
                 pos = stop
             if end:
-                self.tail = buf[end.start():]
+                self.tail = buf[end.start() :]
                 return
             if eof:
                 raise ValueError("worksheet part ends inside <sheetData>")
@@ -311,7 +350,7 @@ _ROW_S = re.compile(rb'\ss="(\d+)"')
 
 
 def _row_tag(row: bytes) -> bytes:
-    return row[:row.index(b">") + 1]
+    return row[: row.index(b">") + 1]
 
 
 def _row_number(row: bytes, prev: int) -> int:
@@ -335,19 +374,19 @@ class _CellSplitter:
         tag = _row_tag(row)
         if tag.endswith(b"/>"):
             return tag[:-2].rstrip() + b">", [], b"</" + self.prefix + b"row>"
-        body = row[len(tag):row.rindex(b"</")]
+        body = row[len(tag) : row.rindex(b"</")]
         out, col = [], 0
         for m in self.cell_re.finditer(body):
             c = m.group(0)
-            ctag = c[:c.index(b">") + 1]
+            ctag = c[: c.index(b">") + 1]
             rm = re.search(rb'\sr="([A-Za-z]+)\d+"', ctag)
             col = col_number(rm.group(1).decode()) if rm else col + 1
             out.append((col, c))
-        return tag, out, row[row.rindex(b"</"):]
+        return tag, out, row[row.rindex(b"</") :]
 
 
 def _cell_style(cell: bytes) -> int:
-    tag = cell[:cell.index(b">") + 1]
+    tag = cell[: cell.index(b">") + 1]
     m = re.search(rb'\ss="(\d+)"', tag)
     return int(m.group(1)) if m else 0
 
@@ -378,15 +417,17 @@ def _fix_spans(tag: bytes, max_col: int) -> bytes:
     m = _SPANS.search(tag)
     if not m or int(m.group(2)) >= max_col:
         return tag
-    return tag[:m.start()] + b' spans="%s:%d"' % (m.group(1), max_col) + tag[m.end():]
+    return tag[: m.start()] + b' spans="%s:%d"' % (m.group(1), max_col) + tag[m.end() :]
 
 
 def _shared_strings(pkg: _Package, book: _Book, wanted: set[int]) -> dict[int, str]:
     """Only the shared strings we need (the header row), read as a stream."""
     if not wanted:
         return {}
-    part = next((resolve_target(book.PART, r["Target"]) for r in book.rels
-                 if r.get("Type", "").endswith("/sharedStrings")), None)
+    part = next(
+        (resolve_target(book.PART, r["Target"]) for r in book.rels if r.get("Type", "").endswith("/sharedStrings")),
+        None,
+    )
     if not part or not pkg.exists(part):
         return {}
     found: dict[int, str] = {}
@@ -396,8 +437,7 @@ def _shared_strings(pkg: _Package, book: _Book, wanted: set[int]) -> dict[int, s
             if _local(el.tag) != "si":
                 continue
             if i in wanted:
-                found[i] = "".join(t.text or "" for t in el.iter(f"{{{MAIN_NS}}}t")
-                                   if not _inside_phonetic(el, t))
+                found[i] = "".join(t.text or "" for t in el.iter(f"{{{MAIN_NS}}}t") if not _inside_phonetic(el, t))
             el.clear()
             i += 1
             if len(found) == len(wanted):
@@ -413,7 +453,7 @@ def _inside_phonetic(si, t) -> bool:
 
 
 def _cell_text(cell: bytes, shared: dict[int, str]) -> str:
-    tag = cell[:cell.index(b">") + 1]
+    tag = cell[: cell.index(b">") + 1]
     tm = re.search(rb'\st="(\w+)"', tag)
     t = tm.group(1) if tm else b"n"
     if t == b"s":
@@ -428,6 +468,7 @@ def _cell_text(cell: bytes, shared: dict[int, str]) -> str:
 
 def _unescape(s: str) -> str:
     from xml.sax.saxutils import unescape
+
     s = re.sub(r"&#x([0-9a-fA-F]+);", lambda m: chr(int(m.group(1), 16)), s)
     s = re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))), s)
     return unescape(s, {"&quot;": '"', "&apos;": "'"})
@@ -446,8 +487,10 @@ def _sheet_part(book: _Book, name: str) -> _SheetRef:
 
 # --------------------------------------------------------------------------- case sheet patch
 
-def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSheetPatch,
-                      receipt: WriteReceipt) -> None:
+
+def _patch_case_sheet(
+    pkg: _Package, book: _Book, styles: _Styles, patch: CaseSheetPatch, receipt: WriteReceipt
+) -> None:
     ref = _sheet_part(book, patch.sheet)
     with pkg.open(ref.part) as src:
         stream = _SheetStream(src)
@@ -468,7 +511,7 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
                 break
         wanted = set()
         for _, c in header_cells:
-            if re.search(rb'\st="s"', c[:c.index(b">")]):
+            if re.search(rb'\st="s"', c[: c.index(b">")]):
                 vm = re.search(rb"<(?:[\w.-]+:)?v>(\d+)</", c)
                 if vm:
                     wanted.add(int(vm.group(1)))
@@ -476,7 +519,7 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
         existing: dict[str, int] = {}
         for col, c in header_cells:
             existing.setdefault(_norm_header(_cell_text(c, shared)), col)
-        dim = re.search(rb'<' + re.escape(stream.prefix) + rb'dimension\s+ref="([^"]*)"', stream.head)
+        dim = re.search(rb"<" + re.escape(stream.prefix) + rb'dimension\s+ref="([^"]*)"', stream.head)
         dim_max_col = dim_max_row = 0
         if dim:
             for letters, num in _REF.findall(dim.group(1).decode()):
@@ -495,7 +538,7 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
         # 2. each row's new cells are made when the stream reaches it (nothing held for all rows)
         date1904 = book.date1904
         style_of: dict[tuple, int] = {}
-        pieces: dict[tuple, list[str] | None] = {}   # a cell's XML around its reference, per (value, style)
+        pieces: dict[tuple, list[str] | None] = {}  # a cell's XML around its reference, per (value, style)
         # (column, letter, cells, the column's XML pieces per text or date value), in column order
         ordered = [(col, col_letter(col), cp.cells, {}) for col, cp in sorted(tool_cols.items())]
 
@@ -513,7 +556,7 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
             key = (type(value), value, s)
             try:
                 found = pieces.get(key, False)
-            except TypeError:   # an unhashable value
+            except TypeError:  # an unhashable value
                 key, found = None, False
             if found is False:
                 xml = cell_xml(prefix, "\0", value, s, date1904)
@@ -538,7 +581,7 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
                 if value is None:
                     continue
                 kind = type(value)
-                if kind is str or kind is date:   # the common values, never equal to another type's
+                if kind is str or kind is date:  # the common values, never equal to another type's
                     parts = known.get(value)
                     if parts is None:
                         parts = known[value] = around(value) or ()
@@ -548,8 +591,9 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
                     out.append((col, f"{parts[0]}{letter}{r}{parts[1]}"))
             return out
 
-        written_rows = {patch.header_row} | {r for cp in tool_cols.values() for r, v in cp.cells.items()
-                                             if r > patch.header_row and v is not None}
+        written_rows = {patch.header_row} | {
+            r for cp in tool_cols.values() for r, v in cp.cells.items() if r > patch.header_row and v is not None
+        }
         fills_by_row: dict[int, dict[int, str]] = {}
         for (r, c), color in patch.cell_fills.items():
             fills_by_row.setdefault(r, {})[c] = color
@@ -567,8 +611,16 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
 
         with pkg.new_file(ref.part) as out_file:
             out = _BatchWriter(out_file)
-            out.write(_patch_head(stream.head, stream.prefix, dim, max(dim_max_col, max_tool), max_row,
-                                  {c: cp.width for c, cp in tool_cols.items() if cp.width}))
+            out.write(
+                _patch_head(
+                    stream.head,
+                    stream.prefix,
+                    dim,
+                    max(dim_max_col, max_tool),
+                    max_row,
+                    {c: cp.width for c, cp in tool_cols.items() if cp.width},
+                )
+            )
             out.write(stream.open_tag[:-2] + b">" if stream.empty else stream.open_tag)
             pi = 0
 
@@ -577,8 +629,20 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
                 while pi < len(pending) and pending[pi] < upto:
                     r = pending[pi]
                     tag = b'<%srow r="%d">' % (stream.prefix, r)
-                    out.write(_rewrite_row(tag, [], b"</" + stream.prefix + b"row>", r, new_cells(r),
-                                           fills_by_row.get(r), tool_cols, patch.header_row, styles, prefix))
+                    out.write(
+                        _rewrite_row(
+                            tag,
+                            [],
+                            b"</" + stream.prefix + b"row>",
+                            r,
+                            new_cells(r),
+                            fills_by_row.get(r),
+                            tool_cols,
+                            patch.header_row,
+                            styles,
+                            prefix,
+                        )
+                    )
                     pi += 1
 
             def handle(r: int, row: bytes) -> None:
@@ -597,8 +661,13 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
                     tag = _row_tag(row)
                     if tag.endswith(b"/>"):
                         if new:
-                            out.write(_fix_spans(tag[:-2].rstrip() + b">", max_tool)
-                                      + new_bytes + b"</" + stream.prefix + b"row>")
+                            out.write(
+                                _fix_spans(tag[:-2].rstrip() + b">", max_tool)
+                                + new_bytes
+                                + b"</"
+                                + stream.prefix
+                                + b"row>"
+                            )
                         else:
                             out.write(row)
                         return
@@ -613,7 +682,7 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
                                 stop += 1
                             last_col = col_number(row[at:stop].decode())
                         if last_col <= max_tool:
-                            number = b"%d\"" % r
+                            number = b'%d"' % r
                             cut = end
                             if last_col >= min_tool:
                                 for opener in tool_opens:
@@ -624,7 +693,7 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
                                 if cut == end and not new:
                                     out.write(row)
                                 else:
-                                    out.write(_fix_spans(tag, max_tool) + row[len(tag):cut] + new_bytes + row[end:])
+                                    out.write(_fix_spans(tag, max_tool) + row[len(tag) : cut] + new_bytes + row[end:])
                                 return
                     # fast path: every cell has a reference and the cells at or right of the
                     # first tool column are all tool cells -> cut them off, append the new ones
@@ -643,7 +712,7 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
                             if cut == end and not new:
                                 out.write(row)
                             else:
-                                out.write(_fix_spans(tag, max_tool) + row[len(tag):cut] + new_bytes + row[end:])
+                                out.write(_fix_spans(tag, max_tool) + row[len(tag) : cut] + new_bytes + row[end:])
                             return
                 tag, cells, end = splitter.cells(row)
                 out.write(_rewrite_row(tag, cells, end, r, new, fills, tool_cols, patch.header_row, styles, prefix))
@@ -667,19 +736,50 @@ def _patch_case_sheet(pkg: _Package, book: _Book, styles: _Styles, patch: CaseSh
 
 
 HIGHLIGHT_MARK = "ISNUMBER(424242)"  # always true; the number marks the block as the tool's
-_AFTER_CF = ("dataValidations", "hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter",
-             "rowBreaks", "colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags",
-             "drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls",
-             "webPublishItems", "tableParts", "extLst")
+_AFTER_CF = (
+    "dataValidations",
+    "hyperlinks",
+    "printOptions",
+    "pageMargins",
+    "pageSetup",
+    "headerFooter",
+    "rowBreaks",
+    "colBreaks",
+    "customProperties",
+    "cellWatches",
+    "ignoredErrors",
+    "smartTags",
+    "drawing",
+    "legacyDrawing",
+    "legacyDrawingHF",
+    "drawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
+)
 
 
-def _replace_highlights(rest: bytes, highlights: dict[tuple[int, int], str], styles: "_Styles",
-                        prefix: bytes) -> bytes:
+def _replace_highlights(rest: bytes, highlights: dict[tuple[int, int], str], styles: _Styles, prefix: bytes) -> bytes:
     """Swap the tool's conditional-formatting block (after </sheetData>) for the current highlights."""
     p = re.escape(prefix)
     mark = re.escape(_esc_attr(HIGHLIGHT_MARK).encode())
-    rest = re.sub(rb"<" + p + rb"conditionalFormatting\b(?:(?!</" + p + rb"conditionalFormatting>).)*?" + mark
-                  + rb".*?</" + p + rb"conditionalFormatting>", b"", rest, flags=re.S)
+    rest = re.sub(
+        rb"<"
+        + p
+        + rb"conditionalFormatting\b(?:(?!</"
+        + p
+        + rb"conditionalFormatting>).)*?"
+        + mark
+        + rb".*?</"
+        + p
+        + rb"conditionalFormatting>",
+        b"",
+        rest,
+        flags=re.S,
+    )
     if not highlights:
         return rest
     priorities = [int(x) for x in re.findall(rb'\spriority="(\d+)"', rest)]
@@ -693,14 +793,25 @@ def _replace_highlights(rest: bytes, highlights: dict[tuple[int, int], str], sty
         refs = []
         for col, rows in sorted(columns.items()):
             letter = col_letter(col)
-            refs.extend(f"{letter}{first}" if first == last else f"{letter}{first}:{letter}{last}"
-                        for first, last in runs(rows))
-        dxf = styles.add("dxfs", _E("dxf", None, _E("fill", None, _E("patternFill", {"patternType": "solid"},
-                                                                   _E("bgColor", {"rgb": "FF" + color[-6:]})))))
+            refs.extend(
+                f"{letter}{first}" if first == last else f"{letter}{first}:{letter}{last}" for first, last in runs(rows)
+            )
+        dxf = styles.add(
+            "dxfs",
+            _E(
+                "dxf",
+                None,
+                _E(
+                    "fill", None, _E("patternFill", {"patternType": "solid"}, _E("bgColor", {"rgb": "FF" + color[-6:]}))
+                ),
+            ),
+        )
         priority += 1
-        blocks.append(f'<{pre}conditionalFormatting sqref="{" ".join(refs)}"><{pre}cfRule type="expression" '
-                      f'dxfId="{dxf}" priority="{priority}"><{pre}formula>{_esc_attr(HIGHLIGHT_MARK)}</{pre}formula>'
-                      f'</{pre}cfRule></{pre}conditionalFormatting>')
+        blocks.append(
+            f'<{pre}conditionalFormatting sqref="{" ".join(refs)}"><{pre}cfRule type="expression" '
+            f'dxfId="{dxf}" priority="{priority}"><{pre}formula>{_esc_attr(HIGHLIGHT_MARK)}</{pre}formula>'
+            f"</{pre}cfRule></{pre}conditionalFormatting>"
+        )
     block = "".join(blocks).encode("utf-8")
     m = re.search(rb"<" + p + rb"(?:" + b"|".join(t.encode() for t in _AFTER_CF) + rb")\b", rest)
     if m is None:
@@ -729,9 +840,18 @@ class _BatchWriter:
         self.buf, self.size = [], 0
 
 
-def _rewrite_row(tag: bytes, cells: list[tuple[int, bytes]], end: bytes, r: int,
-                 new: list[tuple[int, str]], fills: dict[int, str] | None, tool_cols: dict,
-                 header_row: int, styles: _Styles, prefix: str) -> bytes:
+def _rewrite_row(
+    tag: bytes,
+    cells: list[tuple[int, bytes]],
+    end: bytes,
+    r: int,
+    new: list[tuple[int, str]],
+    fills: dict[int, str] | None,
+    tool_cols: dict,
+    header_row: int,
+    styles: _Styles,
+    prefix: str,
+) -> bytes:
     """The general path: drop old tool cells, recolour highlighted clerk cells, insert new cells."""
     managed = r >= header_row
     kept: list[tuple[int, bytes]] = []
@@ -757,13 +877,14 @@ def _rewrite_row(tag: bytes, cells: list[tuple[int, bytes]], end: bytes, r: int,
     return tag + b"".join(c for _, c in kept) + end
 
 
-def _patch_head(head: bytes, prefix: bytes, dim: re.Match | None, max_col: int, max_row: int,
-                widths: dict[int, float]) -> bytes:
+def _patch_head(
+    head: bytes, prefix: bytes, dim: re.Match | None, max_col: int, max_row: int, widths: dict[int, float]
+) -> bytes:
     if dim:
         refs = _REF.findall(dim.group(1).decode())
         first = f"{refs[0][0]}{refs[0][1]}" if refs else "A1"
         new_ref = f"{first}:{col_letter(max(max_col, 1))}{max(max_row, 1)}"
-        head = head[:dim.start(1)] + new_ref.encode() + head[dim.end(1):]
+        head = head[: dim.start(1)] + new_ref.encode() + head[dim.end(1) :]
     if widths:
         head = _patch_cols(head, prefix, widths)
     return head
@@ -772,7 +893,7 @@ def _patch_head(head: bytes, prefix: bytes, dim: re.Match | None, max_col: int, 
 def _patch_cols(head: bytes, prefix: bytes, widths: dict[int, float]) -> bytes:
     p = re.escape(prefix)
     m = re.search(rb"<" + p + rb"cols>(.*?)</" + p + rb"cols>", head, re.S)
-    cols: list[tuple[int, int, bytes]] = []   # (min, max, attrs without min/max)
+    cols: list[tuple[int, int, bytes]] = []  # (min, max, attrs without min/max)
     if m:
         for cm in re.finditer(rb"<" + p + rb"col\b([^>]*?)/?>", m.group(1)):
             attrs = cm.group(1)
@@ -798,18 +919,21 @@ def _patch_cols(head: bytes, prefix: bytes, widths: dict[int, float]) -> bytes:
     body = b"".join(b'<%scol min="%d" max="%d"%s/>' % (prefix, lo, hi, rest) for lo, hi, rest in cols)
     block = b"<" + prefix + b"cols>" + body + b"</" + prefix + b"cols>"
     if m:
-        return head[:m.start()] + block + head[m.end():]
-    return head + block   # <cols> comes right before <sheetData>
+        return head[: m.start()] + block + head[m.end() :]
+    return head + block  # <cols> comes right before <sheetData>
 
 
 # --------------------------------------------------------------------------- append rows
 
-def _append_rows(pkg: _Package, book: _Book, styles: _Styles, sheet: str, rows: list[list[Any]],
-                 receipt: WriteReceipt) -> None:
+
+def _append_rows(
+    pkg: _Package, book: _Book, styles: _Styles, sheet: str, rows: list[list[Any]], receipt: WriteReceipt
+) -> None:
     ref = book.find(sheet)
     if ref is None:
         import openpyxl
         from openpyxl.styles import Font
+
         wb = openpyxl.Workbook()
         ws = wb.active
         ws.title = sheet
@@ -850,7 +974,7 @@ def _append_rows(pkg: _Package, book: _Book, styles: _Styles, sheet: str, rows: 
         new_xml.append(f'<{prefix}row r="{i}">' + "".join(cells) + f"</{prefix}row>")
     with pkg.open(ref.part) as src:
         stream = _SheetStream(src)
-        dim = re.search(rb'<' + re.escape(stream.prefix) + rb'dimension\s+ref="([^"]*)"', stream.head)
+        dim = re.search(rb"<" + re.escape(stream.prefix) + rb'dimension\s+ref="([^"]*)"', stream.head)
         dcol = max([0] + [col_number(a) for a, _ in _REF.findall(dim.group(1).decode())]) if dim else 0
         out = pkg.new_file(ref.part)
         with out:
@@ -867,6 +991,7 @@ def _append_rows(pkg: _Package, book: _Book, styles: _Styles, sheet: str, rows: 
 
 # --------------------------------------------------------------------------- transplant scratch sheets
 
+
 def _transplant_book(pkg: _Package, book: _Book, styles: _Styles, wb: Any, receipt: WriteReceipt) -> None:
     buf = io.BytesIO()
     wb.save(buf)
@@ -874,10 +999,12 @@ def _transplant_book(pkg: _Package, book: _Book, styles: _Styles, wb: Any, recei
         s_wb = scratch.read("xl/workbook.xml")
         s_rels = _parse_rels(scratch, "xl/workbook.xml")
         s_ct = SafeET.fromstring(scratch.read("[Content_Types].xml"))
-        s_types = {el.get("PartName", "").lstrip("/"): el.get("ContentType") for el in s_ct
-                   if _local(el.tag) == "Override"}
-        s_defaults = {el.get("Extension", "").lower(): el.get("ContentType") for el in s_ct
-                      if _local(el.tag) == "Default"}
+        s_types = {
+            el.get("PartName", "").lstrip("/"): el.get("ContentType") for el in s_ct if _local(el.tag) == "Override"
+        }
+        s_defaults = {
+            el.get("Extension", "").lower(): el.get("ContentType") for el in s_ct if _local(el.tag) == "Default"
+        }
         importer = styles.importer(scratch.read("xl/styles.xml"))
         strings = _scratch_strings(scratch)
         root = SafeET.fromstring(s_wb)
@@ -892,16 +1019,26 @@ def _transplant_book(pkg: _Package, book: _Book, styles: _Styles, wb: Any, recei
                 raise ValueError(f"new_sheets: {name!r} is not a worksheet (chartsheets are not supported)")
             part = resolve_target("xl/workbook.xml", rel["Target"])
             target_part, target_index = sheet_slot(pkg, book, name, receipt, el.get("state"))
-            _copy_sheet_tree(pkg, book, scratch, part, target_part, importer, strings,
-                             lambda p: s_types.get(p) or s_defaults.get(posixpath.splitext(p)[1][1:].lower()))
+            _copy_sheet_tree(
+                pkg,
+                book,
+                scratch,
+                part,
+                target_part,
+                importer,
+                strings,
+                lambda p: s_types.get(p) or s_defaults.get(posixpath.splitext(p)[1][1:].lower()),
+            )
             for dn in s_names:
                 if dn.get("localSheetId") == str(idx):
-                    book.add_defined_name(dn.get("name"), target_index, dn.text or "",
-                                          dn.get("hidden") in ("1", "true"))
+                    book.add_defined_name(
+                        dn.get("name"), target_index, dn.text or "", dn.get("hidden") in ("1", "true")
+                    )
 
 
-def sheet_slot(pkg: _Package, book: _Book, name: str, receipt: WriteReceipt,
-               state: str | None = None) -> tuple[str, int]:
+def sheet_slot(
+    pkg: _Package, book: _Book, name: str, receipt: WriteReceipt, state: str | None = None
+) -> tuple[str, int]:
     """(part, sheet index) for a new sheet `name`: the same-named sheet emptied in place
     (its position and tab kept; its drawings, charts and print titles removed), or a new last sheet."""
     existing = book.find(name)
@@ -933,18 +1070,26 @@ def _scratch_strings(zf: zipfile.ZipFile) -> list[str]:
     return [m.group(1) or "" for m in re.finditer(r"<si>(.*?)</si>|<si/>", text, re.S)]
 
 
-def _copy_sheet_tree(pkg: _Package, book: _Book, scratch: zipfile.ZipFile, sheet_part: str,
-                     target_part: str, importer: _StyleImporter, strings: list[str],
-                     type_of: Callable[[str], str | None]) -> None:
+def _copy_sheet_tree(
+    pkg: _Package,
+    book: _Book,
+    scratch: zipfile.ZipFile,
+    sheet_part: str,
+    target_part: str,
+    importer: _StyleImporter,
+    strings: list[str],
+    type_of: Callable[[str], str | None],
+) -> None:
     mapping = {sheet_part: target_part}
     todo = [sheet_part]
     while todo:
         cur = todo.pop()
-        for t in [resolve_target(cur, r["Target"]) for r in _parse_rels(scratch, cur)
-                  if r.get("TargetMode") != "External"]:
+        for t in [
+            resolve_target(cur, r["Target"]) for r in _parse_rels(scratch, cur) if r.get("TargetMode") != "External"
+        ]:
             if t not in mapping:
                 mapping[t] = _fresh_name(pkg, t)
-                pkg.put(mapping[t], b"")          # reserve the name
+                pkg.put(mapping[t], b"")  # reserve the name
                 todo.append(t)
     for src, dst in mapping.items():
         data = scratch.read(src)
@@ -973,17 +1118,25 @@ def _rewrite_scratch_sheet(data: bytes, importer: _StyleImporter, strings: list[
     """Map style indexes into the target's styles, make shared strings inline, unselect the tab."""
     text = data.decode("utf-8")
     text = _SCRATCH_SHARED.sub(
-        lambda m: f'<c{m.group(1)} t="inlineStr"{m.group(2)}><is>{strings[int(m.group(3))]}</is></c>', text)
+        lambda m: f'<c{m.group(1)} t="inlineStr"{m.group(2)}><is>{strings[int(m.group(3))]}</is></c>', text
+    )
 
     def tag(m: re.Match) -> str:
         name, attrs = m.group(1), m.group(2)
         if name in ("c", "row"):
-            attrs = re.sub(r'(\ss=")(\d+)(")', lambda a: f"{a.group(1)}{importer.xf(int(a.group(2)))}{a.group(3)}", attrs)
+            attrs = re.sub(
+                r'(\ss=")(\d+)(")', lambda a: f"{a.group(1)}{importer.xf(int(a.group(2)))}{a.group(3)}", attrs
+            )
         elif name == "col":
-            attrs = re.sub(r'(\sstyle=")(\d+)(")', lambda a: f"{a.group(1)}{importer.xf(int(a.group(2)))}{a.group(3)}", attrs)
+            attrs = re.sub(
+                r'(\sstyle=")(\d+)(")', lambda a: f"{a.group(1)}{importer.xf(int(a.group(2)))}{a.group(3)}", attrs
+            )
         else:
-            attrs = re.sub(r'(\sdxfId=")(\d+)(")', lambda a: f"{a.group(1)}{importer.dxf(int(a.group(2)))}{a.group(3)}", attrs)
+            attrs = re.sub(
+                r'(\sdxfId=")(\d+)(")', lambda a: f"{a.group(1)}{importer.dxf(int(a.group(2)))}{a.group(3)}", attrs
+            )
         return f"<{name}{attrs}{m.group(3)}>"
+
     text = _SCRATCH_TAG.sub(tag, text)
     text = re.sub(r'\stabSelected="(1|true)"', "", text)
     return text.encode("utf-8")

@@ -1,4 +1,5 @@
 """Render a SheetLayout into an openpyxl worksheet (for files and exports)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..layout import ChartSpec, SheetLayout
+from ledger.sheets.layout import ChartSpec, SheetLayout
 
 _THIN = Side(style="thin", color="808080")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -19,8 +20,12 @@ _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 STYLE_SPECS: dict[str, dict[str, Any]] = {
     "title": {"font": Font(bold=True, size=14), "alignment": Alignment(horizontal="center", vertical="center")},
     "subtitle": {"font": Font(italic=True, color="595959")},
-    "header": {"font": Font(bold=True), "fill": PatternFill("solid", fgColor="D9E1F2"), "border": _BOX,
-               "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True)},
+    "header": {
+        "font": Font(bold=True),
+        "fill": PatternFill("solid", fgColor="D9E1F2"),
+        "border": _BOX,
+        "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True),
+    },
     "total": {"font": Font(bold=True), "fill": PatternFill("solid", fgColor="F2F2F2"), "border": _BOX},
     "date": {"number_format": "yyyy-mm-dd", "border": _BOX},
     "percent": {"number_format": "0.0%", "border": _BOX},
@@ -102,8 +107,9 @@ def _apply_styles(ws: Worksheet, layout: SheetLayout) -> None:
     done: dict[tuple[tuple[int, ...], str], tuple[int, ...]] = {}
     for rng in layout.styles:
         spec = STYLE_SPECS.get(rng.style, {})
-        for row in ws.iter_rows(min_row=rng.first_row, max_row=rng.last_row,
-                                min_col=rng.first_col, max_col=rng.last_col):
+        for row in ws.iter_rows(
+            min_row=rng.first_row, max_row=rng.last_row, min_col=rng.first_col, max_col=rng.last_col
+        ):
             for cell in row:
                 key = (tuple(_style_of(cell)), rng.style)
                 hit = done.get(key)
@@ -119,6 +125,7 @@ def _style_of(cell):
     """The cell's style array, created as openpyxl's style descriptors create it."""
     if not cell._style:
         from openpyxl.styles.cell_style import StyleArray
+
         cell._style = StyleArray()
     return cell._style
 
@@ -130,7 +137,7 @@ class _Merger:
     and recomputes border objects per cell. Here ranges are indexed by row, and
     each border sum, which depends only on the two border ids, is computed once
     through openpyxl and reused. A range inside one already merged is not listed
-    again, as in openpyxl. tests/test_8_performance_limits.py compares the result
+    again, as in openpyxl. tests/test_large_ledgers.py compares the result
     with openpyxl's own merge_cells cell by cell.
     """
 
@@ -173,8 +180,11 @@ class _Merger:
         mcr.start_cell = start
         end = cells.get((r2, c2))
         if end is not None:
-            self._add_border(start, ("corner", _style_of(end).borderId),
-                             lambda: Border(right=end.border.right, bottom=end.border.bottom))
+            self._add_border(
+                start,
+                ("corner", _style_of(end).borderId),
+                lambda: Border(right=end.border.right, bottom=end.border.bottom),
+            )
         if not inside:  # MultiCellRange.add; the cells are cleaned and formatted either way
             ws.merged_cells.ranges.add(mcr)
         # Worksheet._clean_merge_range
@@ -191,10 +201,11 @@ class _Merger:
             if side and side.style is None:
                 continue
             for coord in getattr(mcr, name):
-                self._add_border(cells[coord], (name, start_id), lambda: Border(**{name: side}))
+                self._add_border(cells[coord], (name, start_id), lambda name=name, side=side: Border(**{name: side}))
         pid = self.protections.get(_style_of(start).protectionId)
         if pid is None:
             import copy
+
             before = start._style.protectionId
             start.protection = copy.copy(start.protection)
             pid = self.protections[before] = start._style.protectionId

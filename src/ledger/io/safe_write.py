@@ -7,6 +7,7 @@ volume). Before that we refuse politely when someone has the file open in
 Excel/WPS/LibreOffice, naming who, because saving over an open workbook either
 fails on Windows or is silently overwritten by the next Ctrl+S.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,13 +16,12 @@ import shutil
 import stat
 import tempfile
 import zipfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
-from ledger.i18n import register
-
-from .guard import UnusableWorkbook
+from ledger.core.i18n import register
+from ledger.io.guard import UnusableWorkbook
 
 BACKUP_DIR = ".ledger_backups"
 
@@ -83,7 +83,7 @@ def read_excel_owner(lock: Path) -> str | None:
         return None
     n = data[0]
     if 0 < n <= 53 and len(data) >= 56 and int.from_bytes(data[54:56], "little") == n:
-        raw = data[56:56 + 2 * n]
+        raw = data[56 : 56 + 2 * n]
         if len(raw) == 2 * n:
             try:
                 name = raw.decode("utf-16-le").strip("\x00 ")
@@ -91,7 +91,7 @@ def read_excel_owner(lock: Path) -> str | None:
                     return name
             except UnicodeDecodeError:
                 pass
-    raw = data[1:1 + n] if 0 < n <= 53 else data[1:54]
+    raw = data[1 : 1 + n] if 0 < n <= 53 else data[1:54]
     for enc in ("utf-8", "gb18030", "cp1252"):
         try:
             name = raw.decode(enc).strip("\x00 ")
@@ -174,7 +174,7 @@ def verify_package(path: str | Path) -> None:
     from python_calamine import CalamineWorkbook
 
     with zipfile.ZipFile(path) as zf:
-        for info in zf.infolist():   # every member read to its end once: zipfile checks its CRC there
+        for info in zf.infolist():  # every member read to its end once: zipfile checks its CRC there
             name = info.filename
             try:
                 if name.endswith(".rels") or name in ("[Content_Types].xml", "xl/workbook.xml", "xl/styles.xml"):
@@ -191,7 +191,7 @@ def verify_package(path: str | Path) -> None:
                 raise ValueError(f"{name} is not well-formed XML: {exc}") from None
             except zipfile.BadZipFile as exc:
                 raise ValueError(f"CRC error in {name}: {exc}") from None
-    CalamineWorkbook.from_path(str(path)).sheet_names
+    _ = CalamineWorkbook.from_path(str(path)).sheet_names  # opening is the check
 
 
 _BACKUP_RE_TEMPLATE = r"^{stem}_(\d{{8}}-\d{{6}})(?:-(\d+))?{ext}$"
@@ -225,7 +225,7 @@ def make_backup(path: Path, keep: int, now: datetime | None = None) -> Path | No
         target = folder / f"{path.stem}_{stamp}-{n}{path.suffix}"
     shutil.copy2(path, target)
     backups = list_backups(path)
-    for old in backups[:max(0, len(backups) - keep)]:
+    for old in backups[: max(0, len(backups) - keep)]:
         try:
             old.unlink()
         except OSError:
@@ -233,9 +233,15 @@ def make_backup(path: Path, keep: int, now: datetime | None = None) -> Path | No
     return target
 
 
-def atomic_replace(path: str | Path, write_fn: Callable[[Path], None],
-                   verify_fn: Callable[[Path], None] | None = None, keep_backups: int = 10,
-                   *, out_path: str | Path | None = None, now: datetime | None = None) -> Path | None:
+def atomic_replace(
+    path: str | Path,
+    write_fn: Callable[[Path], None],
+    verify_fn: Callable[[Path], None] | None = None,
+    keep_backups: int = 10,
+    *,
+    out_path: str | Path | None = None,
+    now: datetime | None = None,
+) -> Path | None:
     """Write via `write_fn(tmp)`, verify (`verify_package`, then `verify_fn`), back up, swap.
 
     With `out_path` the result goes there instead and no backup is made. Returns the

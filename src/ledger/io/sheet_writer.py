@@ -11,19 +11,30 @@ The result looks as io.render's openpyxl rendering does (same named styles,
 merged cells with openpyxl's border rules, print setup); the tests open it
 with openpyxl and LibreOffice.
 """
+
 from __future__ import annotations
 
 import copy
 import datetime as dt
 from typing import Any
 
-from ..cellrefs import cell_position, col_letter
-from ..layout import SheetLayout
-from .package import WriteReceipt, cell_xml, sheet_slot
-from .styles_part import _E, _Styles
-from .xlsx_parts import (MAIN_NS, REL_NS, _Book, _fresh_name, _local, _Package, _rels_xml, _xml_escape,
-                         relative_target, rels_path)
-from .render import FORMULA_LEADS, STYLE_SPECS
+from ledger.io.package import WriteReceipt, cell_xml, sheet_slot
+from ledger.io.render import FORMULA_LEADS, STYLE_SPECS
+from ledger.io.styles_part import _E, _Styles
+from ledger.io.xlsx_parts import (
+    MAIN_NS,
+    REL_NS,
+    _Book,
+    _fresh_name,
+    _local,
+    _Package,
+    _rels_xml,
+    _xml_escape,
+    relative_target,
+    rels_path,
+)
+from ledger.sheets.cellrefs import cell_position, col_letter
+from ledger.sheets.layout import SheetLayout
 
 DRAWING_REL_TYPE = REL_NS + "/drawing"
 CHART_REL_TYPE = REL_NS + "/chart"
@@ -146,8 +157,12 @@ def cell_looks(layout: SheetLayout) -> tuple[dict[tuple[int, int], Look], set[tu
             anchor = _with_sides(anchor, {1: end_sides[1], 3: end_sides[3]})
         looks[r1, c1] = anchor
         sides = anchor[2] or _NO_SIDES
-        edges = {0: [(r, c1) for r in range(r1, r2 + 1)], 1: [(r, c2) for r in range(r1, r2 + 1)],
-                 2: [(r1, c) for c in range(c1, c2 + 1)], 3: [(r2, c) for c in range(c1, c2 + 1)]}
+        edges = {
+            0: [(r, c1) for r in range(r1, r2 + 1)],
+            1: [(r, c2) for r in range(r1, r2 + 1)],
+            2: [(r1, c) for c in range(c1, c2 + 1)],
+            3: [(r2, c) for c in range(c1, c2 + 1)],
+        }
         for i, cells in edges.items():
             if sides[i] is None:
                 continue
@@ -172,8 +187,13 @@ class LookStyles:
     def _build(self, look: Look) -> int:
         font, fill, border, alignment, number_format, quote = look
         st = self.styles
-        attrs: dict[str, Any] = {"numFmtId": st.numfmt_id(number_format), "fontId": 0, "fillId": 0,
-                                 "borderId": 0, "xfId": 0}
+        attrs: dict[str, Any] = {
+            "numFmtId": st.numfmt_id(number_format),
+            "fontId": 0,
+            "fillId": 0,
+            "borderId": 0,
+            "xfId": 0,
+        }
         if font is not None:
             attrs["fontId"] = st.add("fonts", self._font(*font))
             attrs["applyFont"] = 1
@@ -232,8 +252,14 @@ class LookStyles:
         return _E("border", None, *kids)
 
 
-def write_layout(pkg: _Package, book: _Book, styles: _Styles, layout: SheetLayout, receipt: WriteReceipt,
-                 looks: LookStyles | None = None) -> None:
+def write_layout(
+    pkg: _Package,
+    book: _Book,
+    styles: _Styles,
+    layout: SheetLayout,
+    receipt: WriteReceipt,
+    looks: LookStyles | None = None,
+) -> None:
     """Put the layout into the package as the sheet of its name (replaced in place) or a new last sheet."""
     looks = looks or LookStyles(styles)
     part, index = sheet_slot(pkg, book, layout.name, receipt)
@@ -256,15 +282,22 @@ def _sheet_xml(layout: SheetLayout, looks: LookStyles, date1904: bool, drawing_r
     cells, hidden = cell_looks(layout)
     last_row = max((r for r, _ in cells), default=len(layout.rows))
     last_col = max((c for _, c in cells), default=layout.width)
-    yield ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-           f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
-           '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
-           f'<dimension ref="A1:{col_letter(max(last_col, 1))}{max(last_row, 1)}"/>'
-           f'<sheetViews><sheetView workbookViewId="0">{_pane(layout.freeze)}</sheetView></sheetViews>'
-           '<sheetFormatPr defaultRowHeight="15"/>')
+    yield (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
+        '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+        f'<dimension ref="A1:{col_letter(max(last_col, 1))}{max(last_row, 1)}"/>'
+        f'<sheetViews><sheetView workbookViewId="0">{_pane(layout.freeze)}</sheetView></sheetViews>'
+        '<sheetFormatPr defaultRowHeight="15"/>'
+    )
     if layout.widths:
-        yield "<cols>" + "".join(f'<col min="{c}" max="{c}" width="{w:g}" customWidth="1"/>'
-                                 for c, w in sorted(layout.widths.items())) + "</cols>"
+        yield (
+            "<cols>"
+            + "".join(
+                f'<col min="{c}" max="{c}" width="{w:g}" customWidth="1"/>' for c, w in sorted(layout.widths.items())
+            )
+            + "</cols>"
+        )
     yield "<sheetData>"
     by_row: dict[int, list[int]] = {}
     for r, c in cells:
@@ -288,13 +321,19 @@ def _sheet_xml(layout: SheetLayout, looks: LookStyles, date1904: bool, drawing_r
             batch = []
     yield "".join(batch) + "</sheetData>"
     if layout.merged:
-        yield (f'<mergeCells count="{len(layout.merged)}">'
-               + "".join(f'<mergeCell ref="{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"/>'
-                         for r1, c1, r2, c2 in layout.merged) + "</mergeCells>")
-    yield ('<printOptions horizontalCentered="1"/>'
-           '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
-           f'<pageSetup paperSize="9" orientation="{"landscape" if layout.landscape else "portrait"}" '
-           'fitToWidth="1" fitToHeight="0"/>')
+        yield (
+            f'<mergeCells count="{len(layout.merged)}">'
+            + "".join(
+                f'<mergeCell ref="{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"/>' for r1, c1, r2, c2 in layout.merged
+            )
+            + "</mergeCells>"
+        )
+    yield (
+        '<printOptions horizontalCentered="1"/>'
+        '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
+        f'<pageSetup paperSize="9" orientation="{"landscape" if layout.landscape else "portrait"}" '
+        'fitToWidth="1" fitToHeight="0"/>'
+    )
     if drawing_rid:
         yield f'<drawing r:id="{drawing_rid}"/>'
     yield "</worksheet>"
@@ -303,13 +342,15 @@ def _sheet_xml(layout: SheetLayout, looks: LookStyles, date1904: bool, drawing_r
 def _pane(freeze: str | None) -> str:
     if not freeze:
         return ""
-    col, row = (n - 1 for n in cell_position(freeze))   # columns and rows left of / above the split
+    col, row = (n - 1 for n in cell_position(freeze))  # columns and rows left of / above the split
     if not col and not row:
         return ""
     active = "bottomRight" if col and row else ("bottomLeft" if row else "topRight")
     split = (f' xSplit="{col}"' if col else "") + (f' ySplit="{row}"' if row else "")
-    return (f'<pane{split} topLeftCell="{freeze}" activePane="{active}" state="frozen"/>'
-            f'<selection pane="{active}" activeCell="{freeze}" sqref="{freeze}"/>')
+    return (
+        f'<pane{split} topLeftCell="{freeze}" activePane="{active}" state="frozen"/>'
+        f'<selection pane="{active}" activeCell="{freeze}" sqref="{freeze}"/>'
+    )
 
 
 def _write_charts(pkg: _Package, book: _Book, layout: SheetLayout, sheet_part: str) -> str:
@@ -317,7 +358,7 @@ def _write_charts(pkg: _Package, book: _Book, layout: SheetLayout, sheet_part: s
     from openpyxl.xml.functions import tostring
 
     drawing = _fresh_name(pkg, "xl/drawings/drawing1.xml")
-    pkg.put(drawing, b"")   # reserve the name before the charts take theirs
+    pkg.put(drawing, b"")  # reserve the name before the charts take theirs
     anchors, chart_rels = [], []
     for i, spec in enumerate(layout.charts, start=1):
         chart_part = _fresh_name(pkg, "xl/charts/chart1.xml")
@@ -325,26 +366,33 @@ def _write_charts(pkg: _Package, book: _Book, layout: SheetLayout, sheet_part: s
         pkg.put(chart_part, b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + tostring(chart._write()))
         book.ct.set(chart_part, CHART_CONTENT_TYPE)
         chart_rels.append({"Id": f"rId{i}", "Type": CHART_REL_TYPE, "Target": relative_target(drawing, chart_part)})
-        col, row = (n - 1 for n in cell_position(spec.anchor))   # the drawing counts from 0
+        col, row = (n - 1 for n in cell_position(spec.anchor))  # the drawing counts from 0
         cx, cy = int(chart.width * 360000), int(chart.height * 360000)
         anchors.append(
-            f'<xdr:oneCellAnchor><xdr:from><xdr:col>{col}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>{row}</xdr:row>'
+            f"<xdr:oneCellAnchor><xdr:from><xdr:col>{col}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>{row}</xdr:row>"
             f'<xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:ext cx="{cx}" cy="{cy}"/><xdr:graphicFrame macro="">'
             f'<xdr:nvGraphicFramePr><xdr:cNvPr id="{i + 1}" name="{_xml_escape(spec.title or f"Chart {i}")}"/>'
             '<xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr><xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/>'
             '</xdr:xfrm><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
             f'<c:chart r:id="rId{i}"/></a:graphicData></a:graphic></xdr:graphicFrame><xdr:clientData/>'
-            '</xdr:oneCellAnchor>')
-    pkg.put(drawing, (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '
-        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
-        'xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
-        f'xmlns:r="{REL_NS}">' + "".join(anchors) + "</xdr:wsDr>").encode("utf-8"))
+            "</xdr:oneCellAnchor>"
+        )
+    pkg.put(
+        drawing,
+        (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '
+            'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+            'xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+            f'xmlns:r="{REL_NS}">' + "".join(anchors) + "</xdr:wsDr>"
+        ).encode("utf-8"),
+    )
     pkg.put(rels_path(drawing), _rels_xml(chart_rels))
     book.ct.set(drawing, DRAWING_CONTENT_TYPE)
-    pkg.put(rels_path(sheet_part), _rels_xml([{"Id": "rId1", "Type": DRAWING_REL_TYPE,
-                                               "Target": relative_target(sheet_part, drawing)}]))
+    pkg.put(
+        rels_path(sheet_part),
+        _rels_xml([{"Id": "rId1", "Type": DRAWING_REL_TYPE, "Target": relative_target(sheet_part, drawing)}]),
+    )
     return "rId1"
 
 
@@ -352,7 +400,7 @@ def _chart(spec, sheet_name: str):
     """The native chart of a ChartSpec, built with openpyxl's chart model (as io.render does)."""
     from openpyxl import Workbook
 
-    from .render import build_chart
+    from ledger.io.render import build_chart
 
     holder = Workbook().active
     holder.title = sheet_name

@@ -3,13 +3,15 @@
 Entries are deduplicated against what the workbook already has, so writing the
 same looks twice adds nothing; a scratch book's styles are imported the same way.
 """
+
 from __future__ import annotations
 
 import re
 
 from defusedxml import ElementTree as SafeET
 
-from .xlsx_parts import MAIN_NS, XML_NS, _esc_attr, _local, _root_prefix, _xml_escape
+from ledger.io.xlsx_parts import MAIN_NS, XML_NS, _esc_attr, _local, _root_prefix, _xml_escape
+
 
 def _canon(el) -> tuple:
     attrs = tuple(sorted((k, v) for k, v in el.attrib.items() if not k.startswith("{")))
@@ -25,8 +27,7 @@ def _ser(el, prefix: str) -> str:
             attrs.append(f'xml:{_local(k)}="{_esc_attr(v)}"')
         elif not k.startswith("{"):
             attrs.append(f'{k}="{_esc_attr(v)}"')
-    kids = "".join(_ser(c, prefix) for c in el
-                   if c.tag.startswith(f"{{{MAIN_NS}}}") or not c.tag.startswith("{"))
+    kids = "".join(_ser(c, prefix) for c in el if c.tag.startswith(f"{{{MAIN_NS}}}") or not c.tag.startswith("{"))
     head = "<" + tag + "".join(" " + a for a in attrs)
     body = kids + (_xml_escape(el.text) if el.text and el.text.strip() else "")
     return head + "/>" if not body else f"{head}>{body}</{tag}>"
@@ -34,6 +35,7 @@ def _ser(el, prefix: str) -> str:
 
 def _E(tag: str, attrib: dict | None = None, *children):
     from xml.etree.ElementTree import Element
+
     el = Element(f"{{{MAIN_NS}}}{tag}", {k: str(v) for k, v in (attrib or {}).items()})
     el.extend(children)
     return el
@@ -42,8 +44,19 @@ def _E(tag: str, attrib: dict | None = None, *children):
 class _Styles:
     """Appends fonts/fills/borders/numFmts/xfs/dxfs to xl/styles.xml without rewriting what is there."""
 
-    SECTIONS = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles",
-                "dxfs", "tableStyles", "colors", "extLst")
+    SECTIONS = (
+        "numFmts",
+        "fonts",
+        "fills",
+        "borders",
+        "cellStyleXfs",
+        "cellXfs",
+        "cellStyles",
+        "dxfs",
+        "tableStyles",
+        "colors",
+        "extLst",
+    )
 
     def __init__(self, raw: bytes):
         self.text = raw.decode("utf-8")
@@ -61,8 +74,9 @@ class _Styles:
                 self.keys[sec].setdefault(_canon(c), i)
             self.added[sec] = []
         nf = root.find(f"{{{MAIN_NS}}}numFmts")
-        self.numfmts: dict[int, str] = {int(c.get("numFmtId")): c.get("formatCode", "")
-                                        for c in (nf if nf is not None else [])}
+        self.numfmts: dict[int, str] = {
+            int(c.get("numFmtId")): c.get("formatCode", "") for c in (nf if nf is not None else [])
+        }
         self.added_numfmts: list[tuple[int, str]] = []
         self._cache: dict[tuple, int] = {}
 
@@ -79,6 +93,7 @@ class _Styles:
 
     def numfmt_id(self, code: str | None) -> int:
         from openpyxl.styles.numbers import BUILTIN_FORMATS_REVERSE
+
         if not code or code == "General":
             return 0
         for fid, c in self.numfmts.items():
@@ -99,6 +114,7 @@ class _Styles:
         font_id = 0
         if bold or font_color:
             import copy
+
             base = copy.deepcopy(self.items["fonts"][0]) if self.items["fonts"] else _E("font")
             for c in list(base):
                 if _local(c.tag) in (("b",) if bold else ()) + (("color",) if font_color else ()):
@@ -109,8 +125,13 @@ class _Styles:
                 base.insert(0, _E("b"))
             font_id = self.add("fonts", base)
         fill_id = self.add("fills", self._solid(fill)) if fill else 0
-        attrs = {"numFmtId": self.numfmt_id(number_format), "fontId": font_id, "fillId": fill_id,
-                 "borderId": 0, "xfId": 0}
+        attrs = {
+            "numFmtId": self.numfmt_id(number_format),
+            "fontId": font_id,
+            "fillId": fill_id,
+            "borderId": 0,
+            "xfId": 0,
+        }
         if attrs["numFmtId"]:
             attrs["applyNumberFormat"] = 1
         if font_id:
@@ -127,9 +148,13 @@ class _Styles:
         if key in self._cache:
             return self._cache[key]
         import copy
+
         xfs = self.items["cellXfs"]
-        base = copy.deepcopy(xfs[xf_index]) if 0 <= xf_index < len(xfs) else _E("xf", {
-            "numFmtId": 0, "fontId": 0, "fillId": 0, "borderId": 0, "xfId": 0})
+        base = (
+            copy.deepcopy(xfs[xf_index])
+            if 0 <= xf_index < len(xfs)
+            else _E("xf", {"numFmtId": 0, "fontId": 0, "fillId": 0, "borderId": 0, "xfId": 0})
+        )
         base.set("fillId", str(self.add("fills", self._solid(fill))))
         base.set("applyFill", "1")
         idx = self.add("cellXfs", base)
@@ -138,20 +163,28 @@ class _Styles:
 
     @staticmethod
     def _solid(rgb: str):
-        return _E("fill", None, _E("patternFill", {"patternType": "solid"},
-                                   _E("fgColor", {"rgb": "FF" + rgb.upper().lstrip("#")[-6:]}),
-                                   _E("bgColor", {"indexed": 64})))
+        return _E(
+            "fill",
+            None,
+            _E(
+                "patternFill",
+                {"patternType": "solid"},
+                _E("fgColor", {"rgb": "FF" + rgb.upper().lstrip("#")[-6:]}),
+                _E("bgColor", {"indexed": 64}),
+            ),
+        )
 
     # -- importing a scratch book's styles
-    def importer(self, scratch_raw: bytes) -> "_StyleImporter":
+    def importer(self, scratch_raw: bytes) -> _StyleImporter:
         return _StyleImporter(self, scratch_raw)
 
     # -- output
     def serialize(self) -> bytes:
         text = self.text
         if self.added_numfmts:
-            items = "".join(f'<{self.prefix}numFmt numFmtId="{i}" formatCode="{_esc_attr(c)}"/>'
-                            for i, c in self.added_numfmts)
+            items = "".join(
+                f'<{self.prefix}numFmt numFmtId="{i}" formatCode="{_esc_attr(c)}"/>' for i, c in self.added_numfmts
+            )
             text = self._append(text, "numFmts", items, len(self.numfmts))
         for sec in ("fonts", "fills", "borders", "cellXfs", "dxfs"):
             if self.added[sec]:
@@ -166,14 +199,14 @@ class _Styles:
             attrs = re.sub(r'\s*\bcount="\d*"', "", m.group(1))
             start = f'<{p}{sec} count="{count}"{attrs}>'
             if m.group(2):
-                return text[:m.start()] + start + items + f"</{p}{sec}>" + text[m.end():]
+                return text[: m.start()] + start + items + f"</{p}{sec}>" + text[m.end() :]
             end = text.index(f"</{p}{sec}>", m.end())
-            return text[:m.start()] + start + text[m.end():end] + items + text[end:]
+            return text[: m.start()] + start + text[m.end() : end] + items + text[end:]
         block = f'<{p}{sec} count="{count}">{items}</{p}{sec}>'
-        for later in self.SECTIONS[self.SECTIONS.index(sec) + 1:]:
+        for later in self.SECTIONS[self.SECTIONS.index(sec) + 1 :]:
             m = re.search(rf"<{re.escape(p)}{later}\b", text)
             if m:
-                return text[:m.start()] + block + text[m.start():]
+                return text[: m.start()] + block + text[m.start() :]
         i = text.rindex(f"</{p}styleSheet>")
         return text[:i] + block + text[i:]
 
@@ -188,6 +221,7 @@ class _StyleImporter:
         def kids(sec):
             el = root.find(f"{{{MAIN_NS}}}{sec}")
             return [c for c in el] if el is not None else []
+
         self.src = {sec: kids(sec) for sec in ("fonts", "fills", "borders", "cellXfs", "dxfs")}
         self.numfmts = {int(c.get("numFmtId")): c.get("formatCode", "") for c in kids("numFmts")}
         self.xf_map: dict[int, int] = {}
@@ -200,6 +234,7 @@ class _StyleImporter:
         if i in self.xf_map:
             return self.xf_map[i]
         import copy
+
         src_xfs = self.src["cellXfs"]
         if not 0 <= i < len(src_xfs):
             return 0
@@ -218,6 +253,7 @@ class _StyleImporter:
         if i in self.dxf_map:
             return self.dxf_map[i]
         import copy
+
         if not 0 <= i < len(self.src["dxfs"]):
             return 0
         el = copy.deepcopy(self.src["dxfs"][i])

@@ -7,6 +7,7 @@ nobody types into them. It is a plain .xlsx (no macros: head-office mail
 filters strip .xlsm). Formats live on column styles and validations on ranges,
 not on thousands of pre-formatted cells, so the file stays a few kilobytes.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,12 +23,12 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..columns import CASE_COLUMNS, TOOL_COLUMNS, Column
-from ..i18n import LANGUAGES, normalize_language, register, text
-from ..log import LOG_HEADERS, LOG_SHEET
-from ..reading import CASE_SHEET_NAMES
-from ..rules import PRESETS
-from ..settings import SCALAR_KEYS, SETTINGS_SHEET, Settings, settings_grid
+from ledger.core.columns import CASE_COLUMNS, TOOL_COLUMNS, Column
+from ledger.core.i18n import LANGUAGES, normalize_language, register, text
+from ledger.core.log import LOG_HEADERS, LOG_SHEET
+from ledger.core.reading import CASE_SHEET_NAMES
+from ledger.core.rules import PRESETS
+from ledger.core.settings import SCALAR_KEYS, SETTINGS_SHEET, Settings, settings_grid
 
 CALLBACK_SHEET = {"zh-Hans": "回访清单", "zh-Hant": "回訪清單", "en": "Callback list"}
 STATS_SHEET = {"zh-Hans": "月度统计", "zh-Hant": "月度統計", "en": "Monthly statistics"}
@@ -72,18 +73,24 @@ CATALOG = {
         "en": "Written by the tool; do not type here.",
     },
     "template.required": {
-        "zh-Hans": "必填。", "zh-Hant": "必填。", "en": "Required.",
+        "zh-Hans": "必填。",
+        "zh-Hant": "必填。",
+        "en": "Required.",
     },
     "template.pick_from_list": {
-        "zh-Hans": "请从下拉列表中选择:{column}。", "zh-Hant": "請從下拉清單中選擇:{column}。",
+        "zh-Hans": "请从下拉列表中选择:{column}。",
+        "zh-Hant": "請從下拉清單中選擇:{column}。",
         "en": "Choose {column} from the dropdown list.",
     },
     "template.whole_number": {
-        "zh-Hans": "{column}应为不小于 {minimum} 的整数。", "zh-Hant": "{column}應為不小於 {minimum} 的整數。",
+        "zh-Hans": "{column}应为不小于 {minimum} 的整数。",
+        "zh-Hant": "{column}應為不小於 {minimum} 的整數。",
         "en": "{column} is a whole number of at least {minimum}.",
     },
     "template.invalid_title": {
-        "zh-Hans": "输入有误", "zh-Hant": "輸入有誤", "en": "Check the entry",
+        "zh-Hans": "输入有误",
+        "zh-Hant": "輸入有誤",
+        "en": "Check the entry",
     },
     "template.callback_title": {
         "zh-Hans": "回访清单(点击“生成回访清单”由工具生成)",
@@ -102,19 +109,30 @@ register(CATALOG)
 def sheet_names(lang: str) -> dict[str, str]:
     """The five sheets of a ledger in `lang`, by role (cases, callbacks, stats, settings, log)."""
     lang = normalize_language(lang)
-    return {"cases": CASE_SHEET_NAMES[lang], "callbacks": CALLBACK_SHEET[lang], "stats": STATS_SHEET[lang],
-            "settings": SETTINGS_SHEET[lang], "log": LOG_SHEET[lang]}
+    return {
+        "cases": CASE_SHEET_NAMES[lang],
+        "callbacks": CALLBACK_SHEET[lang],
+        "stats": STATS_SHEET[lang],
+        "settings": SETTINGS_SHEET[lang],
+        "log": LOG_SHEET[lang],
+    }
 
 
-def create_ledger(path: str | Path, *, preset: str = "residential", lang: str = "zh-Hans",
-                  office: str | None = None, overwrite: bool = False) -> Path:
+def create_ledger(
+    path: str | Path,
+    *,
+    preset: str = "residential",
+    lang: str = "zh-Hans",
+    office: str | None = None,
+    overwrite: bool = False,
+) -> Path:
     """Write an empty ledger to `path` and return it.
 
     An existing file is never replaced silently: without `overwrite` it is a
     FileExistsError; with it the old file is backed up and swapped atomically
     (io.safe_write), because a ledger may be an office's only record.
     """
-    from .safe_write import atomic_replace
+    from ledger.io.safe_write import atomic_replace
 
     path = Path(path)
     lang = normalize_language(lang)
@@ -163,8 +181,12 @@ def build_workbook(*, preset: str = "residential", lang: str = "zh-Hans", office
     _write_case_sheet(cases, lang, list_refs)
     _write_title(callbacks, text("template.callback_title", lang))
     _write_title(stats, text("template.stats_title", lang))
-    settings = Settings(office=office or DEFAULT_OFFICE[lang], language=lang, preset=preset,
-                        rules={k: r.model_copy(deep=True) for k, r in PRESETS[preset].items()})
+    settings = Settings(
+        office=office or DEFAULT_OFFICE[lang],
+        language=lang,
+        preset=preset,
+        rules={k: r.model_copy(deep=True) for k, r in PRESETS[preset].items()},
+    )
     _write_settings(settings_ws, settings, lang)
     _write_log(log, lang)
     book.active = 0
@@ -201,8 +223,7 @@ def _display_width(label: str) -> int:
 
 
 _KIND_WIDTH = {"date": 12, "datetime": 17, "int": 8, "bool": 8, "phone": 14}
-_FIELD_WIDTH = {"description": 40, "callback_notes": 32, "problems": 40, "unit": 16, "case_id": 14,
-                "sample_reason": 20}
+_FIELD_WIDTH = {"description": 40, "callback_notes": 32, "problems": 40, "unit": 16, "case_id": 14, "sample_reason": 20}
 
 
 def _column_width(column: Column, lang: str) -> float:
@@ -235,8 +256,11 @@ def _write_case_sheet(ws: Worksheet, lang: str, list_refs: dict[str, str]) -> No
         cell.font = REQUIRED_FONT if column.required else HEADER_FONT
         cell.alignment = HEADER_ALIGN
         cell.border = HEADER_BORDER
-        note = text("template.tool_column", lang) if tool else (
-            text("template.required", lang) if column.required else None)
+        note = (
+            text("template.tool_column", lang)
+            if tool
+            else (text("template.required", lang) if column.required else None)
+        )
         if note:
             cell.comment = Comment(note, "ledger", width=160, height=40)
         dim = ws.column_dimensions[letter]
@@ -278,15 +302,27 @@ def _add_validations(ws: Worksheet, lang: str, list_refs: dict[str, str]) -> Non
         letter = get_column_letter(c)
         label = column.label(lang)
         if column.field in list_refs:
-            dv = DataValidation(type="list", formula1=list_refs[column.field], allow_blank=True,
-                                showErrorMessage=True, errorStyle="warning", errorTitle=title,
-                                error=text("template.pick_from_list", lang, column=label))
+            dv = DataValidation(
+                type="list",
+                formula1=list_refs[column.field],
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="warning",
+                errorTitle=title,
+                error=text("template.pick_from_list", lang, column=label),
+            )
         elif column.kind == "int":
             minimum = 1 if column.field == "complainants" else 0
-            dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1=str(minimum),
-                                allow_blank=True, showErrorMessage=True, errorStyle="warning",
-                                errorTitle=title,
-                                error=text("template.whole_number", lang, column=label, minimum=minimum))
+            dv = DataValidation(
+                type="whole",
+                operator="greaterThanOrEqual",
+                formula1=str(minimum),
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="warning",
+                errorTitle=title,
+                error=text("template.whole_number", lang, column=label, minimum=minimum),
+            )
         else:
             continue
         dv.add(f"{letter}2:{letter}{VALIDATED_ROWS}")

@@ -1,19 +1,21 @@
 """Reading workbook files into plain grids (python-calamine: fast, values only)."""
+
 from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any, Iterator
+from typing import IO, Any
 
-from ..allocation import without_gc
-from ..cellrefs import col_number
-from ..i18n import register
-from ..reading import ColumnGrid, UnusableLedger
+from ledger.core.allocation import without_gc
+from ledger.core.i18n import register
+from ledger.core.reading import ColumnGrid, UnusableLedger
+from ledger.sheets.cellrefs import col_number
 
 # Excel's own sheet limits: a part claiming more was not written by Excel.
 MAX_ROWS = 1_048_576
@@ -24,23 +26,25 @@ MAX_COLUMNS = 16_384
 MAX_CELLS = 30_000_000
 SCAN_CHUNK = 1 << 20
 
-register({
-    "file.unreadable": {
-        "zh-Hans": "无法读取工作簿“{path}”:{reason}。请确认它是用 Excel 保存的 .xlsx 文件。",
-        "zh-Hant": "無法讀取活頁簿「{path}」:{reason}。請確認它是用 Excel 儲存的 .xlsx 檔案。",
-        "en": "Cannot read the workbook “{path}”: {reason}. Make sure it is an .xlsx file saved by Excel.",
-    },
-    "file.beyond_excel": {
-        "zh-Hans": "工作表“{sheet}”有内容位于 {cell},超出了 Excel 的上限(1048576 行、16384 列 XFD),文件不是 Excel 保存的,无法读取。请用 Excel 打开并另存后再试。",
-        "zh-Hant": "工作表「{sheet}」有內容位於 {cell},超出了 Excel 的上限(1048576 列、16384 欄 XFD),檔案不是 Excel 儲存的,無法讀取。請用 Excel 開啟並另存後再試。",
-        "en": "Sheet “{sheet}” has content at {cell}, beyond Excel's limits (1,048,576 rows, 16,384 columns to XFD); the file was not saved by Excel and cannot be read. Open it in Excel, save it again and retry.",
-    },
-    "file.too_large": {
-        "zh-Hans": "工作表“{sheet}”的数据范围是 A1:{cell}(约 {cells} 个单元格),超出本工具能处理的大小(最多约 {limit} 个)。通常是表格远处有零星内容:在该表按 Ctrl+End 找到最后一个单元格,删除表格以外多余的行和列后保存再试;案件确实这么多时,请先用 ledger archive 归档旧案件。",
-        "zh-Hant": "工作表「{sheet}」的資料範圍是 A1:{cell}(約 {cells} 個儲存格),超出本工具能處理的大小(最多約 {limit} 個)。通常是表格遠處有零星內容:在該表按 Ctrl+End 找到最後一個儲存格,刪除表格以外多餘的列和欄後儲存再試;案件確實這麼多時,請先用 ledger archive 封存舊案件。",
-        "en": "Sheet “{sheet}” spans A1:{cell} (about {cells} cells), more than this tool can handle (about {limit}). Usually a stray value sits far from the table: press Ctrl+End on that sheet to find the last cell, delete the rows and columns beyond the table, save and retry; if there really are that many cases, archive old ones first with ledger archive.",
-    },
-})
+register(
+    {
+        "file.unreadable": {
+            "zh-Hans": "无法读取工作簿“{path}”:{reason}。请确认它是用 Excel 保存的 .xlsx 文件。",
+            "zh-Hant": "無法讀取活頁簿「{path}」:{reason}。請確認它是用 Excel 儲存的 .xlsx 檔案。",
+            "en": "Cannot read the workbook “{path}”: {reason}. Make sure it is an .xlsx file saved by Excel.",
+        },
+        "file.beyond_excel": {
+            "zh-Hans": "工作表“{sheet}”有内容位于 {cell},超出了 Excel 的上限(1048576 行、16384 列 XFD),文件不是 Excel 保存的,无法读取。请用 Excel 打开并另存后再试。",
+            "zh-Hant": "工作表「{sheet}」有內容位於 {cell},超出了 Excel 的上限(1048576 列、16384 欄 XFD),檔案不是 Excel 儲存的,無法讀取。請用 Excel 開啟並另存後再試。",
+            "en": "Sheet “{sheet}” has content at {cell}, beyond Excel's limits (1,048,576 rows, 16,384 columns to XFD); the file was not saved by Excel and cannot be read. Open it in Excel, save it again and retry.",
+        },
+        "file.too_large": {
+            "zh-Hans": "工作表“{sheet}”的数据范围是 A1:{cell}(约 {cells} 个单元格),超出本工具能处理的大小(最多约 {limit} 个)。通常是表格远处有零星内容:在该表按 Ctrl+End 找到最后一个单元格,删除表格以外多余的行和列后保存再试;案件确实这么多时,请先用 ledger archive 归档旧案件。",
+            "zh-Hant": "工作表「{sheet}」的資料範圍是 A1:{cell}(約 {cells} 個儲存格),超出本工具能處理的大小(最多約 {limit} 個)。通常是表格遠處有零星內容:在該表按 Ctrl+End 找到最後一個儲存格,刪除表格以外多餘的列和欄後儲存再試;案件確實這麼多時,請先用 ledger archive 封存舊案件。",
+            "en": "Sheet “{sheet}” spans A1:{cell} (about {cells} cells), more than this tool can handle (about {limit}). Usually a stray value sits far from the table: press Ctrl+End on that sheet to find the last cell, delete the rows and columns beyond the table, save and retry; if there really are that many cases, archive old ones first with ledger archive.",
+        },
+    }
+)
 
 
 @without_gc
@@ -128,7 +132,7 @@ def _sheet_columns(sheet: Any) -> ColumnGrid:
             column.extend(map(seen.setdefault, cells, cells))
             added = len(seen) - before
             if added and not _UNSHARED.isdisjoint(map(type, islice(reversed(seen), added))):
-                column[len(column) - len(cells):] = map(_BLANK.get, cells, cells)
+                column[len(column) - len(cells) :] = map(_BLANK.get, cells, cells)
                 shared[index] = None
         del batch
         batch = list(islice(rows, BATCH_ROWS))
@@ -169,7 +173,9 @@ def _calamine_errors(path: Path) -> Iterator[None]:
         raise UnusableLedger("file.unreadable", path=str(path), reason=str(exc).splitlines()[0][:200]) from exc
 
 
-_ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>\s*(?:<f[^>]*?(?:/>|>.*?</f>))?\s*<v>([^<]*)</v>', re.S)
+_ERROR_CELL = re.compile(
+    rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>\s*(?:<f[^>]*?(?:/>|>.*?</f>))?\s*<v>([^<]*)</v>', re.S
+)
 _CELL_REF = re.compile(rb'<c r="([A-Z]+)(\d+)"')
 _ROW_REF = re.compile(rb'<row r="(\d+)"')
 
@@ -195,9 +201,10 @@ class SheetScan:
     python-calamine reads error cells as blanks; a clerk's #N/A must be reported,
     not silently read as "no date", so they are taken from the XML here.
     """
+
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # 0-based (row, col) -> #N/A ...
-    last_row: int = 0       # 1-based row of the last cell with content (or the row count when cells carry no refs)
-    last_column: str = ""   # letters of the widest cell with content
+    last_row: int = 0  # 1-based row of the last cell with content (or the row count when cells carry no refs)
+    last_column: str = ""  # letters of the widest cell with content
 
     @property
     def columns(self) -> int:
@@ -208,8 +215,13 @@ class SheetScan:
         if self.last_row > MAX_ROWS or self.columns > MAX_COLUMNS:
             raise UnusableLedger("file.beyond_excel", sheet=sheet, cell=corner)
         if self.last_row * max(self.columns, 1) > MAX_CELLS:
-            raise UnusableLedger("file.too_large", sheet=sheet, cell=corner,
-                                 cells=f"{self.last_row * self.columns:,}", limit=f"{MAX_CELLS:,}")
+            raise UnusableLedger(
+                "file.too_large",
+                sheet=sheet,
+                cell=corner,
+                cells=f"{self.last_row * self.columns:,}",
+                limit=f"{MAX_CELLS:,}",
+            )
 
 
 def _complete(data: bytes) -> int:
@@ -218,7 +230,7 @@ def _complete(data: bytes) -> int:
     for opener in (b"<row ", b"<c "):  # a self-closing <row .../> or <c .../>
         start = data.rfind(opener)
         close = data.find(b">", start) if start >= 0 else -1
-        if close > 0 and data[close - 1:close] == b"/":
+        if close > 0 and data[close - 1 : close] == b"/":
             ends.append(close + 1)
     best = max(ends)
     return best if best > 5 else 0
@@ -277,8 +289,10 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> zip member of its worksheet XML."""
     from defusedxml import ElementTree as ET
 
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+    ns = {
+        "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    }
     book = ET.fromstring(zf.read("xl/workbook.xml"))
     rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
     targets = {rel.get("Id"): rel.get("Target") for rel in rels}
@@ -292,10 +306,10 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
 def _inspect(path: Path) -> None:
     """Refuse what is not an xlsx before parsing it (see io.guard)."""
     try:
-        from .guard import UnusableWorkbook, inspect_workbook
+        from ledger.io.guard import UnusableWorkbook, inspect_workbook
     except ImportError:  # guard not available: calamine's own errors still apply
         if not path.is_file():
-            raise UnusableLedger("file.unreadable", path=str(path), reason="not found")
+            raise UnusableLedger("file.unreadable", path=str(path), reason="not found") from None
         return
     try:
         inspect_workbook(path)
@@ -306,5 +320,6 @@ def _inspect(path: Path) -> None:
 @without_gc
 def load_file(path: str | Path):
     """Read a ledger file into the core's Ledger (the sheets are let go before collection resumes)."""
-    from ..reading import load_ledger
+    from ledger.core.reading import load_ledger
+
     return load_ledger(read_sheets(path), path=str(path))

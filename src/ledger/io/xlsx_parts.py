@@ -5,6 +5,7 @@ declarations survive untouched (an ElementTree round trip renames prefixes,
 which Excel reports as corruption); members that do not change are copied
 compressed, byte for byte. Used by io.package and io.sheet_writer.
 """
+
 from __future__ import annotations
 
 import io
@@ -29,10 +30,11 @@ XML_NS = "http://www.w3.org/XML/1998/namespace"
 WS_REL_TYPE = REL_NS + "/worksheet"
 CALC_CHAIN_TYPE = REL_NS + "/calcChain"
 WS_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
-COMPRESS_LEVEL = 3   # rewritten parts: 4 times faster than zlib's default, ~15 % larger
+COMPRESS_LEVEL = 3  # rewritten parts: 4 times faster than zlib's default, ~15 % larger
 CHUNK = 1 << 20
 
 # --------------------------------------------------------------------------- part names
+
 
 def rels_path(part: str) -> str:
     d, b = posixpath.split(part)
@@ -69,6 +71,7 @@ def _root_prefix(xml_head: bytes | str, local: str) -> str:
 
 # --------------------------------------------------------------------------- the package
 
+
 class _Package:
     """The source zip plus pending edits: replaced/added parts (bytes or a temp file) and deletions."""
 
@@ -82,7 +85,7 @@ class _Package:
         self.deleted: set[str] = set()
         self._tmpdir = tempfile.TemporaryDirectory(prefix="ledger_pkg_")
 
-    def __enter__(self) -> "_Package":
+    def __enter__(self) -> _Package:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -160,10 +163,22 @@ def _copy_raw(zout: zipfile.ZipFile, src, info: zipfile.ZipInfo) -> None:
     n, m = struct.unpack("<HH", head[26:30])
     src.seek(info.header_offset + 30 + n + m)
     zi = zipfile.ZipInfo(info.filename, info.date_time)
-    for attr in ("compress_type", "comment", "create_system", "create_version", "extract_version",
-                 "reserved", "volume", "internal_attr", "external_attr", "CRC", "compress_size", "file_size"):
+    for attr in (
+        "compress_type",
+        "comment",
+        "create_system",
+        "create_version",
+        "extract_version",
+        "reserved",
+        "volume",
+        "internal_attr",
+        "external_attr",
+        "CRC",
+        "compress_size",
+        "file_size",
+    ):
         setattr(zi, attr, getattr(info, attr))
-    zi.flag_bits = info.flag_bits & ~0x08          # sizes go in the local header, no data descriptor
+    zi.flag_bits = info.flag_bits & ~0x08  # sizes go in the local header, no data descriptor
     zi.extra = _strip_zip64_extra(info.extra)
     zip64 = info.file_size > zipfile.ZIP64_LIMIT or info.compress_size > zipfile.ZIP64_LIMIT
     zi.header_offset = zout.fp.tell()
@@ -184,14 +199,15 @@ def _copy_raw(zout: zipfile.ZipFile, src, info: zipfile.ZipInfo) -> None:
 def _strip_zip64_extra(extra: bytes) -> bytes:
     out, i = b"", 0
     while i + 4 <= len(extra):
-        hid, ln = struct.unpack("<HH", extra[i:i + 4])
+        hid, ln = struct.unpack("<HH", extra[i : i + 4])
         if hid != 0x0001:
-            out += extra[i:i + 4 + ln]
+            out += extra[i : i + 4 + ln]
         i += 4 + ln
     return out
 
 
 # --------------------------------------------------------------------------- rels & content types
+
 
 def _read_rels(pkg: _Package, part: str) -> list[dict[str, str]]:
     rp = rels_path(part)
@@ -202,10 +218,11 @@ def _read_rels(pkg: _Package, part: str) -> list[dict[str, str]]:
 
 
 def _rels_xml(rels: list[dict[str, str]]) -> bytes:
-    items = "".join("<Relationship " + " ".join(f'{k}="{_esc_attr(v)}"' for k, v in r.items()) + "/>"
-                    for r in rels)
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<Relationships xmlns="{PKG_REL_NS}">{items}</Relationships>').encode("utf-8")
+    items = "".join("<Relationship " + " ".join(f'{k}="{_esc_attr(v)}"' for k, v in r.items()) + "/>" for r in rels)
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Relationships xmlns="{PKG_REL_NS}">{items}</Relationships>'
+    ).encode()
 
 
 def _internal_targets(part: str, rels: list[dict[str, str]]) -> list[str]:
@@ -220,10 +237,12 @@ class _ContentTypes:
         raw = pkg.read(self.NAME)
         self.text = raw.decode("utf-8")
         root = SafeET.fromstring(raw)
-        self.defaults = {el.get("Extension", "").lower(): el.get("ContentType", "")
-                         for el in root if _local(el.tag) == "Default"}
-        self.overrides = {el.get("PartName", "").lstrip("/"): el.get("ContentType", "")
-                          for el in root if _local(el.tag) == "Override"}
+        self.defaults = {
+            el.get("Extension", "").lower(): el.get("ContentType", "") for el in root if _local(el.tag) == "Default"
+        }
+        self.overrides = {
+            el.get("PartName", "").lstrip("/"): el.get("ContentType", "") for el in root if _local(el.tag) == "Override"
+        }
         self.dirty = False
 
     def type_of(self, part: str) -> str | None:
@@ -263,6 +282,7 @@ class _ContentTypes:
 
 
 # --------------------------------------------------------------------------- the workbook part
+
 
 @dataclass
 class _SheetRef:
@@ -317,10 +337,10 @@ class _Book:
         el = f'<{p}sheet name="{_esc_attr(name)}" sheetId="{self.max_sheet_id}"{st} {rattr}/>'
         m = re.search(rf"</{re.escape(p)}sheets>", self.text)
         if m:
-            self.text = self.text[:m.start()] + el + self.text[m.start():]
+            self.text = self.text[: m.start()] + el + self.text[m.start() :]
         else:
             m = re.search(rf"<{re.escape(p)}sheets\s*/>", self.text)
-            self.text = self.text[:m.start()] + f"<{p}sheets>{el}</{p}sheets>" + self.text[m.end():]
+            self.text = self.text[: m.start()] + f"<{p}sheets>{el}</{p}sheets>" + self.text[m.end() :]
         self.ct.set(part, WS_CONTENT_TYPE)
         ref = _SheetRef(name, rid, part, len(self.sheets))
         self.sheets.append(ref)
@@ -346,6 +366,7 @@ class _Book:
 
         def fix(m: re.Match) -> str:
             return f'{m.group(1)}="{min(int(m.group(2)), max(n - 1, 0))}"'
+
         self.text = re.sub(r'\b(activeTab|firstSheet)="(\d+)"', fix, self.text)
 
     def new_rid(self) -> str:
@@ -358,10 +379,10 @@ class _Book:
     # -- defined names
     def remove_defined_names(self, sheet_index: int, renumber: bool = False) -> None:
         p = re.escape(self.prefix)
-        pat = re.compile(rf'<{p}definedName\b([^>]*)>(.*?)</{p}definedName>|<{p}definedName\b[^>]*/>', re.S)
+        pat = re.compile(rf"<{p}definedName\b([^>]*)>(.*?)</{p}definedName>|<{p}definedName\b[^>]*/>", re.S)
 
         def sub(m: re.Match) -> str:
-            lm = re.search(r'localSheetId="(\d+)"', m.group(0)[:m.group(0).find(">")])
+            lm = re.search(r'localSheetId="(\d+)"', m.group(0)[: m.group(0).find(">")])
             if not lm:
                 return m.group(0)
             k = int(lm.group(1))
@@ -370,6 +391,7 @@ class _Book:
             if renumber and k > sheet_index:
                 return m.group(0).replace(lm.group(0), f'localSheetId="{k - 1}"', 1)
             return m.group(0)
+
         self.text = pat.sub(sub, self.text)
         self.text = re.sub(rf"<{p}definedNames>\s*</{p}definedNames>", "", self.text)
 
@@ -379,17 +401,19 @@ class _Book:
         el = f'<{p}definedName name="{_esc_attr(name)}" localSheetId="{sheet_index}"{hid}>{_xml_escape(value)}</{p}definedName>'
         m = re.search(rf"</{re.escape(p)}definedNames>", self.text)
         if m:
-            self.text = self.text[:m.start()] + el + self.text[m.start():]
+            self.text = self.text[: m.start()] + el + self.text[m.start() :]
             return
         m = re.search(rf"<{re.escape(p)}definedNames\s*/>", self.text)
         if m:
-            self.text = self.text[:m.start()] + f"<{p}definedNames>{el}</{p}definedNames>" + self.text[m.end():]
+            self.text = self.text[: m.start()] + f"<{p}definedNames>{el}</{p}definedNames>" + self.text[m.end() :]
             return
         block = f"<{p}definedNames>{el}</{p}definedNames>"
-        anchor = (re.search(rf"</{re.escape(p)}externalReferences>", self.text)
-                  or re.search(rf"</{re.escape(p)}functionGroups>|<{re.escape(p)}functionGroups\b[^>]*/>", self.text)
-                  or re.search(rf"</{re.escape(p)}sheets>", self.text))
-        self.text = self.text[:anchor.end()] + block + self.text[anchor.end():]
+        anchor = (
+            re.search(rf"</{re.escape(p)}externalReferences>", self.text)
+            or re.search(rf"</{re.escape(p)}functionGroups>|<{re.escape(p)}functionGroups\b[^>]*/>", self.text)
+            or re.search(rf"</{re.escape(p)}sheets>", self.text)
+        )
+        self.text = self.text[: anchor.end()] + block + self.text[anchor.end() :]
 
     def drop_calc_chain(self) -> None:
         for r in list(self.rels):

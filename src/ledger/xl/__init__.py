@@ -6,6 +6,7 @@ loaded when the button runs. The six button functions (`validate`,
 `callback_list`, `draw_samples`, `monthly_stats`, `send_to_head_office`,
 `settings`) each take an `xw.Book` and return the clerk's message.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -26,7 +27,8 @@ ALERT_TITLE = "回访台账 Callback ledger"
 def __getattr__(name: str) -> Any:
     """`ledger.xl.validate` etc., imported on first use (PEP 562)."""
     if name in HANDLERS.values():
-        from . import buttons
+        from ledger.xl import buttons
+
         return getattr(buttons, name)
     raise AttributeError(name)
 
@@ -43,8 +45,8 @@ def caller_book() -> Any:
 
 def dispatch(button_id: str, book: Any = None) -> str:
     """Run the button's function on the calling book and show its message (an alert on desktop Excel)."""
-    from ..i18n import text
-    from . import buttons
+    from ledger.core.i18n import text
+    from ledger.xl import buttons
 
     if book is None:
         book = caller_book()

@@ -7,12 +7,14 @@ call; there each group goes out in such chunks. Other engines (the remote
 engine, Excel on macOS) get one call per range; a union that Excel refuses
 falls back to that too.
 """
+
 from __future__ import annotations
 
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from ..cellrefs import col_letter
+from ledger.sheets.cellrefs import col_letter
 
 MAX_ADDRESS = 255  # Excel's limit for a Range() address string
 

@@ -7,32 +7,41 @@ values write per block, formats per column block, highlights per column
 what is generated (styled ranges of the sheets), never with the number of
 case rows as such.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
-from ..callback_list import FORMS_SHEET, LIST_SHEET
-from ..cellrefs import runs
-from ..columns import TOOL_COLUMNS
-from ..log import LOG_HEADERS, LOG_SHEET, is_log_sheet
-from ..settings import SETTINGS_SHEET, read_settings
-from ..vocab import fold
+from ledger.core.columns import TOOL_COLUMNS
+from ledger.core.log import LOG_HEADERS, LOG_SHEET, is_log_sheet
+from ledger.core.settings import SETTINGS_SHEET, read_settings
+from ledger.core.vocab import fold
+from ledger.sheets.callback_list import FORMS_SHEET, LIST_SHEET
+from ledger.sheets.cellrefs import runs
 
 # Sheets the tool regenerates: never read (cheaper, and never taken for the case sheet).
 _STATS_SHEET_PREFIXES = ("月度统计", "月度統計", "monthlystatistics", "statistics")
 _GENERATED = {fold(n) for n in (*LIST_SHEET.values(), *FORMS_SHEET.values())}
 _SETTINGS = {fold(n) for n in SETTINGS_SHEET.values()}
 
-TOOL_HEADER_FILL = "#FFE699"   # the colour io.ledger_file gives the tool headers
+TOOL_HEADER_FILL = "#FFE699"  # the colour io.ledger_file gives the tool headers
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 LOG_TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
-TOOL_WIDTHS = {"window_start": 11, "window_due": 11, "callback_status": 10, "sampled": 8,
-               "sample_reason": 12, "suggested_severity": 9, "problems": 40}
+TOOL_WIDTHS = {
+    "window_start": 11,
+    "window_due": 11,
+    "callback_status": 10,
+    "sampled": 8,
+    "sample_reason": 12,
+    "suggested_severity": 9,
+    "problems": 40,
+}
 
 # Text Excel would turn into a formula, a number or a date when written as a value.
 _LEADS = ("=", "+", "-", "@")
@@ -51,6 +60,7 @@ def is_settings(name: str) -> bool:
 @dataclass
 class Snapshot:
     """The workbook as read once at the start of a click."""
+
     grids: dict[str, list[list[Any]]]
     lang: str = "zh-Hans"
     names: list[str] = field(default_factory=list)
@@ -120,8 +130,7 @@ def hex_color(rgb: str) -> str:
     return rgb if rgb.startswith("#") else "#" + rgb
 
 
-def date_format_blocks(rows: list[list[Any]], first_row: int, first_col: int
-                       ) -> list[tuple[str, int, int, int, int]]:
+def date_format_blocks(rows: list[list[Any]], first_row: int, first_col: int) -> list[tuple[str, int, int, int, int]]:
     """Rectangles (format, r1, c1, r2, c2) covering the date and datetime cells of a block.
 
     Runs are found per column, then neighbouring columns with the same runs
@@ -156,11 +165,13 @@ def date_format_blocks(rows: list[list[Any]], first_row: int, first_col: int
 
 # --------------------------------------------------------------------------- writing Changes
 
+
 @dataclass
 class Written:
     """What apply_changes did, for the clerk's message and for tests."""
+
     sheets: list[str] = field(default_factory=list)
-    tool_columns: dict[str, int] = field(default_factory=dict)   # label -> 1-based column
+    tool_columns: dict[str, int] = field(default_factory=dict)  # label -> 1-based column
     tool_rows: int = 0
     highlighted: int = 0
     log_sheet: str | None = None
@@ -173,7 +184,7 @@ def _norm_header(value: Any) -> str:
 
 def apply_changes(book: Any, snap: Snapshot, ledger: Any, changes: Any) -> Written:
     """Apply a job's Changes to the live workbook: sheets, tool columns, highlights, Log."""
-    from .render import render
+    from ledger.xl.render import render
 
     written = Written()
     for layout in changes.sheets:
@@ -207,8 +218,9 @@ def tool_column_positions(header: list[Any], last_col: int, lang: str) -> dict[s
     return placed
 
 
-def write_tool_columns(book: Any, snap: Snapshot, ledger: Any, values: dict[str, dict[int, Any]],
-                       written: Written) -> None:
+def write_tool_columns(
+    book: Any, snap: Snapshot, ledger: Any, values: dict[str, dict[int, Any]], written: Written
+) -> None:
     """The tool-owned columns, header included, as one block per run of adjacent columns.
 
     Every row from the header to the last used row is written, so values left
@@ -239,7 +251,7 @@ def write_tool_columns(book: Any, snap: Snapshot, ledger: Any, values: dict[str,
             sheet.range((header_row + 1, c1), (last_row, c2)).number_format = DATE_FORMAT
     widths: dict[float, list[int]] = {}
     for f, c in positions.items():
-        if f in TOOL_WIDTHS and c > last_col:   # only columns the tool just added; the clerk's widths stay
+        if f in TOOL_WIDTHS and c > last_col:  # only columns the tool just added; the clerk's widths stay
             widths.setdefault(TOOL_WIDTHS[f], []).append(c)
     for width, cols in widths.items():
         for c1, c2 in column_blocks(cols):
@@ -248,7 +260,7 @@ def write_tool_columns(book: Any, snap: Snapshot, ledger: Any, values: dict[str,
     written.tool_rows = max(0, last_row - header_row)
 
 
-SET_COLORS_MAX = 10_000   # cells per Range.set_colors call (xlwings' limit)
+SET_COLORS_MAX = 10_000  # cells per Range.set_colors call (xlwings' limit)
 
 
 def write_fills(sheet: Any, fills: dict[tuple[int, int], str]) -> int:
@@ -270,7 +282,7 @@ def write_fills(sheet: Any, fills: dict[tuple[int, int], str]) -> int:
                 r2 = min(last, r1 + SET_COLORS_MAX - 1)
                 sheet.range((r1, c), (r2, c)).set_colors([[colored.get(r, ...)] for r in range(r1, r2 + 1)])
         return len(fills)
-    from .batch import Batch
+    from ledger.xl.batch import Batch
 
     groups: dict[tuple[int, str], list[int]] = {}
     for (r, c), color in fills.items():

@@ -5,72 +5,76 @@ in the workbook's language: what was counted, what was written, what needs
 attention. An unusable ledger (no case sheet, a required column missing) is a
 message too, never a traceback.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from ..i18n import register, text
-from .bridge import Snapshot, apply_changes, is_settings, snapshot
+from ledger.core.i18n import register, text
+from ledger.xl.bridge import Snapshot, apply_changes, is_settings, snapshot
 
-register({
-    "xl.validate_done": {
-        "zh-Hans": "检查完成:共 {rows} 行案件,{valid} 行无错误;错误 {errors} 个(红色标出),提醒 {warnings} 个(黄色标出)。"
-                   "每行的问题写在“{sheet}”表右侧的“{column}”列。",
-        "zh-Hant": "檢查完成:共 {rows} 行案件,{valid} 行無錯誤;錯誤 {errors} 個(紅色標出),提醒 {warnings} 個(黃色標出)。"
-                   "每行的問題寫在「{sheet}」表右側的「{column}」欄。",
-        "en": "Check done: {rows} case rows, {valid} without errors; {errors} errors (red), {warnings} warnings (yellow). "
-              "Each row's problems are in the “{column}” column at the right of sheet “{sheet}”.",
-    },
-    "xl.callbacks_done": {
-        "zh-Hans": "回访清单已生成(工作表“{sheet}”,截至 {as_of}):待回访 {due} 件,逾期 {overdue} 件。",
-        "zh-Hant": "回訪清單已產生(工作表「{sheet}」,截至 {as_of}):待回訪 {due} 件,逾期 {overdue} 件。",
-        "en": "Callback list written to sheet “{sheet}” (as of {as_of}): {due} due, {overdue} overdue.",
-    },
-    "xl.fix_errors": {
-        "zh-Hans": "台账中有 {errors} 个错误,这些行可能未列入,请按“检查台账”修正。",
-        "zh-Hant": "台賬中有 {errors} 個錯誤,這些行可能未列入,請按「檢查台賬」修正。",
-        "en": "The ledger has {errors} errors; those rows may be missing. Press Validate and fix them.",
-    },
-    "xl.sample_done": {
-        "zh-Hans": "{month} 抽样完成(随机种子 {seed}):{summary}。本次新抽中 {new} 件,已写入“抽样”列并记入日志。",
-        "zh-Hant": "{month} 抽樣完成(隨機種子 {seed}):{summary}。本次新抽中 {new} 件,已寫入「抽樣」欄並記入日誌。",
-        "en": "{month} samples drawn (seed {seed}): {summary}. {new} newly drawn; marked in the Sampled column and logged.",
-    },
-    "xl.sample_none": {
-        "zh-Hans": "{month} 没有需要抽样回访的已完成案件。",
-        "zh-Hant": "{month} 沒有需要抽樣回訪的已完成案件。",
-        "en": "No completed cases in {month} need a sampled callback.",
-    },
-    "xl.stats_done": {
-        "zh-Hans": "{month} 月度统计已写入工作表“{sheet}”:回访 {callbacks} 次,满意率 {rate},逾期未回访 {overdue} 件,预警 {alerts} 条。",
-        "zh-Hant": "{month} 月度統計已寫入工作表「{sheet}」:回訪 {callbacks} 次,滿意率 {rate},逾期未回訪 {overdue} 件,預警 {alerts} 條。",
-        "en": "{month} statistics written to sheet “{sheet}”: {callbacks} callbacks, satisfaction {rate}, "
-              "{overdue} overdue, {alerts} alerts.",
-    },
-    "xl.settings_opened": {
-        "zh-Hans": "已打开“{sheet}”表。修改后再按其他按钮即可生效;邮箱密码不要写在表中。",
-        "zh-Hant": "已開啟「{sheet}」表。修改後再按其他按鈕即可生效;郵箱密碼不要寫在表中。",
-        "en": "Sheet “{sheet}” is open. Changes take effect on the next button press; never put passwords in it.",
-    },
-    "xl.settings_created": {
-        "zh-Hans": "已新建“{sheet}”表并填入默认规则。请填写管理处名称、总部邮箱和人员。",
-        "zh-Hant": "已新建「{sheet}」表並填入預設規則。請填寫管理處名稱、總部郵箱和人員。",
-        "en": "Sheet “{sheet}” was created with the default rules. Fill in the office name, head-office e-mail and staff.",
-    },
-    "xl.unknown_button": {
-        "zh-Hans": "未知的按钮“{button}”。请重新安装加载项。",
-        "zh-Hant": "未知的按鈕「{button}」。請重新安裝增益集。",
-        "en": "Unknown button “{button}”. Please reinstall the add-in.",
-    },
-    "xl.internal": {
-        "zh-Hans": "处理时出错:{error}。请把此信息发给技术支持;如工作簿有误改,可关闭且不保存。",
-        "zh-Hant": "處理時出錯:{error}。請把此資訊發給技術支援;如活頁簿有誤改,可關閉且不儲存。",
-        "en": "Something went wrong: {error}. Please send this message to support; to undo, close the workbook without saving.",
-    },
-})
+register(
+    {
+        "xl.validate_done": {
+            "zh-Hans": "检查完成:共 {rows} 行案件,{valid} 行无错误;错误 {errors} 个(红色标出),提醒 {warnings} 个(黄色标出)。"
+            "每行的问题写在“{sheet}”表右侧的“{column}”列。",
+            "zh-Hant": "檢查完成:共 {rows} 行案件,{valid} 行無錯誤;錯誤 {errors} 個(紅色標出),提醒 {warnings} 個(黃色標出)。"
+            "每行的問題寫在「{sheet}」表右側的「{column}」欄。",
+            "en": "Check done: {rows} case rows, {valid} without errors; {errors} errors (red), {warnings} warnings (yellow). "
+            "Each row's problems are in the “{column}” column at the right of sheet “{sheet}”.",
+        },
+        "xl.callbacks_done": {
+            "zh-Hans": "回访清单已生成(工作表“{sheet}”,截至 {as_of}):待回访 {due} 件,逾期 {overdue} 件。",
+            "zh-Hant": "回訪清單已產生(工作表「{sheet}」,截至 {as_of}):待回訪 {due} 件,逾期 {overdue} 件。",
+            "en": "Callback list written to sheet “{sheet}” (as of {as_of}): {due} due, {overdue} overdue.",
+        },
+        "xl.fix_errors": {
+            "zh-Hans": "台账中有 {errors} 个错误,这些行可能未列入,请按“检查台账”修正。",
+            "zh-Hant": "台賬中有 {errors} 個錯誤,這些行可能未列入,請按「檢查台賬」修正。",
+            "en": "The ledger has {errors} errors; those rows may be missing. Press Validate and fix them.",
+        },
+        "xl.sample_done": {
+            "zh-Hans": "{month} 抽样完成(随机种子 {seed}):{summary}。本次新抽中 {new} 件,已写入“抽样”列并记入日志。",
+            "zh-Hant": "{month} 抽樣完成(隨機種子 {seed}):{summary}。本次新抽中 {new} 件,已寫入「抽樣」欄並記入日誌。",
+            "en": "{month} samples drawn (seed {seed}): {summary}. {new} newly drawn; marked in the Sampled column and logged.",
+        },
+        "xl.sample_none": {
+            "zh-Hans": "{month} 没有需要抽样回访的已完成案件。",
+            "zh-Hant": "{month} 沒有需要抽樣回訪的已完成案件。",
+            "en": "No completed cases in {month} need a sampled callback.",
+        },
+        "xl.stats_done": {
+            "zh-Hans": "{month} 月度统计已写入工作表“{sheet}”:回访 {callbacks} 次,满意率 {rate},逾期未回访 {overdue} 件,预警 {alerts} 条。",
+            "zh-Hant": "{month} 月度統計已寫入工作表「{sheet}」:回訪 {callbacks} 次,滿意率 {rate},逾期未回訪 {overdue} 件,預警 {alerts} 條。",
+            "en": "{month} statistics written to sheet “{sheet}”: {callbacks} callbacks, satisfaction {rate}, "
+            "{overdue} overdue, {alerts} alerts.",
+        },
+        "xl.settings_opened": {
+            "zh-Hans": "已打开“{sheet}”表。修改后再按其他按钮即可生效;邮箱密码不要写在表中。",
+            "zh-Hant": "已開啟「{sheet}」表。修改後再按其他按鈕即可生效;郵箱密碼不要寫在表中。",
+            "en": "Sheet “{sheet}” is open. Changes take effect on the next button press; never put passwords in it.",
+        },
+        "xl.settings_created": {
+            "zh-Hans": "已新建“{sheet}”表并填入默认规则。请填写管理处名称、总部邮箱和人员。",
+            "zh-Hant": "已新建「{sheet}」表並填入預設規則。請填寫管理處名稱、總部郵箱和人員。",
+            "en": "Sheet “{sheet}” was created with the default rules. Fill in the office name, head-office e-mail and staff.",
+        },
+        "xl.unknown_button": {
+            "zh-Hans": "未知的按钮“{button}”。请重新安装加载项。",
+            "zh-Hant": "未知的按鈕「{button}」。請重新安裝增益集。",
+            "en": "Unknown button “{button}”. Please reinstall the add-in.",
+        },
+        "xl.internal": {
+            "zh-Hans": "处理时出错:{error}。请把此信息发给技术支持;如工作簿有误改,可关闭且不保存。",
+            "zh-Hant": "處理時出錯:{error}。請把此資訊發給技術支援;如活頁簿有誤改,可關閉且不儲存。",
+            "en": "Something went wrong: {error}. Please send this message to support; to undo, close the workbook without saving.",
+        },
+    }
+)
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -88,7 +92,7 @@ def _open(book: Any, state: dict[str, Any]) -> tuple[Snapshot, Any]:
     The snapshot goes into `state` first so an unusable ledger is still reported
     in the language its Settings sheet names.
     """
-    from ..reading import load_ledger
+    from ledger.core.reading import load_ledger
 
     snap = state["snap"] = snapshot(book)
     ledger = state["ledger"] = load_ledger(snap.grids, path=_fullname(book))
@@ -104,7 +108,7 @@ def _fullname(book: Any) -> str | None:
 
 def _guarded(work: Callable[[], str], lang: Callable[[], str]) -> str:
     """Run a button's work; an unusable ledger becomes its one-paragraph message."""
-    from ..reading import UnusableLedger
+    from ledger.core.reading import UnusableLedger
 
     try:
         return work()
@@ -118,21 +122,30 @@ def _errors_note(errors: int, lang: str) -> str:
 
 # --------------------------------------------------------------------------- buttons
 
+
 def validate(book: Any, today: dt.date | None = None) -> str:
     """检查台账: problems column, red/yellow highlights, tool columns, a Log row."""
     state: dict[str, Any] = {}
 
     def work() -> str:
-        from ..columns import TOOL_COLUMNS
-        from ..jobs import validate_job
+        from ledger.core.columns import TOOL_COLUMNS
+        from ledger.jobs.validate import validate_job
 
         snap, ledger = _open(book, state)
         report, changes = validate_job(ledger, _today(today))
         apply_changes(book, snap, ledger, changes)
         errors = len(report.errors)
         problems_label = next(c for c in TOOL_COLUMNS if c.field == "problems").label(ledger.lang)
-        return text("xl.validate_done", ledger.lang, rows=report.rows, valid=report.valid_rows, errors=errors,
-                    warnings=len(report.problems) - errors, sheet=ledger.sheet, column=problems_label)
+        return text(
+            "xl.validate_done",
+            ledger.lang,
+            rows=report.rows,
+            valid=report.valid_rows,
+            errors=errors,
+            warnings=len(report.problems) - errors,
+            sheet=ledger.sheet,
+            column=problems_label,
+        )
 
     return _guarded(work, lambda: _lang_of(book, state))
 
@@ -142,7 +155,7 @@ def callback_list(book: Any, today: dt.date | None = None) -> str:
     state: dict[str, Any] = {}
 
     def work() -> str:
-        from ..jobs import callbacks_job
+        from ledger.jobs.callbacks import callbacks_job
 
         snap, ledger = _open(book, state)
         as_of = _today(today)
@@ -151,21 +164,25 @@ def callback_list(book: Any, today: dt.date | None = None) -> str:
         report, validation, changes = callbacks_job(ledger, as_of, forms=False)
         written = apply_changes(book, snap, ledger, changes)
         counts = report.counts()
-        return text("xl.callbacks_done", ledger.lang, sheet=written.sheets[0] if written.sheets else "-",
-                    as_of=as_of.isoformat(), due=counts.get("due", 0), overdue=counts.get("overdue", 0)) + \
-            _errors_note(len(validation.errors), ledger.lang)
+        return text(
+            "xl.callbacks_done",
+            ledger.lang,
+            sheet=written.sheets[0] if written.sheets else "-",
+            as_of=as_of.isoformat(),
+            due=counts.get("due", 0),
+            overdue=counts.get("overdue", 0),
+        ) + _errors_note(len(validation.errors), ledger.lang)
 
     return _guarded(work, lambda: _lang_of(book, state))
 
 
-def draw_samples(book: Any, month: str | None = None, seed: int | None = None,
-                 today: dt.date | None = None) -> str:
+def draw_samples(book: Any, month: str | None = None, seed: int | None = None, today: dt.date | None = None) -> str:
     """抽样: draw last month's samples (or `month`'s), mark them, log the seed."""
     state: dict[str, Any] = {}
 
     def work() -> str:
-        from ..jobs import sample_job
-        from ..vocab import CATEGORIES
+        from ledger.core.vocab import CATEGORIES
+        from ledger.jobs.sample import sample_job
 
         snap, ledger = _open(book, state)
         lang = ledger.lang
@@ -173,8 +190,11 @@ def draw_samples(book: Any, month: str | None = None, seed: int | None = None,
         the_month = month or last_month(as_of)
         result, changes = sample_job(ledger, the_month, seed, as_of)
         apply_changes(book, snap, ledger, changes)
-        parts = [f"{CATEGORIES.label(k, lang)} {len(ids)}/{result['population'][k]}"
-                 for k, ids in result["drawn"].items() if result["population"].get(k)]
+        parts = [
+            f"{CATEGORIES.label(k, lang)} {len(ids)}/{result['population'][k]}"
+            for k, ids in result["drawn"].items()
+            if result["population"].get(k)
+        ]
         if not parts:
             return text("xl.sample_none", lang, month=the_month)
         new = sum(len(v) for v in result["new"].values())
@@ -189,7 +209,7 @@ def monthly_stats(book: Any, month: str | None = None, today: dt.date | None = N
     state: dict[str, Any] = {}
 
     def work() -> str:
-        from ..stats_sheet import stats_job
+        from ledger.jobs.stats import stats_job
 
         snap, ledger = _open(book, state)
         as_of = _today(today)
@@ -200,22 +220,28 @@ def monthly_stats(book: Any, month: str | None = None, today: dt.date | None = N
         overall = doc["satisfaction"]["overall"]
         callbacks = overall["satisfied"] + overall["fairly_satisfied"] + overall["unsatisfied"]
         rate = overall.get("rate")
-        return text("xl.stats_done", ledger.lang, month=the_month,
-                    sheet=written.sheets[0] if written.sheets else "-", callbacks=callbacks,
-                    rate=f"{rate:.1%}" if isinstance(rate, (int, float)) else "-",
-                    overdue=sum(c["overdue"] for c in doc["compliance"].values()),
-                    alerts=sum(len(v) for v in doc["alerts"].values()))
+        return text(
+            "xl.stats_done",
+            ledger.lang,
+            month=the_month,
+            sheet=written.sheets[0] if written.sheets else "-",
+            callbacks=callbacks,
+            rate=f"{rate:.1%}" if isinstance(rate, (int, float)) else "-",
+            overdue=sum(c["overdue"] for c in doc["compliance"].values()),
+            alerts=sum(len(v) for v in doc["alerts"].values()),
+        )
 
     return _guarded(work, lambda: _lang_of(book, state))
 
 
-def send_to_head_office(book: Any, month: str | None = None, via: str | None = None,
-                        today: dt.date | None = None, **options: Any) -> str:
+def send_to_head_office(
+    book: Any, month: str | None = None, via: str | None = None, today: dt.date | None = None, **options: Any
+) -> str:
     """报送总部: export last month's statistics and send them (SMTP, Outlook draft or .eml); log it."""
     state: dict[str, Any] = {}
 
     def work() -> str:
-        from ..send_job import send_job
+        from ledger.jobs.send import send_job
 
         snap, ledger = _open(book, state)
         the_month = month or last_month(_today(today))
@@ -239,13 +265,13 @@ def default_via(ledger: Any) -> str:
 
 def settings(book: Any) -> str:
     """设置: show the Settings sheet; create it with the preset's defaults when missing."""
-    from ..settings import SETTINGS_SHEET, Settings, settings_grid
-    from .bridge import cell_value
+    from ledger.core.settings import SETTINGS_SHEET, Settings, settings_grid
+    from ledger.xl.bridge import cell_value
 
     sheet = next((s for s in book.sheets if is_settings(s.name)), None)
     if sheet is not None:
-        from ..settings import read_settings
-        from .bridge import read_sheet
+        from ledger.core.settings import read_settings
+        from ledger.xl.bridge import read_sheet
 
         lang = read_settings(read_sheet(sheet), sheet.name)[0].language
         sheet.activate()
@@ -265,7 +291,7 @@ def settings(book: Any) -> str:
 
 def _case_sheet_lang(book: Any) -> str:
     """Without a Settings sheet, guess the language from the case sheet's name."""
-    from ..reading import CASE_SHEET_NAMES
+    from ledger.core.reading import CASE_SHEET_NAMES
 
     names = {s.name for s in book.sheets}
     for lang in ("zh-Hant", "en"):
@@ -286,8 +312,8 @@ def _lang_of(book: Any, state: dict[str, Any]) -> str:
 
 
 def snapshot_lang(book: Any) -> str:
-    from ..settings import read_settings
-    from .bridge import read_sheet
+    from ledger.core.settings import read_settings
+    from ledger.xl.bridge import read_sheet
 
     sheet = next((s for s in book.sheets if is_settings(s.name)), None)
     if sheet is None:
@@ -304,5 +330,14 @@ BUTTONS: dict[str, Callable[..., str]] = {
     "settings": settings,
 }
 
-__all__ = ["BUTTONS", "callback_list", "default_via", "draw_samples", "last_month", "monthly_stats",
-           "send_to_head_office", "settings", "validate"]
+__all__ = [
+    "BUTTONS",
+    "callback_list",
+    "default_via",
+    "draw_samples",
+    "last_month",
+    "monthly_stats",
+    "send_to_head_office",
+    "settings",
+    "validate",
+]

@@ -5,14 +5,15 @@ ranges the core emits cell by cell or row by row are joined into blocks, and
 the blocks' settings go out grouped (see batch.Batch); then widths, freeze,
 charts and page setup.
 """
+
 from __future__ import annotations
 
 import sys
 from typing import Any
 
-from ..layout import SheetLayout, StyleRange
-from .batch import Batch
-from .bridge import cell_value, column_blocks, date_format_blocks
+from ledger.sheets.layout import SheetLayout, StyleRange
+from ledger.xl.batch import Batch
+from ledger.xl.bridge import cell_value, column_blocks, date_format_blocks
 
 # Same looks as io.render.STYLE_SPECS, as batch.SETTERS settings.
 STYLES: dict[str, dict[str, Any]] = {
@@ -68,7 +69,7 @@ def merge_blocks(merged: list[tuple[int, int, int, int]]) -> list[tuple[int, int
     """Merged ranges as few calls: one-row merges with the same columns in consecutive rows
     become one Merge Across block (a table whose every row merges cells), others stay as they are."""
     blocks: list[tuple[int, int, int, int, bool]] = []
-    open_runs: dict[tuple[int, int], int] = {}       # (c1, c2) -> index in blocks of the run ending lowest
+    open_runs: dict[tuple[int, int], int] = {}  # (c1, c2) -> index in blocks of the run ending lowest
     for r1, c1, r2, c2 in sorted(merged):
         i = open_runs.get((c1, c2))
         if r1 == r2 and i is not None and blocks[i][2] == r1 - 1:
@@ -141,7 +142,7 @@ def _page_setup(book: Any, sheet: Any, layout: SheetLayout) -> None:
     if not sys.platform.startswith("win") or book.app.engine.name != "excel":
         return
     ps = sheet.api.PageSetup
-    ps.PaperSize = 9                      # xlPaperA4
+    ps.PaperSize = 9  # xlPaperA4
     ps.Orientation = 2 if layout.landscape else 1
     ps.Zoom = False
     ps.FitToPagesWide = 1

@@ -1,0 +1,43 @@
+"""Clerk-facing text in three languages.
+
+Each module keeps its own catalog next to the code that raises the message and
+registers it here, so a message and its translations are reviewed together.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("zh-Hans", "zh-Hant", "en")
+DEFAULT_LANGUAGE = "zh-Hans"
+
+_CATALOG: dict[str, dict[str, str]] = {}
+
+
+def register(catalog: dict[str, dict[str, str]]) -> None:
+    for code, texts in catalog.items():
+        missing = [lang for lang in LANGUAGES if lang not in texts]
+        if missing:
+            raise ValueError(f"message {code!r} lacks {missing}")
+        _CATALOG[code] = texts
+
+
+def normalize_language(lang: str | None) -> str:
+    """Accept the spellings clerks and scripts use (zh-CN, zh_TW, English...)."""
+    if not lang:
+        return DEFAULT_LANGUAGE
+    key = lang.strip().lower().replace("_", "-")
+    if key in ("zh-hant", "zh-tw", "zh-hk", "zh-mo", "繁體中文", "繁体中文", "繁體", "繁体"):
+        return "zh-Hant"
+    if key in ("en", "en-us", "en-gb", "english", "英文", "英语", "英語"):
+        return "en"
+    return DEFAULT_LANGUAGE
+
+
+def text(code: str, lang: str | None = DEFAULT_LANGUAGE, **params: object) -> str:
+    texts = _CATALOG.get(code)
+    if texts is None:
+        return code + (" " + repr(params) if params else "")
+    template = texts.get(normalize_language(lang)) or texts[DEFAULT_LANGUAGE]
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return template

@@ -1,0 +1,607 @@
+"""From sheet grids to cases: find the case sheet and header, read every cell.
+
+Works on grids (lists of rows of Python values, or a ColumnGrid holding a sheet
+column by column) so the same code reads a file (through python-calamine) and a
+live workbook (through xlwings).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import compress, count, repeat
+from operator import itemgetter
+from typing import Any
+
+from ledger.core import vocab
+from ledger.core.allocation import without_gc
+from ledger.core.columns import COLUMNS_BY_FIELD, REQUIRED_FIELDS, match_header
+from ledger.core.dates import EXCEL_ERRORS, is_excel_error, parse_when
+from ledger.core.i18n import register, text
+from ledger.core.models import Case, Ledger, Problem
+from ledger.core.settings import SETTINGS_SHEET, Settings, read_settings
+from ledger.core.vocab import fold
+
+CASE_SHEET_NAMES = {"zh-Hans": "案件台账", "zh-Hant": "案件台賬", "en": "Cases"}
+_CASE_SHEET_FOLDED = {
+    fold(n)
+    for n in (*CASE_SHEET_NAMES.values(), "案件台帐", "台账", "台賬", "案件", "投诉台账", "回访台账", "cases", "ledger")
+}
+_SETTINGS_FOLDED = {fold(n) for n in SETTINGS_SHEET.values()}
+HEADER_SCAN_ROWS = 30
+# An optional extra column some offices keep (SPEC §3.1 "reacted strongly").
+STRONG_REACTION_HEADERS = {fold(h) for h in ("住户反应强烈", "住戶反應強烈", "反应强烈", "Strong reaction")}
+
+register(
+    {
+        "ledger.no_case_sheet": {
+            "zh-Hans": "在工作簿中找不到案件台账:没有名为“案件台账”的工作表,也没有哪张表的表头包含“案件编号”“受理日期”“类别”。现有工作表:{sheets}。",
+            "zh-Hant": "在活頁簿中找不到案件台賬:沒有名為「案件台賬」的工作表,也沒有哪張表的表頭包含「案件編號」「受理日期」「類別」。現有工作表:{sheets}。",
+            "en": "No case sheet found: no sheet is named “Cases” and no sheet has a header row with Case ID, Received on and Category. Sheets: {sheets}.",
+        },
+        "ledger.missing_column": {
+            "zh-Hans": "工作表“{sheet}”第{row}行的表头缺少必填列“{column}”。可接受的表头:{accepted}。请添加该列,或在“设置”表的【表头映射】中指定对应的列。",
+            "zh-Hant": "工作表「{sheet}」第{row}行的表頭缺少必填欄「{column}」。可接受的表頭:{accepted}。請新增該欄,或在「設置」表的【表頭映射】中指定對應的欄。",
+            "en": "The header in row {row} of sheet “{sheet}” lacks the required column “{column}”. Accepted headers: {accepted}. Add the column, or map it under [Header mapping] in the Settings sheet.",
+        },
+        "ledger.empty": {
+            "zh-Hans": "工作表“{sheet}”是空的,没有表头也没有案件。",
+            "zh-Hant": "工作表「{sheet}」是空的,沒有表頭也沒有案件。",
+            "en": "Sheet “{sheet}” is empty: no header and no cases.",
+        },
+        "cell.required": {
+            "zh-Hans": "“{column}”必须填写。",
+            "zh-Hant": "「{column}」必須填寫。",
+            "en": "“{column}” is required.",
+        },
+        "cell.unknown_value": {
+            "zh-Hans": "“{value}”不是有效的{column},可选:{allowed}。",
+            "zh-Hant": "「{value}」不是有效的{column},可選:{allowed}。",
+            "en": "“{value}” is not a valid {column}; choose one of: {allowed}.",
+        },
+        "cell.not_integer": {
+            "zh-Hans": "“{value}”不是有效的整数,{column}应填写如 1、2、3。",
+            "zh-Hant": "「{value}」不是有效的整數,{column}應填寫如 1、2、3。",
+            "en": "“{value}” is not a whole number; {column} takes 1, 2, 3 ...",
+        },
+        "cell.not_boolean": {
+            "zh-Hans": "“{value}”无法识别,{column}请填“是”或“否”。",
+            "zh-Hant": "「{value}」無法識別,{column}請填「是」或「否」。",
+            "en": "“{value}” is not understood; {column} takes yes or no.",
+        },
+        "cell.error_value": {
+            "zh-Hans": "单元格是 Excel 错误值 {value},请改为实际内容。",
+            "zh-Hant": "儲存格是 Excel 錯誤值 {value},請改為實際內容。",
+            "en": "The cell holds the Excel error {value}; enter the real value.",
+        },
+        "date.error_value": {
+            "zh-Hans": "日期单元格是 Excel 错误值 {value},请填写实际日期。",
+            "zh-Hant": "日期儲存格是 Excel 錯誤值 {value},請填寫實際日期。",
+            "en": "The date cell holds the Excel error {value}; enter the real date.",
+        },
+        "date.ambiguous": {
+            "zh-Hans": "日期“{value}”有歧义(无法确定年月日的顺序),请写成 2026-11-03 这样的格式。",
+            "zh-Hant": "日期「{value}」有歧義(無法確定年月日的順序),請寫成 2026-11-03 這樣的格式。",
+            "en": "The date “{value}” is ambiguous (day and month order unclear); write it as 2026-11-03.",
+        },
+        "date.impossible": {
+            "zh-Hans": "日期“{value}”不存在,请检查月份和日期。",
+            "zh-Hant": "日期「{value}」不存在,請檢查月份和日期。",
+            "en": "The date “{value}” does not exist; check the month and day.",
+        },
+        "date.implausible": {
+            "zh-Hans": "“{value}”不像是台账中的日期(应在2000至2099年之间)。",
+            "zh-Hant": "「{value}」不像是台賬中的日期(應在2000至2099年之間)。",
+            "en": "“{value}” does not look like a ledger date (expected 2000–2099).",
+        },
+        "date.unreadable": {
+            "zh-Hans": "无法识别日期“{value}”,请写成 2026-11-03 或 2026年11月3日。",
+            "zh-Hant": "無法識別日期「{value}」,請寫成 2026-11-03 或 2026年11月3日。",
+            "en": "“{value}” is not a readable date; write 2026-11-03.",
+        },
+    }
+)
+
+
+class UnusableLedger(Exception):
+    """The input cannot be used at all (SPEC §9 exit status 2)."""
+
+    def __init__(self, code: str, **params: Any):
+        super().__init__(code)
+        self.code, self.params = code, params
+
+    def message(self, lang: str = "zh-Hans") -> str:
+        return text(self.code, lang, **self.params)
+
+
+@dataclass
+class HeaderMatch:
+    sheet: str
+    row: int  # 1-based
+    fields: dict[str, int]  # field -> 1-based column
+    headers: dict[str, str]
+    extra: dict[str, int]  # non-case columns we read: "strong_reaction", tool fields
+    data_row: int = 0  # first row below the header (two-row headers push it down)
+
+    def __post_init__(self) -> None:
+        self.data_row = self.data_row or self.row + 1
+
+
+class ColumnGrid:
+    """A sheet held column by column, blanks as None: how a file's sheets are read.
+
+    It answers as a grid of rows (len, index, slice, iteration), building rows on
+    request, so the header search and small sheets read it like any other grid,
+    while the case rows are taken a whole column at a time without row lists.
+    `values`, where known, holds for each column a dict whose keys include every
+    value in it (and maybe others), so they need not be collected again.
+    """
+
+    def __init__(self, columns: list[list[Any]], height: int, values: list[dict | None] | None = None):
+        self.columns = columns
+        self.height = height
+        self.values = values or []
+
+    def __len__(self) -> int:
+        return self.height
+
+    def __iter__(self):
+        return map(list, zip(*self.columns)) if self.columns else iter([[] for _ in range(self.height)])
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self.height))]
+        if index < 0:
+            index += self.height
+        if not 0 <= index < self.height:
+            raise IndexError(index)
+        return [col[index] for col in self.columns]
+
+    def column(self, index: int, start: int = 0) -> list[Any]:
+        """Cells of one column from row `start` (0-based) down; None beyond the sheet's width."""
+        if index < len(self.columns):
+            return self.columns[index][start:]
+        return [None] * max(self.height - start, 0)
+
+    def distinct(self, index: int) -> dict | None:
+        """A dict whose keys include every value of the column, if known."""
+        if index >= len(self.columns):
+            return {None: None}
+        return self.values[index] if index < len(self.values) else None
+
+    def put(self, row: int, col: int, value: Any) -> None:
+        """Set one cell, widening the sheet if it lies beyond the last column."""
+        while len(self.columns) <= col:
+            self.columns.append([None] * self.height)
+            if self.values:
+                self.values.append({None: None})
+        self.columns[col][row] = value
+        if col < len(self.values) and self.values[col] is not None:
+            self.values[col].setdefault(value, value)
+
+
+def find_header(name: str, grid: list[list[Any]], mapping: dict[str, str]) -> HeaderMatch | None:
+    """The row, among the first few, that names the most case fields."""
+    best: HeaderMatch | None = None
+    best_score = 0
+    for r, row in enumerate(grid[:HEADER_SCAN_ROWS]):
+        fields: dict[str, int] = {}
+        headers: dict[str, str] = {}
+        extra: dict[str, int] = {}
+        for c, cell in enumerate(row):
+            if cell is None or isinstance(cell, (int, float, dt.date)):
+                continue
+            field = match_header(cell, mapping)
+            if field and field in COLUMNS_BY_FIELD and field not in fields:
+                fields[field] = c + 1
+                headers[field] = str(cell).strip()
+            elif field and field not in extra:
+                extra[field] = c + 1
+            elif fold(str(cell)) in STRONG_REACTION_HEADERS:
+                extra["strong_reaction"] = c + 1
+        score = len(fields) + 2 * sum(f in fields for f in REQUIRED_FIELDS)
+        if score > best_score and len(fields) >= 2:
+            best, best_score = HeaderMatch(name, r + 1, fields, headers, extra), score
+    if best is not None:
+        _second_header_row(best, grid, mapping)
+    return best
+
+
+def _second_header_row(match: HeaderMatch, grid: list[list[Any]], mapping: dict[str, str]) -> None:
+    """Two-row headers: a group title (回访情况) above its columns (回访日期, 满意度 ...)."""
+    if match.row >= len(grid):
+        return
+    top, below = grid[match.row - 1], grid[match.row]
+    added = {}
+    for c, cell in enumerate(below):
+        if cell is None or isinstance(cell, (int, float, dt.date)):
+            continue
+        field = match_header(cell, mapping)
+        above = top[c] if c < len(top) else None
+        if (
+            field
+            and field in COLUMNS_BY_FIELD
+            and field not in match.fields
+            and (above is None or match_header(above, mapping) is None)
+        ):
+            added[field] = (c + 1, str(cell).strip())
+    if len(added) >= 2:
+        for field, (col, label) in added.items():
+            match.fields[field] = col
+            match.headers[field] = label
+        match.data_row = match.row + 2
+
+
+def locate_case_sheet(grids: dict[str, list[list[Any]]], mapping: dict[str, str]) -> HeaderMatch:
+    named = [n for n in grids if fold(n) in _CASE_SHEET_FOLDED]
+    candidates = named + [n for n in grids if n not in named and fold(n) not in _SETTINGS_FOLDED]
+    matches = [m for n in candidates if (m := find_header(n, grids[n], mapping))]
+    if named and not any(m.sheet in named for m in matches):
+        grid = grids[named[0]]
+        if not any(any(c not in (None, "") for c in row) for row in grid):
+            raise UnusableLedger("ledger.empty", sheet=named[0])
+    if not matches:
+        raise UnusableLedger("ledger.no_case_sheet", sheets="、".join(grids) or "-")
+    in_named = [m for m in matches if m.sheet in named]
+    pool = in_named or matches
+    return max(pool, key=lambda m: sum(f in m.fields for f in REQUIRED_FIELDS) * 100 + len(m.fields))
+
+
+@without_gc
+def load_ledger(grids: dict[str, list[list[Any]]], path: str | None = None, settings: Settings | None = None) -> Ledger:
+    """Read the Settings and case sheets into a Ledger; cell problems are collected, not raised."""
+    problems: list[Problem] = []
+    if settings is None:
+        settings_name = next((n for n in grids if fold(n) in _SETTINGS_FOLDED), None)
+        settings, settings_problems = read_settings(
+            grids.get(settings_name) if settings_name else None, settings_name or "设置"
+        )
+        problems.extend(settings_problems)
+    lang = settings.language
+    match = locate_case_sheet(grids, settings.header_mapping)
+    missing = [f for f in REQUIRED_FIELDS if f not in match.fields]
+    if missing:
+        col = COLUMNS_BY_FIELD[missing[0]]
+        raise UnusableLedger(
+            "ledger.missing_column",
+            sheet=match.sheet,
+            row=match.row,
+            column=col.label(lang),
+            accepted=" / ".join(col.accepted()[:3] + col.aliases[:4]),
+        )
+    grid = grids[match.sheet]
+    cases, cell_problems = _read_rows(match, grid, lang)
+    problems.extend(cell_problems)
+    from ledger.core.log import is_log_sheet, parse_log
+
+    log_name = next((n for n in grids if is_log_sheet(n)), None)
+    return Ledger(
+        cases=cases,
+        problems=problems,
+        settings=settings,
+        sheet=match.sheet,
+        header_row=match.row,
+        columns={**match.fields, **{k: v for k, v in match.extra.items()}},
+        headers=match.headers,
+        rows=len(cases),
+        path=path,
+        log=parse_log(grids.get(log_name)) if log_name else [],
+        sheet_names=list(grids),
+    )
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if value.is_integer():
+            value = int(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    s = str(value).strip()
+    return s or None
+
+
+_MISSING = object()
+_CASE_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Case) if f.name != "row"}
+# The only cell types whose values compare equal across types (1 == 1.0 == True).
+_NUMERIC = frozenset({bool, int, float})
+_first = itemgetter(0)
+
+
+def _moment(when: Any) -> dt.datetime | None:
+    return when.value if when is not None else None
+
+
+def _has_time(when: Any) -> bool:
+    return bool(when and when.has_time)
+
+
+def _day(when: Any) -> dt.date | None:
+    return when.value.date() if when is not None and when.value is not None else None
+
+
+def _one_if_blank(number: Any) -> Any:
+    return 1 if number is None else number
+
+
+# Case attributes a column fills, each with how its converted value becomes the attribute.
+_TARGETS: dict[str, tuple[tuple[str, Any], ...]] = {
+    "received_on": (("received_at", _moment), ("received_has_time", _has_time)),
+    "first_response_at": (("first_response_at", _moment), ("first_response_has_time", _has_time)),
+    "complainants": (("complainants", _one_if_blank),),
+    "lawsuit_or_media": (("lawsuit_or_media", bool),),
+}
+
+
+def _targets(field: str, kind: str) -> tuple[tuple[str, Any], ...]:
+    if field in _TARGETS:
+        return _TARGETS[field]
+    return ((field, _day),) if kind in ("date", "datetime") else ((field, None),)
+
+
+def _read_rows(match: HeaderMatch, grid: Any, lang: str) -> tuple[list[Case], list[Problem]]:
+    """Read the case rows column by column.
+
+    Ledger columns repeat a handful of values (categories, aspects, the same
+    dates), so each column converts each distinct value once and maps the
+    column through the results: 100k rows cost a few hundred thousand
+    dictionary look-ups rather than as many parses.
+    """
+    whole_column = _body_columns(grid, match.data_row - 1)
+    height = max(len(grid) - (match.data_row - 1), 0)
+    used = sorted({c - 1 for c in match.fields.values()})
+    required = [match.fields[f] - 1 for f in REQUIRED_FIELDS if f in match.fields]
+    # a row counts when any case column holds something: required columns first, they are rarely blank
+    blank = _blank_rows(map(whole_column, dict.fromkeys(required + used)), height) if used else range(height)
+    if blank:
+        keep = bytearray(b"\x01") * height
+        for i in blank:
+            keep[i] = 0
+        kept = list(compress(range(height), keep))
+    else:
+        kept = range(height)
+    numbers = list(map(match.data_row.__add__, kept))
+    everything = not blank
+
+    def _column_of(index: int) -> list[Any]:
+        col = whole_column(index)
+        return col if everything else list(map(col.__getitem__, kept))
+
+    problems: list[Problem] = []
+    columns: dict[str, list[Any]] = {}
+    for field, col in match.fields.items():
+        column = COLUMNS_BY_FIELD[field]
+        header = match.headers.get(field, column.label(lang))
+        targets = _targets(field, column.kind)
+        outputs, bad = _convert(
+            column,
+            _column_of(col - 1),
+            [finish for _, finish in targets],
+            grid.distinct(col - 1) if isinstance(grid, ColumnGrid) else None,
+        )
+        for (name, _), values in zip(targets, outputs):
+            columns[name] = values
+        for i, code, value in bad:
+            problems.append(
+                Problem.make(
+                    code,
+                    lang,
+                    sheet=match.sheet,
+                    row=numbers[i],
+                    column=header,
+                    value=value,
+                    allowed="、".join(column.vocabulary.labels(lang)) if column.vocabulary else "",
+                )
+            )
+    for extra, parse in (("sampled", _as_bool), ("sample_reason", _as_text), ("strong_reaction", _as_bool)):
+        col = match.extra.get(extra)
+        if col:
+            raw = _column_of(col - 1)
+            values = [parse(v) for v in raw]
+            key = {"sampled": "sampled_mark", "sample_reason": "sample_reason_mark"}.get(extra, extra)
+            columns[key] = [v is True for v in values] if parse is _as_bool else values
+    unknown = set(columns) - set(_CASE_DEFAULTS)
+    if unknown:
+        raise TypeError(f"Case has no field {sorted(unknown)[0]!r}")
+    # positionally, one C-level map: no keyword dict per row
+    cases = list(
+        map(
+            Case,
+            numbers,
+            *(columns[name] if name in columns else repeat(default) for name, default in _CASE_DEFAULTS.items()),
+        )
+    )
+    problems.sort(key=lambda p: (p.row or 0, match.fields.get(_field_of(match, p.column), 0)))
+    return cases, problems
+
+
+def _body_columns(grid: Any, start: int) -> Callable[[int], list[Any]]:
+    """index -> the cells of that column from row `start` (0-based) down, each column built once."""
+    cache: dict[int, list[Any]] = {}
+    if isinstance(grid, ColumnGrid):
+
+        def whole_column(index: int) -> list[Any]:
+            if index not in cache:
+                cache[index] = grid.column(index, start)
+            return cache[index]
+
+        return whole_column
+    body = grid[start:]
+    shortest = min(map(len, body), default=0)
+
+    def whole_column(index: int) -> list[Any]:
+        if index not in cache:
+            cache[index] = list(map(itemgetter(index), body)) if index < shortest else _column(body, index)
+        return cache[index]
+
+    return whole_column
+
+
+def _blank_rows(columns, height: int) -> list[int]:
+    """Positions (0-based) where every one of `columns` is blank (None or "")."""
+    candidates: list[int] | None = None
+    for col in columns:
+        if candidates is None:
+            candidates = [i for i, v in enumerate(col) if v is None or v == ""]
+        else:
+            candidates = [i for i in candidates if col[i] is None or col[i] == ""]
+        if not candidates:
+            return []
+    return list(range(height)) if candidates is None else candidates
+
+
+def _field_of(match: HeaderMatch, header: str | None) -> str | None:
+    for field, text_ in match.headers.items():
+        if text_ == header:
+            return field
+    return None
+
+
+def _column(rows: list[list[Any]], index: int) -> list[Any]:
+    return [row[index] if index < len(row) else None for row in rows]
+
+
+def _convert(
+    column, raw: list[Any], finishes: list[Any], distinct: dict | None = None
+) -> tuple[list[list[Any]], list[tuple[int, str, Any]]]:
+    """The column converted once per finishing function (None: as converted), and the
+    unreadable cells as (index, problem code, shown value). `distinct`, if given, has
+    every value of `raw` among its keys.
+
+    Each distinct value converts once and the column maps through the results.
+    Values of different types that compare equal (1 == 1.0 == True) must not
+    share a result, so a column holding more than one numeric type takes the
+    per-cell path keyed by (type, value).
+    """
+    if distinct is None:
+        distinct = dict.fromkeys(raw)
+    if _NUMERIC.intersection(map(type, distinct)) and len(_NUMERIC.intersection(map(type, raw))) > 1:
+        return _convert_mixed(column, raw, finishes)
+    results = _convert_distinct(column, distinct)
+    failing = {value: result[1] for value, result in results.items() if result[1]}
+    bad = [(i, failing[value], _as_text(value)) for i, value in _cells_holding(raw, failing)] if failing else []
+    outputs = []
+    for finish in finishes:
+        converted = map(_first, results.values())
+        table = dict(zip(results, converted if finish is None else map(finish, converted)))
+        outputs.append(list(map(table.__getitem__, raw)))
+    return outputs, bad
+
+
+def _cells_holding(raw: list[Any], values: dict[Any, Any]) -> list[tuple[int, Any]]:
+    """(index, cell) of each cell of `raw` equal to one of `values`, in order.
+
+    Often the only such value is the header's own text, absent from the rows:
+    a few C-level scans of the list then beat a dict look-up per cell.
+    """
+    if len(values) > 8:
+        return [(i, raw[i]) for i in compress(count(), map(values.__contains__, raw))]
+    found = []
+    for value in values:
+        i = -1
+        while True:
+            try:
+                i = raw.index(value, i + 1)
+            except ValueError:
+                break
+            found.append((i, raw[i]))
+    return sorted(found, key=_first)
+
+
+def _convert_distinct(column, distinct: dict[Any, None]) -> dict[Any, tuple[Any, str | None]]:
+    """value -> (converted, problem code or None) for each distinct cell value."""
+    kind = column.kind
+    blank = (None, None)
+    if kind in ("date", "datetime", "enum", "int", "bool") or str not in set(map(type, distinct)):
+        return {
+            value: blank if value is None or value == "" else _convert_one(column, kind, value) for value in distinct
+        }
+    # text: a string is itself, stripped, unless it strips to nothing or is an Excel error
+    strings = [v for v in distinct if type(v) is str]
+    stripped = list(map(str.strip, strings))
+    results = dict(zip(strings, zip(stripped, repeat(None))))
+    if "" in stripped or not EXCEL_ERRORS.isdisjoint(map(str.upper, stripped)):
+        for value, s in zip(strings, stripped):
+            if not s or s.upper() in EXCEL_ERRORS:
+                results[value] = blank if value == "" else _convert_one(column, kind, value)
+    for value in distinct:
+        if type(value) is not str:
+            results[value] = blank if value is None else _convert_one(column, kind, value)
+    return results
+
+
+def _convert_mixed(column, raw: list[Any], finishes: list[Any]) -> tuple[list[list[Any]], list[tuple[int, str, Any]]]:
+    kind = column.kind
+    cache: dict[Any, Any] = {}
+    out: list[Any] = []
+    bad: list[tuple[int, str, Any]] = []
+    for i, value in enumerate(raw):
+        if value is None or value == "":
+            out.append(None)
+            continue
+        key = (type(value), value)
+        hit = cache.get(key, _MISSING)
+        if hit is _MISSING:
+            hit = cache[key] = _convert_one(column, kind, value)
+        converted, code = hit
+        if code:
+            bad.append((i, code, _as_text(value)))
+        out.append(converted)
+    return [out if finish is None else list(map(finish, out)) for finish in finishes], bad
+
+
+def _convert_one(column, kind: str, value: Any) -> tuple[Any, str | None]:
+    if kind not in ("date", "datetime") and is_excel_error(value):
+        return None, "cell.error_value"
+    if kind in ("date", "datetime"):
+        when = parse_when(value)
+        return (None, when.error) if when.error else (when, None)
+    if kind == "enum":
+        term = column.vocabulary.parse(value)
+        return (None, "cell.unknown_value") if term is None else (term.key, None)
+    if kind == "int":
+        number = _as_int(value)
+        return (None, "cell.not_integer") if number is None else (number, None)
+    if kind == "bool":
+        flag = _as_bool(value)
+        return (None, "cell.not_boolean") if flag is None else (flag, None)
+    return _as_text(value), None
+
+
+def _as_int(raw: Any) -> int | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float)):
+        return int(raw) if float(raw).is_integer() else None
+    s = fold(str(raw)).rstrip("人次")
+    try:
+        f = float(s)
+    except ValueError:
+        return None
+    return int(f) if f.is_integer() else None
+
+
+_SAMPLED_TRUE = {
+    fold(s) for s in ("抽中", "已抽中", "抽样", "是", "✓", "√", "y", "yes", "true", "1", "drawn", "sampled")
+}
+
+
+def _as_bool(raw: Any) -> bool | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, (int, float)):
+        return bool(raw)
+    s = fold(str(raw))
+    if s in vocab.BOOLEAN_TRUE or s in _SAMPLED_TRUE:
+        return True
+    if s in vocab.BOOLEAN_FALSE or s in ("未抽中",):
+        return False
+    return None

@@ -1,0 +1,340 @@
+"""Office settings (SPEC §2 设置 sheet): what the clerk and supervisor decide.
+
+The Settings sheet is a list of key/value rows followed by small tables, each
+introduced by a section title in brackets (【回访规则】, 【人员】, ...). This
+module turns that grid into a `Settings` value and back, without Excel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from ledger.core import vocab
+from ledger.core.columns import resolve_field
+from ledger.core.dates import parse_when
+from ledger.core.i18n import normalize_language, register
+from ledger.core.models import Problem
+from ledger.core.rules import PRESETS, CategoryRule, Offset
+from ledger.core.vocab import fold
+
+SETTINGS_SHEET = {"zh-Hans": "设置", "zh-Hant": "設置", "en": "Settings"}
+
+
+class StaffMember(BaseModel):
+    name: str
+    role: str  # vocab.ROLES key
+
+
+class Holiday(BaseModel):
+    day: dt.date
+    workday: bool = False  # True: a make-up working day (调休上班)
+    note: str = ""
+
+
+class Settings(BaseModel):
+    office: str = "物业管理处"
+    language: str = "zh-Hans"
+    preset: str = "residential"
+    rules: dict[str, CategoryRule] = Field(default_factory=lambda: dict(PRESETS["residential"]))
+    head_office: list[str] = Field(default_factory=list)
+    cc: list[str] = Field(default_factory=list)
+    sender: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int | None = None
+    smtp_security: str = "starttls"
+    smtp_username: str | None = None
+    mail_subject: str | None = None
+    mail_body: str | None = None
+    staff: list[StaffMember] = Field(default_factory=list)
+    holidays: list[Holiday] = Field(default_factory=list)
+    header_mapping: dict[str, str] = Field(default_factory=dict)  # folded clerk header -> field
+    unreachable_attempts: int = 3
+    complaint_lookback_days: int = 90
+    repair_lookback_days: int = 180
+    satisfaction_target: float = 0.95
+    satisfaction_targets: dict[str, float] = Field(default_factory=dict)  # per category
+    keep_backups: int = 10
+    survey_rate: float = 0.05
+
+    def rule(self, category: str) -> CategoryRule:
+        return self.rules[category]
+
+    def target(self, category: str) -> float:
+        return self.satisfaction_targets.get(category, self.satisfaction_target)
+
+    def staff_for(self, role: str) -> list[str]:
+        return [s.name for s in self.staff if s.role == role]
+
+
+# key, zh-Hans, zh-Hant, en
+SCALAR_KEYS: list[tuple[str, str, str, str]] = [
+    ("office", "管理处名称", "管理處名稱", "Office"),
+    ("language", "语言", "語言", "Language"),
+    ("preset", "规则预设", "規則預設", "Rule preset"),
+    ("head_office", "总部邮箱", "總部郵箱", "Head office e-mail"),
+    ("cc", "抄送", "抄送", "Cc"),
+    ("sender", "发件人", "發件人", "Sender"),
+    ("smtp_host", "SMTP服务器", "SMTP伺服器", "SMTP host"),
+    ("smtp_port", "SMTP端口", "SMTP埠", "SMTP port"),
+    ("smtp_security", "SMTP加密", "SMTP加密", "SMTP security"),
+    ("smtp_username", "SMTP用户名", "SMTP用戶名", "SMTP user"),
+    ("mail_subject", "邮件主题模板", "郵件主題模板", "Mail subject template"),
+    ("mail_body", "邮件正文模板", "郵件正文模板", "Mail body template"),
+    ("unreachable_attempts", "无法联系次数", "無法聯繫次數", "Attempts before unreachable"),
+    ("complaint_lookback_days", "重复投诉回溯天数", "重複投訴回溯天數", "Repeat complaint look-back days"),
+    ("repair_lookback_days", "重复维修回溯天数", "重複維修回溯天數", "Repeat repair look-back days"),
+    ("satisfaction_target", "满意率目标", "滿意率目標", "Satisfaction target"),
+    ("keep_backups", "备份保留份数", "備份保留份數", "Backups to keep"),
+    ("survey_rate", "书面调查比例", "書面調查比例", "Written survey rate"),
+]
+SECTIONS: dict[str, tuple[str, str, str]] = {
+    "rules": ("回访规则", "回訪規則", "Callback rules"),
+    "staff": ("人员", "人員", "Staff"),
+    "holidays": ("节假日", "節假日", "Holidays"),
+    "mapping": ("表头映射", "表頭映射", "Header mapping"),
+}
+SECTION_HEADERS: dict[str, list[tuple[str, str, str]]] = {
+    "rules": [
+        ("类别", "類別", "Category"),
+        ("回访起始(完成后)", "回訪起始(完成後)", "Window start (after completion)"),
+        ("回访期限(完成后)", "回訪期限(完成後)", "Window due (after completion)"),
+        ("回访率", "回訪率", "Callback rate"),
+        ("满意率目标", "滿意率目標", "Satisfaction target"),
+    ],
+    "staff": [("姓名", "姓名", "Name"), ("角色", "角色", "Role")],
+    "holidays": [
+        ("日期", "日期", "Date"),
+        ("类型(放假/上班)", "類型(放假/上班)", "Type (holiday/workday)"),
+        ("说明", "說明", "Note"),
+    ],
+    "mapping": [("台账表头", "台賬表頭", "Ledger header"), ("标准字段", "標準欄位", "Standard field")],
+}
+
+_LANG_INDEX = {"zh-Hans": 0, "zh-Hant": 1, "en": 2}
+_SCALAR_BY_LABEL = {fold(label): key for key, *labels in SCALAR_KEYS for label in (key, *labels)}
+_SECTION_BY_LABEL = {fold(label): key for key, labels in SECTIONS.items() for label in labels}
+
+register(
+    {
+        "settings.bad_value": {
+            "zh-Hans": "设置项“{item}”的值“{value}”无法识别,已使用默认值。",
+            "zh-Hant": "設置項「{item}」的值「{value}」無法識別,已使用預設值。",
+            "en": "Setting “{item}” has an unreadable value “{value}”; the default is used.",
+        },
+        "settings.bad_rule": {
+            "zh-Hans": "回访规则“{item}”无法识别:{value}。请写成如 3天、1周、1个月、3个工作日,回访率写成 30% 或 0.3。",
+            "zh-Hant": "回訪規則「{item}」無法識別:{value}。請寫成如 3天、1週、1個月、3個工作日,回訪率寫成 30% 或 0.3。",
+            "en": "Callback rule “{item}” is unreadable: {value}. Write e.g. 3d, 1w, 1M, 3wd; rates as 30% or 0.3.",
+        },
+        "settings.unknown_field": {
+            "zh-Hans": "表头映射中的标准字段“{value}”不存在。",
+            "zh-Hant": "表頭映射中的標準欄位「{value}」不存在。",
+            "en": "Header mapping names an unknown standard field “{value}”.",
+        },
+    }
+)
+
+
+def _text(v: Any) -> str:
+    return "" if v is None else str(v).strip()
+
+
+def parse_rate(raw: Any) -> float:
+    """`30%`, `0.3`, `30` (read as percent) → 0.3."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        value = float(raw)
+    else:
+        s = _text(raw).replace("％", "%")
+        value = float(s.rstrip("%")) / 100 if s.endswith("%") else float(s)
+    if value > 1:
+        value /= 100
+    if not 0 <= value <= 1:
+        raise ValueError(raw)
+    return value
+
+
+def read_settings(grid: list[list[Any]] | None, sheet: str = "设置") -> tuple[Settings, list[Problem]]:
+    """Settings from the grid of the Settings sheet; unreadable items are problems, defaults stay."""
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    tables: dict[str, list[tuple[int, list[Any]]]] = {k: [] for k in SECTIONS}
+    section: str | None = None
+    skip_header = False
+    for index, row in enumerate(grid or []):
+        cells = list(row) + [None, None, None, None, None]
+        first = _text(cells[0])
+        folded = fold(first)
+        if folded in _SECTION_BY_LABEL:
+            section, skip_header = _SECTION_BY_LABEL[folded], True
+            continue
+        if not any(_text(c) for c in cells):
+            continue
+        if section is None:
+            key = _SCALAR_BY_LABEL.get(folded)
+            if key:
+                values[key] = (index + 1, first, cells[1])
+            continue
+        if skip_header:
+            skip_header = False
+            continue
+        tables[section].append((index + 1, cells))
+    lang = normalize_language(_text(values.get("language", (0, "", ""))[2]) or None)
+    settings = Settings(language=lang)
+    settings.preset = (
+        "commercial"
+        if fold(_text(values.get("preset", (0, "", ""))[2])) in ("commercial", "商业", "商業", "写字楼", "寫字樓")
+        else "residential"
+    )
+    settings.rules = {k: r.model_copy(deep=True) for k, r in PRESETS[settings.preset].items()}
+
+    def bad(item_row: int, label: str, value: Any, code: str = "settings.bad_value") -> None:
+        problems.append(
+            Problem.make(
+                code, lang, sheet=sheet, row=item_row, column=None, severity="warning", item=label, value=_text(value)
+            )
+        )
+
+    for key, (row_no, label, raw) in values.items():
+        if key in ("language", "preset") or raw is None or _text(raw) == "":
+            continue
+        try:
+            if key in ("head_office", "cc"):
+                setattr(
+                    settings,
+                    key,
+                    [
+                        a.strip()
+                        for a in _text(raw).replace(";", ",").replace(";", ",").replace(",", ",").split(",")
+                        if a.strip()
+                    ],
+                )
+            elif key in (
+                "smtp_port",
+                "unreachable_attempts",
+                "complaint_lookback_days",
+                "repair_lookback_days",
+                "keep_backups",
+            ):
+                setattr(settings, key, int(float(_text(raw))))
+            elif key in ("satisfaction_target", "survey_rate"):
+                setattr(settings, key, parse_rate(raw))
+            elif key == "smtp_security":
+                sec = fold(_text(raw))
+                if sec not in ("ssl", "starttls", "none"):
+                    raise ValueError(raw)
+                settings.smtp_security = sec
+            else:
+                setattr(settings, key, _text(raw))
+        except ValueError:
+            bad(row_no, label, raw)
+
+    for row_no, cells in tables["rules"]:
+        term = vocab.CATEGORIES.parse(cells[0])
+        if term is None:
+            bad(row_no, _text(cells[0]), cells[0], "settings.bad_rule")
+            continue
+        rule = settings.rules[term.key]
+        try:
+            if _text(cells[1]):
+                rule.start = Offset.parse(cells[1])
+            if _text(cells[2]):
+                rule.due = Offset.parse(cells[2])
+            if _text(cells[3]):
+                rule.rate = parse_rate(cells[3])
+            if _text(cells[4]):
+                settings.satisfaction_targets[term.key] = parse_rate(cells[4])
+        except ValueError:
+            bad(row_no, term.hans, " / ".join(_text(c) for c in cells[1:5]), "settings.bad_rule")
+    for row_no, cells in tables["staff"]:
+        role = vocab.ROLES.parse(cells[1])
+        if _text(cells[0]) and role:
+            settings.staff.append(StaffMember(name=_text(cells[0]), role=role.key))
+        elif _text(cells[0]):
+            bad(row_no, _text(cells[0]), cells[1])
+    for row_no, cells in tables["holidays"]:
+        when = parse_when(cells[0])
+        if when.value is None:
+            bad(row_no, _text(cells[0]) or "?", cells[0])
+            continue
+        kind = fold(_text(cells[1]))
+        settings.holidays.append(
+            Holiday(
+                day=when.value.date(),
+                workday=kind in ("上班", "workday", "补班", "調休上班", "调休上班"),
+                note=_text(cells[2]),
+            )
+        )
+    for row_no, cells in tables["mapping"]:
+        header, target = _text(cells[0]), _text(cells[1])
+        if not header:
+            continue
+        field = resolve_field(target) if target else None
+        if field is None:
+            problems.append(
+                Problem.make("settings.unknown_field", lang, sheet=sheet, row=row_no, severity="error", value=target)
+            )
+            continue
+        settings.header_mapping[fold(header)] = field
+    return settings, problems
+
+
+def settings_grid(settings: Settings, lang: str) -> list[list[Any]]:
+    """The Settings sheet for a new ledger, pre-filled with the preset (inverse of read_settings)."""
+    i = _LANG_INDEX.get(lang, 0)
+    scalar = {
+        "office": settings.office,
+        "language": lang,
+        "preset": settings.preset,
+        "head_office": ", ".join(settings.head_office),
+        "cc": ", ".join(settings.cc),
+        "sender": settings.sender,
+        "smtp_host": settings.smtp_host,
+        "smtp_port": settings.smtp_port,
+        "smtp_security": settings.smtp_security,
+        "smtp_username": settings.smtp_username,
+        "mail_subject": settings.mail_subject,
+        "mail_body": settings.mail_body,
+        "unreachable_attempts": settings.unreachable_attempts,
+        "complaint_lookback_days": settings.complaint_lookback_days,
+        "repair_lookback_days": settings.repair_lookback_days,
+        "satisfaction_target": settings.satisfaction_target,
+        "keep_backups": settings.keep_backups,
+        "survey_rate": settings.survey_rate,
+    }
+    title = {"zh-Hans": ("项目", "值"), "zh-Hant": ("項目", "值"), "en": ("Item", "Value")}[
+        lang if lang in _LANG_INDEX else "zh-Hans"
+    ]
+    grid: list[list[Any]] = [list(title)]
+    for key, *labels in SCALAR_KEYS:
+        grid.append([labels[i], scalar[key]])
+    grid.append([])
+    grid.append([f"【{SECTIONS['rules'][i]}】"])
+    grid.append([h[i] for h in SECTION_HEADERS["rules"]])
+    for term in vocab.CATEGORIES:
+        rule = settings.rules[term.key]
+        grid.append(
+            [
+                term.label(lang),
+                rule.start.label(lang),
+                rule.due.label(lang),
+                rule.rate,
+                settings.satisfaction_targets.get(term.key, settings.satisfaction_target),
+            ]
+        )
+    grid.append([])
+    grid.append([f"【{SECTIONS['staff'][i]}】"])
+    grid.append([h[i] for h in SECTION_HEADERS["staff"]])
+    for member in settings.staff:
+        grid.append([member.name, vocab.ROLES.label(member.role, lang)])
+    grid.append([])
+    grid.append([f"【{SECTIONS['holidays'][i]}】"])
+    grid.append([h[i] for h in SECTION_HEADERS["holidays"]])
+    for h in settings.holidays:
+        grid.append([h.day, "上班" if h.workday else "放假", h.note])
+    grid.append([])
+    grid.append([f"【{SECTIONS['mapping'][i]}】"])
+    grid.append([h[i] for h in SECTION_HEADERS["mapping"]])
+    return grid

@@ -1,0 +1,1 @@
+"""The demo: a realistic, seeded ledger over several months and the whole monthly job run on it."""

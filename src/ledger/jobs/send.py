@@ -1,0 +1,132 @@
+"""Send to head office (SPEC §7): build the export, deliver it, log the outcome."""
+
+from __future__ import annotations
+
+import datetime as dt
+import ssl
+from pathlib import Path
+from typing import Any
+
+from ledger.core.changes import Changes
+from ledger.core.i18n import register, text
+from ledger.core.log import log_row, sends
+from ledger.core.models import Ledger
+
+register(
+    {
+        "send.done": {
+            "zh-Hans": "{month} 月度统计已发送给 {recipients}(附件 {attachment},SHA-256 {sha256})。",
+            "zh-Hant": "{month} 月度統計已發送給 {recipients}(附件 {attachment},SHA-256 {sha256})。",
+            "en": "The {month} statistics were sent to {recipients} (attachment {attachment}, SHA-256 {sha256}).",
+        },
+        "send.eml_done": {
+            "zh-Hans": "邮件文件已生成:{path}。请用邮件程序打开并发送给 {recipients}。",
+            "zh-Hant": "郵件檔案已產生:{path}。請用郵件程式開啟並發送給 {recipients}。",
+            "en": "The e-mail file is ready: {path}. Open it in your mail program and send it to {recipients}.",
+        },
+        "send.draft_done": {
+            "zh-Hans": "已在 Outlook 中创建草稿,请检查后发送给 {recipients}。",
+            "zh-Hant": "已在 Outlook 中建立草稿,請檢查後發送給 {recipients}。",
+            "en": "A draft was created in Outlook; review it and send it to {recipients}.",
+        },
+    }
+)
+
+
+def headline(result: Any) -> dict[str, Any]:
+    """The numbers the mail body quotes, from the statistics JSON."""
+    doc = result.as_json()
+    sat = doc["satisfaction"]["overall"]
+    callbacks = sat["satisfied"] + sat["fairly_satisfied"] + sat["unsatisfied"]
+    overdue = sum(c["overdue"] for c in doc["compliance"].values())
+    alerts = doc["alerts"]
+    n_alerts = sum(len(v) for v in alerts.values())
+    return {"callbacks": callbacks, "satisfaction_rate": sat["rate"], "overdue": overdue, "alerts": n_alerts}
+
+
+def send_job(
+    ledger: Ledger,
+    ledger_path: Path,
+    month: str,
+    *,
+    via: str = "smtp",
+    to: list[str] | None = None,
+    smtp_host: str | None = None,
+    smtp_port: int | None = None,
+    smtp_security: str | None = None,
+    out_dir: Path | None = None,
+    again: bool = False,
+    now: dt.datetime | None = None,
+    ssl_context: ssl.SSLContext | None = None,
+    password: str | None = None,
+) -> tuple[int, dict[str, Any], Changes]:
+    """Returns (exit status, JSON document with clerk-readable "lines", the Log row to write)."""
+    from ledger.io.export import export_stats
+    from ledger.jobs.stats import stats_job
+    from ledger.mail.delivery import MailError, MailSettings, smtp_password
+    from ledger.mail.report import failure_record, send_monthly_report
+
+    settings = ledger.settings
+    lang = ledger.lang
+    now = now or dt.datetime.now().astimezone()
+    result, _ = stats_job(ledger, month, now.date())
+    folder = out_dir or Path(ledger_path).resolve().parent
+    folder.mkdir(parents=True, exist_ok=True)
+    attachment = export_stats(result, ledger, folder)
+    mail = MailSettings(
+        host=smtp_host or settings.smtp_host,
+        port=smtp_port or settings.smtp_port,
+        security=smtp_security or settings.smtp_security,
+        sender=settings.sender,
+        recipients=list(settings.head_office),
+        username=settings.smtp_username,
+    )
+    recipients = list(to) if to else list(settings.head_office)
+    changes = Changes()
+    try:
+        if via == "smtp" and password is None:
+            password = smtp_password(mail)
+        sent = send_monthly_report(
+            attachment=attachment,
+            office=settings.office,
+            month=month,
+            headline=headline(result),
+            mail=mail,
+            via=via,
+            to=recipients or None,
+            lang=lang,
+            previous_sends=sends(ledger.log),
+            again=again,
+            now=now,
+            eml_dir=folder,
+            subject_template=settings.mail_subject,
+            body_template=settings.mail_body,
+            ssl_context=ssl_context,
+            password=password,
+            cc=list(settings.cc) or None,
+        )
+    except MailError as exc:
+        record = failure_record(
+            exc, month=month, via=via, recipients=recipients, attachment=attachment, now=now, lang=lang
+        )
+        changes.log_rows.append(log_row("send", {"month": month, "via": via}, record, now=now.replace(tzinfo=None)))
+        return 2, {**record, "lines": [exc.message(lang)]}, changes
+    record = sent.log_record()
+    changes.log_rows.append(
+        log_row("send", {"month": month, "via": via, "again": again}, record, now=now.replace(tzinfo=None))
+    )
+    who = ", ".join(record.get("recipients") or recipients)
+    if via == "smtp":
+        line = text(
+            "send.done",
+            lang,
+            month=month,
+            recipients=who,
+            attachment=attachment.name,
+            sha256=str(record.get("sha256", ""))[:12],
+        )
+    elif via == "eml":
+        line = text("send.eml_done", lang, path=sent.eml_path, recipients=who)
+    else:
+        line = text("send.draft_done", lang, recipients=who)
+    return 0, {**record, "lines": [line, *sent.warnings]}, changes

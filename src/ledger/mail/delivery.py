@@ -1,0 +1,470 @@
+"""Mail transport: build a message with the statistics attached and deliver it.
+
+Knows nothing about ledgers. Delivery is all-or-nothing: if the server refuses
+any recipient the transaction is reset before DATA, so nothing is half-sent.
+Passwords come from the environment or the OS keyring, never from a workbook.
+"""
+
+from __future__ import annotations
+
+import base64
+import email.policy
+import ipaddress
+import os
+import re
+import smtplib
+import ssl
+import sys
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from email.header import Header
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import format_datetime, getaddresses, make_msgid
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import quote
+
+from pydantic import BaseModel, Field
+
+from ledger.core.i18n import register, text
+
+XLSX_MIME = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+KEYRING_SERVICE = "ledger-smtp"
+PASSWORD_ENV = "LEDGER_SMTP_PASSWORD"
+DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
+
+CATALOG: dict[str, dict[str, str]] = {
+    "mail.no_host": {
+        "zh-Hans": "未设置邮件服务器。请在“设置”表填写 SMTP 服务器地址，或改用“生成 .eml 文件”手动发送。",
+        "zh-Hant": "未設定郵件伺服器。請在「設定」表填寫 SMTP 伺服器位址，或改用「產生 .eml 檔案」手動傳送。",
+        "en": "No mail server is set. Enter the SMTP server in the Settings sheet, or write an .eml file and send it by hand.",
+    },
+    "mail.no_sender": {
+        "zh-Hans": "未设置发件人地址。请在“设置”表填写本处的发件邮箱。",
+        "zh-Hant": "未設定寄件人位址。請在「設定」表填寫本處的寄件信箱。",
+        "en": "No sender address is set. Enter this office's sending address in the Settings sheet.",
+    },
+    "mail.no_recipients": {
+        "zh-Hans": "没有收件人。请在“设置”表填写总部收件邮箱，或在命令中用 --to 指定。",
+        "zh-Hant": "沒有收件人。請在「設定」表填寫總部收件信箱，或在命令中用 --to 指定。",
+        "en": "There are no recipients. Enter head office's address in the Settings sheet, or give --to.",
+    },
+    "mail.connection_refused": {
+        "zh-Hans": "无法连接邮件服务器 {host}:{port}（连接被拒绝）。请核对服务器地址和端口，或稍后再试；急用时可生成 .eml 文件手动发送。",
+        "zh-Hant": "無法連線郵件伺服器 {host}:{port}（連線被拒絕）。請核對伺服器位址和連接埠，或稍後再試；急用時可產生 .eml 檔案手動傳送。",
+        "en": "Could not connect to the mail server {host}:{port} (connection refused). Check the server and port, or try later; if urgent, write an .eml file and send it by hand.",
+    },
+    "mail.connection_failed": {
+        "zh-Hans": "无法连接邮件服务器 {host}:{port}（{detail}）。请检查网络和服务器地址，或生成 .eml 文件手动发送。",
+        "zh-Hant": "無法連線郵件伺服器 {host}:{port}（{detail}）。請檢查網路和伺服器位址，或產生 .eml 檔案手動傳送。",
+        "en": "Could not reach the mail server {host}:{port} ({detail}). Check the network and the server address, or write an .eml file and send it by hand.",
+    },
+    "mail.disconnected": {
+        "zh-Hans": "邮件服务器 {host} 中途断开了连接，邮件未发出。请稍后重试。",
+        "zh-Hant": "郵件伺服器 {host} 中途中斷了連線，郵件未寄出。請稍後重試。",
+        "en": "The mail server {host} closed the connection; the mail was not sent. Try again later.",
+    },
+    "mail.timeout": {
+        "zh-Hans": "邮件服务器 {host}:{port} 在 {seconds} 秒内没有响应，邮件未发出。请检查网络后重试，或生成 .eml 文件手动发送。",
+        "zh-Hant": "郵件伺服器 {host}:{port} 在 {seconds} 秒內沒有回應，郵件未寄出。請檢查網路後重試，或產生 .eml 檔案手動傳送。",
+        "en": "The mail server {host}:{port} did not answer within {seconds} s; the mail was not sent. Check the network and retry, or write an .eml file.",
+    },
+    "mail.tls_failed": {
+        "zh-Hans": "与邮件服务器 {host} 建立加密连接失败（{detail}）。请核对服务器地址和加密方式（SSL/STARTTLS），或请信息部门检查证书。",
+        "zh-Hant": "與郵件伺服器 {host} 建立加密連線失敗（{detail}）。請核對伺服器位址和加密方式（SSL/STARTTLS），或請資訊部門檢查憑證。",
+        "en": "Could not set up an encrypted connection to {host} ({detail}). Check the server and the security setting (SSL/STARTTLS), or ask IT to check the certificate.",
+    },
+    "mail.starttls_unavailable": {
+        "zh-Hans": "邮件服务器 {host}:{port} 不支持 STARTTLS 加密，为保护密码未发送。请改用 SSL（通常端口 465）或核对端口。",
+        "zh-Hant": "郵件伺服器 {host}:{port} 不支援 STARTTLS 加密，為保護密碼未傳送。請改用 SSL（通常連接埠 465）或核對連接埠。",
+        "en": "The mail server {host}:{port} does not offer STARTTLS, so nothing was sent (to protect the password). Use SSL (usually port 465) or check the port.",
+    },
+    "mail.insecure_host": {
+        "zh-Hans": "加密方式“none”（不加密）只允许用于本机服务器，{host} 不是本机。请在“设置”表改为 SSL 或 STARTTLS。",
+        "zh-Hant": "加密方式「none」（不加密）只允許用於本機伺服器，{host} 不是本機。請在「設定」表改為 SSL 或 STARTTLS。",
+        "en": 'Security "none" is only allowed for a server on this computer; {host} is not. Set SSL or STARTTLS in the Settings sheet.',
+    },
+    "mail.auth_failed": {
+        "zh-Hans": "邮件服务器拒绝了用户 {user} 的登录（{reply}）。请核对用户名和密码（密码保存在系统钥匙串或环境变量 LEDGER_SMTP_PASSWORD 中，不在工作簿里）。",
+        "zh-Hant": "郵件伺服器拒絕了使用者 {user} 的登入（{reply}）。請核對使用者名稱和密碼（密碼存於系統鑰匙圈或環境變數 LEDGER_SMTP_PASSWORD，不在活頁簿中）。",
+        "en": "The mail server refused the login for {user} ({reply}). Check the user name and password (kept in the system keyring or LEDGER_SMTP_PASSWORD, never in the workbook).",
+    },
+    "mail.auth_unsupported": {
+        "zh-Hans": "邮件服务器 {host} 不接受登录（未提供 AUTH）。请核对服务器地址、端口和加密方式。",
+        "zh-Hant": "郵件伺服器 {host} 不接受登入（未提供 AUTH）。請核對伺服器位址、連接埠和加密方式。",
+        "en": "The mail server {host} does not accept a login (no AUTH offered). Check the server, port and security setting.",
+    },
+    "mail.auth_required": {
+        "zh-Hans": "邮件服务器要求登录（{reply}）。请在“设置”表填写用户名，并把密码存入系统钥匙串或环境变量 LEDGER_SMTP_PASSWORD。",
+        "zh-Hant": "郵件伺服器要求登入（{reply}）。請在「設定」表填寫使用者名稱，並把密碼存入系統鑰匙圈或環境變數 LEDGER_SMTP_PASSWORD。",
+        "en": "The mail server requires a login ({reply}). Enter the user name in the Settings sheet and store the password in the system keyring or LEDGER_SMTP_PASSWORD.",
+    },
+    "mail.sender_refused": {
+        "zh-Hans": "邮件服务器拒绝了发件人 {sender}（{reply}），邮件未发出。请核对“设置”表中的发件地址是否与登录账号一致。",
+        "zh-Hant": "郵件伺服器拒絕了寄件人 {sender}（{reply}），郵件未寄出。請核對「設定」表中的寄件位址是否與登入帳號一致。",
+        "en": "The mail server refused the sender {sender} ({reply}); nothing was sent. Check that the sender in the Settings sheet matches the login account.",
+    },
+    "mail.all_recipients_refused": {
+        "zh-Hans": "邮件服务器拒绝了全部收件人：{refused}。邮件未发出，请核对收件地址。",
+        "zh-Hant": "郵件伺服器拒絕了全部收件人：{refused}。郵件未寄出，請核對收件位址。",
+        "en": "The mail server refused every recipient: {refused}. Nothing was sent; check the addresses.",
+    },
+    "mail.some_recipients_refused": {
+        "zh-Hans": "邮件服务器拒绝了部分收件人：{refused}。为免漏发，邮件没有发给任何人；请改正地址后重发。",
+        "zh-Hant": "郵件伺服器拒絕了部分收件人：{refused}。為免漏寄，郵件沒有寄給任何人；請改正位址後重寄。",
+        "en": "The mail server refused some recipients: {refused}. To avoid a partial send, nobody was sent the mail; correct the addresses and send again.",
+    },
+    "mail.data_refused": {
+        "zh-Hans": "邮件服务器拒收了邮件内容（{reply}），邮件未发出。附件可能过大，或被判为垃圾邮件；请联系信息部门或生成 .eml 手动发送。",
+        "zh-Hant": "郵件伺服器拒收了郵件內容（{reply}），郵件未寄出。附件可能過大，或被判為垃圾郵件；請聯絡資訊部門或產生 .eml 手動傳送。",
+        "en": "The mail server rejected the message ({reply}); nothing was sent. The attachment may be too large or flagged as spam; ask IT, or write an .eml and send it by hand.",
+    },
+    "mail.server_error": {
+        "zh-Hans": "邮件服务器返回错误（{reply}），邮件未发出。请稍后重试。",
+        "zh-Hant": "郵件伺服器回傳錯誤（{reply}），郵件未寄出。請稍後重試。",
+        "en": "The mail server answered with an error ({reply}); nothing was sent. Try again later.",
+    },
+    "mail.address_unsupported": {
+        "zh-Hans": "地址 {address} 含非英文字符，而邮件服务器不支持这种地址。请改用纯英文地址。",
+        "zh-Hant": "位址 {address} 含非英文字元，而郵件伺服器不支援這種位址。請改用純英文位址。",
+        "en": "The address {address} has non-ASCII characters, which this mail server does not accept. Use a plain ASCII address.",
+    },
+    "mail.outlook_unavailable": {
+        "zh-Hans": "无法使用 Outlook 生成草稿（需要 Windows 上安装的桌面版 Outlook）。请改用 SMTP 发送或生成 .eml 文件。",
+        "zh-Hant": "無法使用 Outlook 產生草稿（需要 Windows 上安裝的桌面版 Outlook）。請改用 SMTP 傳送或產生 .eml 檔案。",
+        "en": "Cannot create an Outlook draft (needs desktop Outlook on Windows). Send by SMTP or write an .eml file instead.",
+    },
+    "mail.outlook_failed": {
+        "zh-Hans": "Outlook 生成草稿失败（{detail}）。请确认 Outlook 已打开且可以正常使用，或生成 .eml 文件。",
+        "zh-Hant": "Outlook 產生草稿失敗（{detail}）。請確認 Outlook 已開啟且可正常使用，或產生 .eml 檔案。",
+        "en": "Outlook could not create the draft ({detail}). Make sure Outlook is open and working, or write an .eml file.",
+    },
+}
+register(CATALOG)
+
+
+class MailError(Exception):
+    """A delivery problem the clerk can act on; `code` is stable for logs and JSON."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(code, params)
+
+    def message(self, lang: str | None = "zh-Hans") -> str:
+        return text(self.code, lang, **self.params)
+
+    def __str__(self) -> str:
+        return self.message("en")
+
+
+class MailSettings(BaseModel):
+    """Mail settings as read from the Settings sheet (never a password)."""
+
+    host: str | None = None
+    port: int | None = None
+    security: Literal["ssl", "starttls", "none"] = "starttls"
+    sender: str | None = None
+    recipients: list[str] = Field(default_factory=list)
+    username: str | None = None
+    timeout: float = 30.0
+
+    def effective_port(self) -> int:
+        return self.port or DEFAULT_PORTS[self.security]
+
+
+class SendReceipt(BaseModel):
+    """What the server said. `refused` stays empty: any refusal aborts the send."""
+
+    message_id: str
+    accepted: list[str]
+    refused: dict[str, tuple[int, str]] = Field(default_factory=dict)
+    server_reply: str
+
+
+def build_message(
+    *,
+    sender: str | None,
+    recipients: Iterable[str],
+    subject: str,
+    body: str,
+    attachment: Path,
+    cc: Iterable[str] = (),
+    date: datetime | None = None,
+) -> EmailMessage:
+    """UTF-8 message with the workbook attached under its own (often Chinese) name.
+
+    The filename goes out RFC 2231-encoded in Content-Disposition and again as
+    an RFC 2047 `name=` on Content-Type, which older clients read instead.
+    """
+    attachment = Path(attachment)
+    msg = EmailMessage(policy=email.policy.SMTP)
+    if sender:
+        msg["From"] = sender
+    recipients = list(recipients)
+    if recipients:
+        msg["To"] = ", ".join(recipients)
+    cc = list(cc)
+    if cc:
+        msg["Cc"] = ", ".join(cc)
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime(date if date and date.tzinfo else (date or datetime.now()).astimezone())
+    domain = sender.rpartition("@")[2].strip("> ") if sender and "@" in sender else "ledger.invalid"
+    msg["Message-ID"] = make_msgid(domain=domain)
+    msg.set_content(body, charset="utf-8", cte="base64")
+    msg.make_mixed()
+    msg.attach(_attachment_part(attachment.read_bytes(), attachment.name))
+    return msg
+
+
+def _attachment_part(data: bytes, filename: str) -> EmailMessage:
+    """The xlsx part, with headers written out by hand.
+
+    The stdlib folder mangles this long Content-Type once it carries a
+    non-ASCII parameter (it RFC 2047-encodes the MIME type itself), so the part is assembled the
+    way Thunderbird does it: `name="=?utf-8?b?...?="` for old clients and an
+    RFC 2231 `filename*0*=utf-8''...` continuation for everyone else. Lines stay
+    under 78 characters so the generator passes them through untouched.
+    """
+    maintype, subtype = XLSX_MIME
+    # The type alone makes an 80-character line; fold right after the colon.
+    lines = ["Content-Type:", f" {maintype}/{subtype};"]
+    if filename.isascii() and len(filename) < 60 and not any(c in filename for c in '"\\\r\n'):
+        lines += [f' name="{filename}"', "Content-Disposition: attachment;", f' filename="{filename}"']
+    else:
+        encoded = Header(filename, "utf-8", maxlinelen=60).encode(linesep="\n")
+        words = encoded.split("\n")
+        lines += [f' name="{words[0]}' + ('"' if len(words) == 1 else "")]
+        lines += [f" {w.strip()}" + ('"' if i == len(words) - 1 else "") for i, w in enumerate(words[1:], 1)]
+        lines.append("Content-Disposition: attachment;")
+        quoted = quote(filename.encode("utf-8"), safe="!#$&+-.^_`|~")
+        chunks = [""]
+        for unit in re.findall(r"%[0-9A-F]{2}|[^%]", quoted):  # never split a %XX
+            if len(chunks[-1]) + len(unit) > 54:
+                chunks.append("")
+            chunks[-1] += unit
+        for i, chunk in enumerate(chunks):
+            prefix = "utf-8''" if i == 0 else ""
+            sep = ";" if i < len(chunks) - 1 else ""
+            lines.append(f" filename*{i}*={prefix}{chunk}{sep}")
+    lines.append("Content-Transfer-Encoding: base64")
+    body = base64.encodebytes(data).decode("ascii").replace("\n", "\r\n")
+    raw = ("\r\n".join(lines) + "\r\n\r\n" + body).encode("ascii")
+    return BytesParser(_class=EmailMessage, policy=email.policy.SMTP).parsebytes(raw)
+
+
+def smtp_password(settings: MailSettings) -> str | None:
+    """Environment first (scripts, CI), then the OS keyring; keyring trouble means 'no password'."""
+    env = os.environ.get(PASSWORD_ENV)
+    if env:
+        return env
+    account = settings.username or settings.sender
+    if not account:
+        return None
+    try:
+        import keyring
+
+        return keyring.get_password(KEYRING_SERVICE, account)
+    except Exception:  # no backend, locked keychain, D-Bus missing...
+        return None
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip().strip("[]")
+    if host.lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def envelope_recipients(msg: EmailMessage) -> list[str]:
+    fields = [str(v) for key in ("To", "Cc", "Bcc") for v in msg.get_all(key, [])]
+    return [addr for _name, addr in getaddresses(fields) if addr]
+
+
+def _reply(code: int, resp: bytes | str) -> str:
+    resp_text = resp.decode("utf-8", "replace") if isinstance(resp, bytes) else str(resp)
+    return f"{code} {resp_text}".strip()
+
+
+def _connect(settings: MailSettings, ssl_context: ssl.SSLContext | None) -> smtplib.SMTP:
+    host, port = settings.host or "", settings.effective_port()
+    if settings.security == "ssl":
+        ctx = ssl_context or ssl.create_default_context()
+        return smtplib.SMTP_SSL(host, port, timeout=settings.timeout, context=ctx)
+    smtp = smtplib.SMTP(host, port, timeout=settings.timeout)
+    try:
+        smtp.ehlo()
+        if settings.security == "starttls":
+            if not smtp.has_extn("starttls"):
+                raise MailError("mail.starttls_unavailable", host=host, port=port)
+            smtp.starttls(context=ssl_context or ssl.create_default_context())
+            smtp.ehlo()
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+def _transact(smtp: smtplib.SMTP, sender: str, rcpts: list[str], data: bytes) -> tuple[list[str], str]:
+    """MAIL, every RCPT, and DATA only if all recipients were accepted."""
+    smtp.ehlo_or_helo_if_needed()
+    options: list[str] = []
+    if not all(a.isascii() for a in [sender, *rcpts]):
+        if not smtp.has_extn("smtputf8"):
+            bad = next(a for a in [sender, *rcpts] if not a.isascii())
+            raise MailError("mail.address_unsupported", address=bad)
+        options.append("SMTPUTF8")
+    if smtp.has_extn("size"):
+        options.append(f"size={len(data)}")
+    code, resp = smtp.mail(sender, options)
+    if code != 250:
+        smtp.rset()
+        if code == 530:
+            raise MailError("mail.auth_required", reply=_reply(code, resp))
+        raise MailError("mail.sender_refused", sender=sender, reply=_reply(code, resp))
+    refused: dict[str, str] = {}
+    for rcpt in rcpts:
+        code, resp = smtp.rcpt(rcpt)
+        if code not in (250, 251):
+            refused[rcpt] = _reply(code, resp)
+    if refused:
+        smtp.rset()
+        listing = "; ".join(f"{a} ({r})" for a, r in refused.items())
+        which = "mail.all_recipients_refused" if len(refused) == len(rcpts) else "mail.some_recipients_refused"
+        raise MailError(which, refused=listing, addresses=list(refused))
+    code, resp = smtp.data(data)
+    if code != 250:
+        smtp.rset()
+        raise MailError("mail.data_refused", reply=_reply(code, resp))
+    return rcpts, _reply(code, resp)
+
+
+def send_smtp(
+    msg: EmailMessage,
+    settings: MailSettings,
+    password: str | None,
+    *,
+    ssl_context: ssl.SSLContext | None = None,
+) -> SendReceipt:
+    """Deliver `msg` to the addresses in its To/Cc/Bcc, or raise MailError; never a partial send."""
+    host = (settings.host or "").strip()
+    if not host:
+        raise MailError("mail.no_host")
+    port = settings.effective_port()
+    if settings.security == "none" and not is_loopback(host):
+        raise MailError("mail.insecure_host", host=host)
+    sender = settings.sender or (getaddresses([str(msg["From"])])[0][1] if msg["From"] else "")
+    if not sender:
+        raise MailError("mail.no_sender")
+    rcpts = envelope_recipients(msg)
+    if not rcpts:
+        raise MailError("mail.no_recipients")
+    data = _without_bcc(msg).as_bytes(policy=email.policy.SMTP)
+    where = {"host": host, "port": port}
+    try:
+        smtp = _connect(settings, ssl_context)
+        try:
+            if settings.username and password:
+                try:
+                    smtp.login(settings.username, password)
+                except smtplib.SMTPAuthenticationError as exc:
+                    raise MailError(
+                        "mail.auth_failed", user=settings.username, reply=_reply(exc.smtp_code, exc.smtp_error)
+                    ) from exc
+                except smtplib.SMTPNotSupportedError:
+                    raise MailError("mail.auth_unsupported", **where) from None
+            accepted, reply = _transact(smtp, sender, rcpts, data)
+        finally:
+            try:
+                smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                smtp.close()
+    except MailError:
+        raise
+    except ConnectionRefusedError:
+        raise MailError("mail.connection_refused", **where) from None
+    except TimeoutError:
+        raise MailError("mail.timeout", seconds=settings.timeout, **where) from None
+    except ssl.SSLError as exc:
+        raise MailError(
+            "mail.tls_failed", host=host, detail=getattr(exc, "verify_message", None) or exc.reason or str(exc)
+        ) from None
+    except smtplib.SMTPServerDisconnected as exc:
+        if isinstance(exc.__context__, TimeoutError):  # smtplib wraps a read timeout this way
+            raise MailError("mail.timeout", seconds=settings.timeout, **where) from None
+        raise MailError("mail.disconnected", host=host) from None
+    except smtplib.SMTPResponseException as exc:
+        raise MailError("mail.server_error", reply=_reply(exc.smtp_code, exc.smtp_error)) from None
+    except (smtplib.SMTPException, OSError) as exc:
+        raise MailError("mail.connection_failed", detail=str(exc) or type(exc).__name__, **where) from None
+    return SendReceipt(message_id=str(msg["Message-ID"]), accepted=accepted, refused={}, server_reply=reply)
+
+
+def _without_bcc(msg: EmailMessage) -> EmailMessage:
+    if "Bcc" not in msg:
+        return msg
+    import copy
+
+    clone = copy.deepcopy(msg)
+    del clone["Bcc"]
+    return clone
+
+
+def write_eml(msg: EmailMessage, path: Path, *, unsent: bool = True) -> Path:
+    """Write the message as an .eml file with CRLF line ends.
+
+    `X-Unsent: 1` makes Outlook and Windows Mail open it as an editable draft,
+    so the clerk only has to press Send.
+    """
+    path = Path(path)
+    data = msg.as_bytes(policy=email.policy.SMTP)
+    if unsent and "X-Unsent" not in msg:
+        data = b"X-Unsent: 1\r\n" + data
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def create_outlook_draft(
+    *,
+    recipients: Iterable[str],
+    subject: str,
+    body: str,
+    attachment: Path,
+    cc: Iterable[str] = (),
+    display: bool = True,
+    dispatch: Callable[[str], Any] | None = None,
+) -> str:
+    """Save a draft in desktop Outlook with the workbook attached; return its EntryID.
+
+    `dispatch` stands in for win32com.client.Dispatch where Outlook is absent.
+    """
+    if dispatch is None:
+        if sys.platform != "win32":
+            raise MailError("mail.outlook_unavailable")
+        try:
+            from win32com.client import Dispatch as dispatch  # type: ignore[import-not-found,no-redef]
+        except ImportError:
+            raise MailError("mail.outlook_unavailable") from None
+    try:
+        outlook = dispatch("Outlook.Application")
+        item = outlook.CreateItem(0)  # olMailItem
+        item.To = "; ".join(recipients)
+        cc_list = list(cc)
+        if cc_list:
+            item.CC = "; ".join(cc_list)
+        item.Subject = subject
+        item.Body = body
+        item.Attachments.Add(str(Path(attachment).resolve()))
+        item.Save()
+        if display:
+            item.Display(False)
+        return str(getattr(item, "EntryID", "") or "")
+    except MailError:
+        raise
+    except Exception as exc:  # pywintypes.com_error and friends
+        raise MailError("mail.outlook_failed", detail=str(exc) or type(exc).__name__) from None

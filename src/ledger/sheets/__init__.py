@@ -1,0 +1,1 @@
+"""The generated sheets (callback list, record forms, monthly statistics) described as layouts, without Excel."""

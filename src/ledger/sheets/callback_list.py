@@ -1,0 +1,347 @@
+"""The printable callback list (回访清单) and the tool-owned columns of the case sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from ledger.core.callbacks import Assessment, CallbackReport
+from ledger.core.models import Ledger
+from ledger.core.vocab import CALLBACK_METHODS, CATEGORIES, ROLES, STATUSES
+from ledger.sheets.layout import SheetLayout
+
+LIST_SHEET = {"zh-Hans": "回访清单", "zh-Hant": "回訪清單", "en": "Callback list"}
+
+_HEADERS = {
+    "zh-Hans": [
+        "序号",
+        "案件编号",
+        "类别",
+        "房号",
+        "住户姓名",
+        "联系电话",
+        "完成日期",
+        "回访起始",
+        "回访期限",
+        "剩余天数",
+        "状态",
+        "回访人",
+        "建议方式",
+        "内容摘要",
+        "回访日期",
+        "回访方式",
+        "满意度",
+        "回访意见",
+        "住户签名",
+        "回访人签名",
+    ],
+    "zh-Hant": [
+        "序號",
+        "案件編號",
+        "類別",
+        "房號",
+        "住戶姓名",
+        "聯繫電話",
+        "完成日期",
+        "回訪起始",
+        "回訪期限",
+        "剩餘天數",
+        "狀態",
+        "回訪人",
+        "建議方式",
+        "內容摘要",
+        "回訪日期",
+        "回訪方式",
+        "滿意度",
+        "回訪意見",
+        "住戶簽名",
+        "回訪人簽名",
+    ],
+    "en": [
+        "No.",
+        "Case ID",
+        "Category",
+        "Unit",
+        "Customer",
+        "Phone",
+        "Completed",
+        "Window start",
+        "Window due",
+        "Days left",
+        "Status",
+        "Assignee",
+        "Method",
+        "Summary",
+        "Callback date",
+        "Method used",
+        "Satisfaction",
+        "Notes",
+        "Customer signature",
+        "Caller signature",
+    ],
+}
+_TITLE = {
+    "zh-Hans": "{office} 回访清单(截至 {as_of})",
+    "zh-Hant": "{office} 回訪清單(截至 {as_of})",
+    "en": "{office} callback list as of {as_of}",
+}
+_SUBTITLE = {
+    "zh-Hans": "待回访 {due} 件,逾期 {overdue} 件。红色为逾期,黄色为3天内到期。回访后请在台账中填写回访日期、方式和满意度。",
+    "zh-Hant": "待回訪 {due} 件,逾期 {overdue} 件。紅色為逾期,黃色為3天內到期。回訪後請在台賬中填寫回訪日期、方式和滿意度。",
+    "en": "{due} due, {overdue} overdue. Red: overdue; yellow: due within 3 days. Record the date, method and satisfaction in the ledger after calling.",
+}
+_SIGN = {
+    "zh-Hans": "服务中心主管:__________    日期:__________",
+    "zh-Hant": "服務中心主管:__________    日期:__________",
+    "en": "Supervisor: __________    Date: __________",
+}
+WIDTHS = [5, 16, 9, 14, 9, 14, 11, 11, 11, 8, 8, 12, 9, 30, 11, 9, 9, 24, 12, 12]
+
+
+def listed(report: CallbackReport) -> list[Assessment]:
+    """Cases to call now: due and overdue, earliest deadline first."""
+    rows = [a for a in report.assessments if a.status in ("due", "overdue")]
+    return sorted(rows, key=lambda a: (a.window_due or dt.date.max, a.case.row))
+
+
+def assignee(a: Assessment, ledger: Ledger, lang: str) -> str:
+    role = a.assignee_role or "clerk"
+    names = ledger.settings.staff_for(role)
+    if role == "department_supervisor":
+        dept = a.case.department or ""
+        label = f"{dept}{ROLES.label(role, lang) if not dept else ('主管' if lang != 'en' else ' supervisor')}"
+        clerks = ledger.settings.staff_for("clerk")
+        return label + (f" + {clerks[0]}" if clerks else "")
+    return "、".join(names) if names else ROLES.label(role, lang)
+
+
+def _assignees(ledger: Ledger, lang: str) -> Callable[[Assessment], str]:
+    """assignee() remembered per role and department: thousands of listed cases, a handful of answers."""
+    names: dict[tuple[str | None, str | None], str] = {}
+
+    def of(a: Assessment) -> str:
+        key = (a.assignee_role, a.case.department)
+        name = names.get(key)
+        if name is None:
+            name = names[key] = assignee(a, ledger, lang)
+        return name
+
+    return of
+
+
+def callback_list_layout(report: CallbackReport, ledger: Ledger, lang: str) -> SheetLayout:
+    rows = listed(report)
+    assignee_of = _assignees(ledger, lang)
+    layout = SheetLayout(LIST_SHEET.get(lang, LIST_SHEET["zh-Hans"]))
+    headers = _HEADERS.get(lang, _HEADERS["zh-Hans"])
+    width = len(headers)
+    layout.add_row(
+        [
+            _TITLE[lang if lang in _TITLE else "zh-Hans"].format(
+                office=ledger.settings.office, as_of=report.as_of.isoformat()
+            )
+        ],
+        "title",
+    )
+    layout.merged.append((1, 1, 1, width))
+    due = sum(a.status == "due" for a in rows)
+    layout.add_row(
+        [_SUBTITLE[lang if lang in _SUBTITLE else "zh-Hans"].format(due=due, overdue=len(rows) - due)], "subtitle"
+    )
+    layout.merged.append((2, 1, 2, width))
+    header_row = layout.add_row(headers, "header")
+    for n, a in enumerate(rows, start=1):
+        c = a.case
+        days = a.days_left(report.as_of)
+        r = layout.add_row(
+            [
+                n,
+                c.case_id,
+                CATEGORIES.label(c.category, lang),
+                c.unit,
+                c.customer,
+                c.phone,
+                c.completed_on,
+                a.window_start,
+                a.window_due,
+                days,
+                STATUSES.label(a.status, lang),
+                assignee_of(a),
+                CALLBACK_METHODS.label(a.suggested_method or "phone", lang),
+                _summary(c.description),
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            ]
+        )
+        layout.style("wrap", r, 1, r, width)
+        layout.style("date", r, 7, r, 9)
+        if a.status == "overdue":
+            layout.style("overdue", r, 1, r, width)
+        elif days is not None and days <= 3:
+            layout.style("due_soon", r, 1, r, width)
+    layout.add_row([])
+    layout.add_row([_SIGN[lang if lang in _SIGN else "zh-Hans"]], "signature")
+    layout.widths = {i + 1: w for i, w in enumerate(WIDTHS)}
+    layout.freeze = f"A{header_row + 1}"
+    layout.repeat_rows = (header_row, header_row)
+    return layout
+
+
+def _summary(text: str | None, limit: int = 60) -> str | None:
+    if not text:
+        return text
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ---------------------------------------------------------------- printable record forms (回访记录表)
+
+FORMS_SHEET = {"zh-Hans": "回访记录表", "zh-Hant": "回訪記錄表", "en": "Callback records"}
+_FORM = {
+    "zh-Hans": {
+        "title": "回访记录表",
+        "none": "截至 {as_of} 没有待回访或逾期的案件。",
+        "intro": "{office} 回访记录表(截至 {as_of},共 {n} 份)。每份回访后由回访人填写,住户签名确认,交服务中心主管审核。",
+        "case_id": "案件编号",
+        "category": "类别",
+        "unit": "房号",
+        "customer": "住户姓名",
+        "phone": "联系电话",
+        "received": "受理日期",
+        "completed": "完成日期",
+        "window": "回访时间范围",
+        "department": "责任部门",
+        "handler": "处理人",
+        "description": "内容",
+        "assignee": "回访人",
+        "method": "建议方式",
+        "callback_on": "回访日期",
+        "method_used": "回访方式",
+        "satisfaction": "满意度",
+        "notes": "回访意见(质量、效果、不足、建议)",
+        "customer_sign": "住户签名",
+        "caller_sign": "回访人签名",
+        "reviewer": "主管审核",
+    },
+    "zh-Hant": {
+        "title": "回訪記錄表",
+        "none": "截至 {as_of} 沒有待回訪或逾期的案件。",
+        "intro": "{office} 回訪記錄表(截至 {as_of},共 {n} 份)。每份回訪後由回訪人填寫,住戶簽名確認,交服務中心主管審核。",
+        "case_id": "案件編號",
+        "category": "類別",
+        "unit": "房號",
+        "customer": "住戶姓名",
+        "phone": "聯繫電話",
+        "received": "受理日期",
+        "completed": "完成日期",
+        "window": "回訪時間範圍",
+        "department": "責任部門",
+        "handler": "處理人",
+        "description": "內容",
+        "assignee": "回訪人",
+        "method": "建議方式",
+        "callback_on": "回訪日期",
+        "method_used": "回訪方式",
+        "satisfaction": "滿意度",
+        "notes": "回訪意見(質量、效果、不足、建議)",
+        "customer_sign": "住戶簽名",
+        "caller_sign": "回訪人簽名",
+        "reviewer": "主管審核",
+    },
+    "en": {
+        "title": "Callback record",
+        "none": "No callbacks due or overdue as of {as_of}.",
+        "intro": "{office} callback records as of {as_of} ({n} forms). The caller fills one in per callback, "
+        "the customer signs, the supervisor reviews.",
+        "case_id": "Case ID",
+        "category": "Category",
+        "unit": "Unit",
+        "customer": "Customer",
+        "phone": "Phone",
+        "received": "Received",
+        "completed": "Completed",
+        "window": "Call between",
+        "department": "Department",
+        "handler": "Handler",
+        "description": "Description",
+        "assignee": "Caller",
+        "method": "Suggested method",
+        "callback_on": "Callback date",
+        "method_used": "Method used",
+        "satisfaction": "Satisfaction",
+        "notes": "Notes (quality, effect, shortcomings, suggestions)",
+        "customer_sign": "Customer signature",
+        "caller_sign": "Caller signature",
+        "reviewer": "Reviewed by",
+    },
+}
+FORM_WIDTHS = {1: 16, 2: 30, 3: 16, 4: 30}
+
+
+def _boxes(labels: list[str]) -> str:
+    """Tick boxes to fill in by hand: □电话 □上门 ..."""
+    return "  ".join(f"□{label}" for label in labels)
+
+
+def record_forms_layout(report: CallbackReport, ledger: Ledger, lang: str) -> SheetLayout:
+    """One printable callback record form per listed case (due and overdue), 4 columns wide, portrait."""
+    from ledger.core.vocab import SATISFACTION
+
+    words = _FORM.get(lang, _FORM["zh-Hans"])
+    layout = SheetLayout(FORMS_SHEET.get(lang, FORMS_SHEET["zh-Hans"]), landscape=False)
+    rows = listed(report)
+    assignee_of = _assignees(ledger, lang)
+    as_of = report.as_of.isoformat()
+    r = layout.add_row(
+        [
+            words["intro"].format(office=ledger.settings.office, as_of=as_of, n=len(rows))
+            if rows
+            else words["none"].format(as_of=as_of)
+        ],
+        "note",
+    )
+    layout.merged.append((r, 1, r, 4))
+
+    def pair(l1: str, v1: Any, l2: str, v2: Any) -> None:
+        n = layout.add_row([words[l1], v1, words[l2], v2])
+        layout.style("wrap", n, 1, n, 4)
+        layout.style("header", n, 1)
+        layout.style("header", n, 3)
+
+    def wide(label: str, value: Any, height: int = 1) -> None:
+        """A label and one value across the other three columns; `height` rows for handwriting."""
+        n = layout.add_row([words[label], value, None, None])
+        for _ in range(height - 1):
+            layout.add_row([None, None, None, None])
+        last = n + height - 1
+        layout.style("wrap", n, 1, last, 4)
+        layout.style("header", n, 1, last, 1)
+        layout.merged.append((n, 2, last, 4))
+        if height > 1:
+            layout.merged.append((n, 1, last, 1))
+
+    method_boxes, grade_boxes = _boxes(CALLBACK_METHODS.labels(lang)), _boxes(SATISFACTION.labels(lang))
+    for a in rows:
+        c = a.case
+        layout.add_row([])
+        t = layout.add_row([f"{words['title']}  {c.case_id or ''}", None, None, None], "title")
+        layout.merged.append((t, 1, t, 4))
+        pair("case_id", c.case_id, "category", CATEGORIES.label(c.category, lang) if c.category else None)
+        pair("unit", c.unit, "customer", c.customer)
+        pair("phone", c.phone, "received", c.received_on)
+        window = f"{a.window_start or '?'} ~ {a.window_due or '?'}"
+        pair("completed", c.completed_on, "window", window)
+        pair("department", c.department, "handler", c.handler)
+        wide("description", c.description)
+        pair("assignee", assignee_of(a), "method", CALLBACK_METHODS.label(a.suggested_method or "phone", lang))
+        pair("callback_on", None, "method_used", method_boxes)
+        wide("satisfaction", grade_boxes)
+        wide("notes", None, height=3)
+        pair("customer_sign", None, "caller_sign", None)
+        wide("reviewer", None)
+    layout.widths = dict(FORM_WIDTHS)
+    return layout

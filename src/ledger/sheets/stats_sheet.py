@@ -1,0 +1,657 @@
+"""The monthly statistics sheet (月度统计) and the `stats` job (SPEC §6, §9).
+
+The sheet follows the paper forms 顾客投诉分类统计表 / 回访统计表: one titled
+table per part, each with a totals row, every rate next to its target with a
+pass/fail highlight, a 12-month trend with two native line charts, and a
+signature line for the supervisor. It is a neutral `SheetLayout`; io.render
+and the xlwings adapter draw it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ledger.core.i18n import register, text
+from ledger.core.models import Case, Ledger
+from ledger.core.stats import Compliance, Grades, MonthStats
+from ledger.core.vocab import ASPECTS, CATEGORIES, RESPONSIBILITY, SEVERITIES
+from ledger.sheets.layout import ChartSpec, SheetLayout
+
+WIDTH = 13  # columns A..M
+SHEET_NAME = {"zh-Hans": "月度统计 {month}", "zh-Hant": "月度統計 {month}", "en": "Statistics {month}"}
+
+_L: dict[str, tuple[str, str, str]] = {
+    "title": (
+        "{office} 月度回访统计表({month})",
+        "{office} 月度回訪統計表({month})",
+        "{office} monthly callback statistics, {month}",
+    ),
+    "subtitle": (
+        "统计期间 {first} 至 {last};回访记录截至 {as_of}。表中均为数值,可按台账用 COUNTIFS 复核。",
+        "統計期間 {first} 至 {last};回訪記錄截至 {as_of}。表中均為數值,可按台賬用 COUNTIFS 複核。",
+        "Period {first} to {last}; callbacks recorded up to {as_of}. All cells are values that COUNTIFS over the ledger re-derives.",
+    ),
+    "s1": (
+        "一、案件受理、完成与未完成情况(按类别)",
+        "一、案件受理、完成與未完成情況(按類別)",
+        "1. Cases received, completed and still open, by category",
+    ),
+    "s2": (
+        "二、顾客投诉分类统计(本月受理的投诉)",
+        "二、顧客投訴分類統計(本月受理的投訴)",
+        "2. Complaints received this month, by responsibility class and severity",
+    ),
+    "s2b": ("投诉按服务项目", "投訴按服務項目", "Complaints by aspect"),
+    "s3": (
+        "三、回访完成情况(按回访期限所在月份判定)",
+        "三、回訪完成情況(按回訪期限所在月份判定)",
+        "3. Callback compliance (judged in the month the window closes)",
+    ),
+    "s4": (
+        "四、回访满意度(本月所做回访)",
+        "四、回訪滿意度(本月所做回訪)",
+        "4. Satisfaction of the callbacks made this month",
+    ),
+    "s4b": ("满意度按服务项目", "滿意度按服務項目", "Satisfaction by aspect"),
+    "s5": ("五、处理及时性", "五、處理及時性", "5. Timeliness"),
+    "s6": ("六、预警", "六、預警", "6. Alerts"),
+    "s7": ("七、近12个月趋势", "七、近12個月趨勢", "7. 12-month trend"),
+    "category": ("类别", "類別", "Category"),
+    "received": ("本月受理", "本月受理", "Received"),
+    "completed": ("本月完成", "本月完成", "Completed"),
+    "open": ("月末未完成", "月末未完成", "Open at month end"),
+    "total": ("合计", "合計", "Total"),
+    "overall": ("总体", "總體", "Overall"),
+    "class": ("责任类别", "責任類別", "Responsibility"),
+    "aspect": ("服务项目", "服務項目", "Aspect"),
+    "complaints": ("投诉件数", "投訴件數", "Complaints"),
+    "unclassified": (
+        "另有 {n} 件本月投诉未填写责任类别或严重程度,未计入上表。",
+        "另有 {n} 件本月投訴未填寫責任類別或嚴重程度,未計入上表。",
+        "{n} complaint(s) of this month lack a class or severity and are not in the table above.",
+    ),
+    "population": ("应回访总数", "應回訪總數", "Population"),
+    "sampled": ("抽中", "抽中", "Drawn"),
+    "on_time": ("按时回访", "按時回訪", "On time"),
+    "late": ("逾期回访", "逾期回訪", "Late"),
+    "too_early": ("过早回访", "過早回訪", "Too early"),
+    "overdue": ("逾期未回访", "逾期未回訪", "Overdue"),
+    "exempt": ("免回访", "免回訪", "Exempt"),
+    "unreachable": ("无法联系", "無法聯繫", "Unreachable"),
+    "required": ("规定回访件数", "規定回訪件數", "Required"),
+    "callback_rate": ("实际回访率", "實際回訪率", "Callback rate"),
+    "required_rate": ("规定回访率", "規定回訪率", "Required rate"),
+    "result": ("结果", "結果", "Result"),
+    "pass": ("合格", "合格", "Pass"),
+    "fail": ("不合格", "不合格", "Fail"),
+    "none": ("—", "—", "—"),
+    "s3_note": (
+        "按时回访件数 ≥ 规定回访件数为合格。免回访不计入应回访总数;未抽中且未回访的案件计入总数,但不计入任何结果。",
+        "按時回訪件數 ≥ 規定回訪件數為合格。免回訪不計入應回訪總數;未抽中且未回訪的案件計入總數,但不計入任何結果。",
+        "Pass: on-time callbacks ≥ required. Exempt cases are outside the population; cases not drawn and not called are in the population but in no outcome column.",
+    ),
+    "satisfied": ("满意", "滿意", "Satisfied"),
+    "fairly_satisfied": ("一般满意", "一般滿意", "Fairly satisfied"),
+    "unsatisfied": ("不满意", "不滿意", "Unsatisfied"),
+    "graded": ("回访件数", "回訪件數", "Callbacks"),
+    "sat_rate": ("满意率", "滿意率", "Satisfaction rate"),
+    "target": ("目标", "目標", "Target"),
+    "s4_note": (
+        "满意率 =(满意 + 一般满意)÷ 回访件数 × 100%(003 篇3 3.1.3);总体目标 ≥ {target}。",
+        "滿意率 =(滿意 + 一般滿意)÷ 回訪件數 × 100%(003 篇3 3.1.3);總體目標 ≥ {target}。",
+        "Rate = (satisfied + fairly satisfied) ÷ callbacks graded; overall target ≥ {target}.",
+    ),
+    "item": ("项目", "項目", "Item"),
+    "count": ("达标件数", "達標件數", "Met"),
+    "of": ("投诉总数", "投訴總數", "Complaints"),
+    "ratio": ("比率", "比率", "Rate"),
+    "responded_24h": ("投诉24小时内首次回复", "投訴24小時內首次回覆", "Complaints answered within 24 hours"),
+    "resolved_3wd": ("投诉3个工作日内解决", "投訴3個工作日內解決", "Complaints resolved within 3 working days"),
+    "median": ("中位天数", "中位天數", "Median days"),
+    "alert_kind": ("预警类型", "預警類型", "Alert"),
+    "unit": ("房号", "房號", "Unit"),
+    "cases": ("件数", "件數", "Cases"),
+    "case_ids": ("案件编号", "案件編號", "Case IDs"),
+    "detail": ("说明", "說明", "Detail"),
+    "a_unsatisfied": ("回访不满意", "回訪不滿意", "Unsatisfied"),
+    "a_repeat_complaints": ("重复投诉", "重複投訴", "Repeat complaint"),
+    "a_repeat_repairs": ("重复维修", "重複維修", "Repeat repair"),
+    "a_severity_raised": ("等级建议上调", "等級建議上調", "Raise severity"),
+    "lookback": (
+        "同房号同事项 {days}天内 ≥{n} 次",
+        "同房號同事項 {days}天內 ≥{n} 次",
+        "same unit and matter, ≥ {n} in {days} days",
+    ),
+    "raised": (
+        "登记 {clerk} → 建议 {suggested}",
+        "登記 {clerk} → 建議 {suggested}",
+        "recorded {clerk} → suggested {suggested}",
+    ),
+    "blank": ("(未填)", "(未填)", "(blank)"),
+    "no_alerts": ("本月无预警", "本月無預警", "No alerts this month"),
+    "alerts_total": ("共 {n} 项", "共 {n} 項", "{n} alert(s)"),
+    "month": ("月份", "月份", "Month"),
+    "content": ("满意+一般", "滿意+一般", "Content"),
+    "called": ("已回访", "已回訪", "Called back"),
+    "chart_sat": ("满意率趋势", "滿意率趨勢", "Satisfaction rate"),
+    "chart_cb": ("回访率趋势", "回訪率趨勢", "Callback rate"),
+    "signature": (
+        "制表人:__________    服务中心主管(签字):__________    管理处经理:__________    日期:__________",
+        "製表人:__________    服務中心主管(簽字):__________    管理處經理:__________    日期:__________",
+        "Prepared by: __________    Supervisor (signature): __________    Office manager: __________    Date: __________",
+    ),
+    "text_head": (
+        "{office} {month} 月度统计(回访截至 {as_of})",
+        "{office} {month} 月度統計(回訪截至 {as_of})",
+        "{office} statistics for {month} (callbacks up to {as_of})",
+    ),
+    "text_cases": (
+        "受理 {received} 件,完成 {completed} 件,月末未完成 {open} 件。",
+        "受理 {received} 件,完成 {completed} 件,月末未完成 {open} 件。",
+        "Received {received}, completed {completed}, open at month end {open}.",
+    ),
+    "text_compliance": (
+        "{category}:应回访 {population},规定 {required},按时 {on_time},逾期回访 {late},过早 {too_early},逾期未回访 {overdue},免回访 {exempt},无法联系 {unreachable},回访率 {rate},{result}",
+        "{category}:應回訪 {population},規定 {required},按時 {on_time},逾期回訪 {late},過早 {too_early},逾期未回訪 {overdue},免回訪 {exempt},無法聯繫 {unreachable},回訪率 {rate},{result}",
+        "{category}: population {population}, required {required}, on time {on_time}, late {late}, too early {too_early}, overdue {overdue}, exempt {exempt}, unreachable {unreachable}, rate {rate}, {result}",
+    ),
+    "text_satisfaction": (
+        "满意度:回访 {graded} 件,满意率 {rate}(目标 {target})。",
+        "滿意度:回訪 {graded} 件,滿意率 {rate}(目標 {target})。",
+        "Satisfaction: {graded} callbacks graded, rate {rate} (target {target}).",
+    ),
+    "text_timeliness": (
+        "投诉 {of} 件:24小时内回复 {r24},3个工作日内解决 {r3}。",
+        "投訴 {of} 件:24小時內回覆 {r24},3個工作日內解決 {r3}。",
+        "{of} complaints: {r24} answered within 24 h, {r3} resolved within 3 working days.",
+    ),
+    "text_alerts": (
+        "预警:不满意 {u},重复投诉 {rc} 组,重复维修 {rr} 组,等级建议上调 {sr}。",
+        "預警:不滿意 {u},重複投訴 {rc} 組,重複維修 {rr} 組,等級建議上調 {sr}。",
+        "Alerts: {u} unsatisfied, {rc} repeat-complaint groups, {rr} repeat-repair groups, {sr} severities to raise.",
+    ),
+}
+register({f"stats.{k}": {"zh-Hans": v[0], "zh-Hant": v[1], "en": v[2]} for k, v in _L.items()})
+
+
+def _t(key: str, lang: str, **params: Any) -> str:
+    return text(f"stats.{key}", lang, **params)
+
+
+def sheet_name(month: str, lang: str) -> str:
+    return SHEET_NAME.get(lang, SHEET_NAME["zh-Hans"]).format(month=month)
+
+
+def _result_key(passed: bool | None) -> str:
+    return "none" if passed is None else ("pass" if passed else "fail")
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+class _Sheet:
+    """Small helpers that keep each table's code to its content."""
+
+    def __init__(self, layout: SheetLayout, lang: str):
+        self.layout, self.lang = layout, lang
+
+    def heading(self, key: str) -> None:
+        self.layout.add_row([])
+        row = self.layout.add_row([_t(key, self.lang)])
+        self.layout.merged.append((row, 1, row, WIDTH))
+        self.layout.style("signature", row, 1, row, WIDTH)  # bold, ruled: a form's section heading
+
+    def note(self, message: str) -> None:
+        row = self.layout.add_row([message], "note")
+        self.layout.merged.append((row, 1, row, WIDTH))
+
+    def header(self, keys: list[str]) -> int:
+        return self.layout.add_row([_t(k, self.lang) for k in keys], "header")
+
+    def data(
+        self,
+        values: list[Any],
+        percent_cols: tuple[int, ...] = (),
+        total: bool = False,
+        plain_cols: tuple[int, ...] = (),
+    ) -> int:
+        """A table row: label in column A, counts as integers, rates as percents (1-based columns)."""
+        row = self.layout.add_row(values)
+        n = len(values)
+        self.layout.style("total" if total else "text", row, 1, row, n)
+        for col in range(2, n + 1):
+            if col in percent_cols:
+                self.layout.style("percent", row, col)
+            elif col not in plain_cols and isinstance(values[col - 1], int) and not isinstance(values[col - 1], bool):
+                self.layout.style("int", row, col)
+        return row
+
+    def verdict(self, row: int, cols: tuple[int, ...], passed: bool | None) -> None:
+        if passed is None:
+            return
+        for col in cols:
+            self.layout.style("pass" if passed else "fail", row, col)
+
+    def result_word(self, passed: bool | None) -> str:
+        return _t(_result_key(passed), self.lang)
+
+
+def stats_layout(stats: MonthStats, lang: str, ledger: Ledger | None = None) -> SheetLayout:
+    """The month's statistics sheet; `ledger` (optional) lets alerts name units and aspects."""
+    layout = SheetLayout(sheet_name(stats.month, lang))
+    sheet = _Sheet(layout, lang)
+    layout.add_row([_t("title", lang, office=stats.office, month=stats.month)], "title")
+    layout.merged.append((1, 1, 1, WIDTH))
+    layout.add_row(
+        [
+            _t(
+                "subtitle",
+                lang,
+                first=stats.first_day.isoformat(),
+                last=stats.last_day.isoformat(),
+                as_of=stats.as_of.isoformat(),
+            )
+        ],
+        "subtitle",
+    )
+    layout.merged.append((2, 1, 2, WIDTH))
+    _part_cases(sheet, stats)
+    _part_complaints(sheet, stats)
+    _part_compliance(sheet, stats)
+    _part_satisfaction(sheet, stats)
+    _part_timeliness(sheet, stats)
+    _part_alerts(sheet, stats, ledger)
+    _part_trend(sheet, stats)
+    layout.add_row([])
+    row = layout.add_row([_t("signature", lang)], "signature")
+    layout.merged.append((row, 1, row, WIDTH))
+    layout.widths = {1: 22, **{c: 11 for c in range(2, WIDTH + 1)}}
+    layout.landscape = True
+    return layout
+
+
+def _part_cases(sheet: _Sheet, s: MonthStats) -> None:
+    lang = sheet.lang
+    sheet.heading("s1")
+    sheet.header(["category", "received", "completed", "open"])
+    for term in CATEGORIES:
+        sheet.data([term.label(lang), s.received[term.key], s.completed[term.key], s.open[term.key]])
+    sheet.data(
+        [_t("total", lang), sum(s.received.values()), sum(s.completed.values()), sum(s.open.values())], total=True
+    )
+
+
+def _part_complaints(sheet: _Sheet, s: MonthStats) -> None:
+    lang = sheet.lang
+    sheet.heading("s2")
+    sheet.layout.add_row([_t("class", lang), *SEVERITIES.labels(lang), _t("total", lang)], "header")
+    for term in RESPONSIBILITY:
+        cells = [s.by_class_severity[term.key][k] for k in SEVERITIES.keys()]
+        sheet.data([term.label(lang), *cells, sum(cells)])
+    columns = [sum(s.by_class_severity[c][k] for c in RESPONSIBILITY.keys()) for k in SEVERITIES.keys()]
+    sheet.data([_t("total", lang), *columns, sum(columns)], total=True)
+    if s.unclassified:
+        sheet.note(_t("unclassified", lang, n=s.unclassified))
+    sheet.layout.add_row([])
+    sheet.header(["aspect", "complaints"])
+    for term in ASPECTS:
+        sheet.data([term.label(lang), s.by_aspect[term.key]])
+    sheet.data([_t("total", lang), sum(s.by_aspect.values())], total=True)
+
+
+def _verdict(c: Compliance) -> bool | None:
+    """Pass/fail of a compliance row; nothing to judge when no window closed in the month."""
+    return c.passed if c.population else None
+
+
+def _compliance_cells(label: str, c: Compliance, sheet: _Sheet, verdict: bool | None) -> list[Any]:
+    required_rate = c.rate if c.rate is not None else (c.required / c.population if c.population else None)
+    return [
+        label,
+        c.population,
+        c.sampled,
+        c.on_time,
+        c.late,
+        c.too_early,
+        c.overdue,
+        c.exempt,
+        c.unreachable,
+        c.required,
+        c.callback_rate,
+        required_rate,
+        sheet.result_word(verdict),
+    ]
+
+
+def _part_compliance(sheet: _Sheet, s: MonthStats) -> None:
+    lang = sheet.lang
+    sheet.heading("s3")
+    sheet.header(
+        [
+            "category",
+            "population",
+            "sampled",
+            "on_time",
+            "late",
+            "too_early",
+            "overdue",
+            "exempt",
+            "unreachable",
+            "required",
+            "callback_rate",
+            "required_rate",
+            "result",
+        ]
+    )
+    for term in CATEGORIES:
+        c = s.compliance[term.key]
+        row = sheet.data(_compliance_cells(term.label(lang), c, sheet, _verdict(c)), percent_cols=(11, 12))
+        sheet.verdict(row, (11, 13), _verdict(c))
+    total = s.compliance_total()
+    all_pass = all(c.passed for c in s.compliance.values()) if total.population else None
+    row = sheet.data(_compliance_cells(_t("total", lang), total, sheet, all_pass), percent_cols=(11, 12), total=True)
+    sheet.verdict(row, (11, 13), all_pass)
+    sheet.note(_t("s3_note", lang))
+
+
+def _grades_cells(label: str, g: Grades, sheet: _Sheet) -> list[Any]:
+    return [
+        label,
+        g.satisfied,
+        g.fairly_satisfied,
+        g.unsatisfied,
+        g.graded,
+        g.rate,
+        g.target,
+        sheet.result_word(g.passed),
+    ]
+
+
+def _part_satisfaction(sheet: _Sheet, s: MonthStats) -> None:
+    lang = sheet.lang
+    sheet.heading("s4")
+    keys = ["category", "satisfied", "fairly_satisfied", "unsatisfied", "graded", "sat_rate", "target", "result"]
+    sheet.header(keys)
+    for term in CATEGORIES:
+        g = s.satisfaction[term.key]
+        row = sheet.data(_grades_cells(term.label(lang), g, sheet), percent_cols=(6, 7))
+        sheet.verdict(row, (6, 8), g.passed)
+    overall = s.satisfaction["overall"]
+    row = sheet.data(
+        _grades_cells(
+            f"{_t('total', lang)}({_t('overall', lang)})"
+            if lang != "en"
+            else f"{_t('total', lang)} ({_t('overall', lang)})",
+            overall,
+            sheet,
+        ),
+        percent_cols=(6, 7),
+        total=True,
+    )
+    sheet.verdict(row, (6, 8), overall.passed)
+    sheet.note(_t("s4_note", lang, target=_pct(overall.target)))
+    sheet.layout.add_row([])
+    sheet.header(["aspect", *keys[1:]])
+    for term in ASPECTS:
+        g = s.satisfaction_by_aspect[term.key]
+        row = sheet.data(_grades_cells(term.label(lang), g, sheet), percent_cols=(6, 7))
+        sheet.verdict(row, (6, 8), g.passed)
+    total = Grades(overall.target)
+    for g in s.satisfaction_by_aspect.values():
+        total.satisfied += g.satisfied
+        total.fairly_satisfied += g.fairly_satisfied
+        total.unsatisfied += g.unsatisfied
+    row = sheet.data(_grades_cells(_t("total", lang), total, sheet), percent_cols=(6, 7), total=True)
+    sheet.verdict(row, (6, 8), total.passed)
+
+
+def _part_timeliness(sheet: _Sheet, s: MonthStats) -> None:
+    lang = sheet.lang
+    sheet.heading("s5")
+    sheet.header(["item", "count", "of", "ratio"])
+    for key, count in (("responded_24h", s.responded_24h), ("resolved_3wd", s.resolved_3_workdays)):
+        sheet.data([_t(key, lang), count.count, count.of, count.rate], percent_cols=(4,))
+    sheet.layout.add_row([])
+    sheet.header(["category", "completed", "median"])
+    for term in CATEGORIES:
+        sheet.data([term.label(lang), s.completed[term.key], s.median_days[term.key]], plain_cols=(3,))
+    sheet.data(
+        [_t("total", lang), sum(s.completed.values()), s.median_days.get("overall")], total=True, plain_cols=(3,)
+    )
+
+
+# Alert table columns: kind A, unit B:C, aspect D:E, count F, detail G:I, case ids J:M (merged per row,
+# so long units and id lists print without wrapping).
+_ALERT_SPANS = ((1, 1), (2, 3), (4, 5), (6, 6), (7, 9), (10, WIDTH))
+
+
+def _alert_row(sheet: _Sheet, values: list[Any], style: str) -> int:
+    cells: list[Any] = [None] * WIDTH
+    for (first, _), value in zip(_ALERT_SPANS, values):
+        cells[first - 1] = value
+    row = sheet.layout.add_row(cells)
+    sheet.layout.style(style, row, 1, row, WIDTH)
+    for first, last in _ALERT_SPANS:
+        if last > first:
+            sheet.layout.merged.append((row, first, row, last))
+    return row
+
+
+def _part_alerts(sheet: _Sheet, s: MonthStats, ledger: Ledger | None) -> None:
+    lang = sheet.lang
+    named = set(s.alerts.unsatisfied) | {r.case_id for r in s.alerts.severity_raised}  # the ids looked up below
+    by_id: dict[str, Case] = {}
+    for c in ledger.cases if ledger else []:
+        label = c.case_id or f"#{c.row}"
+        if label in named:
+            by_id[label] = c
+    settings = ledger.settings if ledger else None
+
+    def where(case_id: str) -> tuple[str | None, str | None]:
+        case = by_id.get(case_id)
+        if case is None:
+            return None, None
+        return case.unit, ASPECTS.label(case.aspect, lang) if case.aspect else None
+
+    sheet.heading("s6")
+    _alert_row(sheet, [_t(k, lang) for k in ("alert_kind", "unit", "aspect", "cases", "detail", "case_ids")], "header")
+    rows: list[list[Any]] = []
+    kind = _t("a_unsatisfied", lang)
+    for case_id in s.alerts.unsatisfied:
+        case = by_id.get(case_id)
+        rows.append(
+            [
+                kind,
+                *where(case_id),
+                1,
+                CATEGORIES.label(case.category, lang) if case and case.category else None,
+                case_id,
+            ]
+        )
+    for key, groups, days, least in (
+        ("a_repeat_complaints", s.alerts.repeat_complaints, settings.complaint_lookback_days if settings else None, 2),
+        ("a_repeat_repairs", s.alerts.repeat_repairs, settings.repair_lookback_days if settings else None, 3),
+    ):
+        kind, detail = _t(key, lang), (_t("lookback", lang, days=days, n=least) if days else None)
+        for g in groups:
+            rows.append([kind, g.unit, ASPECTS.label(g.aspect, lang), len(g.case_ids), detail, "、".join(g.case_ids)])
+    kind, details = _t("a_severity_raised", lang), {}  # one detail text per (clerk, suggested) pair
+    for r in s.alerts.severity_raised:
+        detail = details.get((r.clerk, r.suggested))
+        if detail is None:
+            clerk = SEVERITIES.label(r.clerk, lang) if r.clerk else _t("blank", lang)
+            detail = details[(r.clerk, r.suggested)] = _t(
+                "raised", lang, clerk=clerk, suggested=SEVERITIES.label(r.suggested, lang)
+            )
+        rows.append([kind, *where(r.case_id), 1, detail, r.case_id])
+    for values in rows:
+        row = _alert_row(sheet, values, "text")
+        sheet.layout.style("int", row, 6)
+    if not rows:
+        _alert_row(sheet, [_t("no_alerts", lang)], "text")
+    row = _alert_row(
+        sheet, [_t("total", lang), None, None, s.alerts.total, _t("alerts_total", lang, n=s.alerts.total)], "total"
+    )
+    sheet.layout.style("int", row, 6)
+
+
+def _part_trend(sheet: _Sheet, s: MonthStats) -> None:
+    lang = sheet.lang
+    layout = sheet.layout
+    sheet.heading("s7")
+    header = sheet.header(
+        [
+            "month",
+            "graded",
+            "content",
+            "sat_rate",
+            "target",
+            "population",
+            "required",
+            "called",
+            "on_time",
+            "callback_rate",
+            "required_rate",
+        ]
+    )
+    target = s.satisfaction["overall"].target
+    first = header + 1
+    for p in s.trend:
+        c = p.compliance
+        layout.rows.append(
+            [
+                p.month,
+                p.satisfaction.graded,
+                p.satisfaction.content,
+                p.satisfaction.rate,
+                target,
+                c.population,
+                c.required,
+                c.called,
+                c.on_time,
+                c.callback_rate,
+                p.required_rate,
+            ]
+        )
+        row = len(layout.rows)
+        layout.style("text", row, 1, row, 11)
+        layout.style("int", row, 2, row, 3)
+        layout.style("percent", row, 4, row, 5)
+        layout.style("int", row, 6, row, 9)
+        layout.style("percent", row, 10, row, 11)
+    last = len(layout.rows)
+    graded = sum(p.satisfaction.graded for p in s.trend)
+    content = sum(p.satisfaction.content for p in s.trend)
+    population = sum(p.compliance.population for p in s.trend)
+    required = sum(p.compliance.required for p in s.trend)
+    called = sum(p.compliance.called for p in s.trend)
+    on_time = sum(p.compliance.on_time for p in s.trend)
+    row = sheet.data(
+        [
+            _t("total", lang),
+            graded,
+            content,
+            content / graded if graded else None,
+            target,
+            population,
+            required,
+            called,
+            on_time,
+            called / population if population else None,
+            required / population if population else None,
+        ],
+        percent_cols=(4, 5, 10, 11),
+        total=True,
+    )
+    layout.charts.append(
+        ChartSpec(
+            title=_t("chart_sat", lang),
+            kind="line",
+            header_row=header,
+            first_row=first,
+            last_row=last,
+            category_col=1,
+            series_cols=[4, 5],
+            anchor=f"A{row + 2}",
+            y_title=_t("sat_rate", lang),
+        )
+    )
+    layout.charts.append(
+        ChartSpec(
+            title=_t("chart_cb", lang),
+            kind="line",
+            header_row=header,
+            first_row=first,
+            last_row=last,
+            category_col=1,
+            series_cols=[10, 11],
+            anchor=f"G{row + 2}",
+            y_title=_t("callback_rate", lang),
+        )
+    )
+    for _ in range(16):  # room for the charts (7.5 cm tall) before the signature line
+        layout.add_row([])
+
+
+# ---------------------------------------------------------------- the job and its text summary
+
+
+def stats_text(result: MonthStats, lang: str) -> str:
+    """A few readable lines for the terminal."""
+    lines = [
+        _t("text_head", lang, office=result.office, month=result.month, as_of=result.as_of.isoformat()),
+        _t(
+            "text_cases",
+            lang,
+            received=sum(result.received.values()),
+            completed=sum(result.completed.values()),
+            open=sum(result.open.values()),
+        ),
+    ]
+    for key, c in result.compliance.items():
+        if c.population or c.exempt:
+            lines.append(
+                _t(
+                    "text_compliance",
+                    lang,
+                    category=CATEGORIES.label(key, lang),
+                    population=c.population,
+                    required=c.required,
+                    on_time=c.on_time,
+                    late=c.late,
+                    too_early=c.too_early,
+                    overdue=c.overdue,
+                    exempt=c.exempt,
+                    unreachable=c.unreachable,
+                    rate=_pct(c.callback_rate),
+                    result=_t(_result_key(_verdict(c)), lang),
+                )
+            )
+    overall = result.satisfaction["overall"]
+    lines.append(
+        _t("text_satisfaction", lang, graded=overall.graded, rate=_pct(overall.rate), target=_pct(overall.target))
+    )
+    lines.append(
+        _t(
+            "text_timeliness",
+            lang,
+            of=result.responded_24h.of,
+            r24=result.responded_24h.count,
+            r3=result.resolved_3_workdays.count,
+        )
+    )
+    a = result.alerts
+    lines.append(
+        _t(
+            "text_alerts",
+            lang,
+            u=len(a.unsatisfied),
+            rc=len(a.repeat_complaints),
+            rr=len(a.repeat_repairs),
+            sr=len(a.severity_raised),
+        )
+    )
+    for p in result.problems:
+        lines.append("⚠ " + p.located(lang))
+    return "\n".join(lines)

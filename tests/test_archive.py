@@ -1,0 +1,56 @@
+"""SPEC §8: old cases move to an archive workbook; nothing is deleted."""
+
+import datetime as dt
+
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from conftest import case
+from ledger.cli import app
+from ledger.io.workbook import load_file
+
+D = dt.date
+
+
+def test_archive_moves_old_completed_cases_and_keeps_them(ledger_file):
+    path = ledger_file(
+        [
+            case("OLD1", completed=D(2024, 1, 5), received=D(2024, 1, 2)),
+            case("NEW1", completed=D(2026, 10, 5)),
+            case("OLD2", completed=D(2024, 3, 1), received=D(2024, 2, 2)),
+            case("OPEN", received=D(2023, 1, 1)),
+        ]
+    )
+    result = CliRunner().invoke(app, ["archive", str(path), "--before", "2024-11-01"])
+    assert result.exit_code == 0, result.output
+    assert [c.case_id for c in load_file(path).cases] == ["NEW1", "OPEN"]
+    archive = path.with_name("ledger_归档.xlsx")
+    rows = list(load_workbook(archive).active.values)
+    assert rows[0][0] == "案件编号"
+    assert [r[0] for r in rows[1:]] == ["OLD1", "OLD2"]
+    assert len(list((path.parent / ".ledger_backups").iterdir())) == 1
+    log = list(load_workbook(path)["日志"].values)
+    assert log[-1][1] == "archive" and "OLD1" in log[-1][3]
+
+
+def test_archive_twice_appends_without_duplicates(ledger_file):
+    path = ledger_file(
+        [
+            case("OLD1", completed=D(2024, 1, 5), received=D(2024, 1, 2)),
+            case("OLD2", completed=D(2024, 6, 5), received=D(2024, 6, 2)),
+        ]
+    )
+    runner = CliRunner()
+    runner.invoke(app, ["archive", str(path), "--before", "2024-03-01"])
+    runner.invoke(app, ["archive", str(path), "--before", "2024-11-01"])
+    rows = list(load_workbook(path.with_name("ledger_归档.xlsx")).active.values)
+    assert [r[0] for r in rows[1:]] == ["OLD1", "OLD2"]
+    assert load_file(path).cases == []
+
+
+def test_archive_with_nothing_old_changes_nothing(ledger_file):
+    path = ledger_file([case("NEW1", completed=D(2026, 10, 5))])
+    before = path.read_bytes()
+    result = CliRunner().invoke(app, ["archive", str(path), "--before", "2024-11-01"])
+    assert result.exit_code == 0 and "2024-11-01" in result.stdout
+    assert path.read_bytes() == before

@@ -1,0 +1,37 @@
+"""Issue 2 item 7: `ledger demo` builds a realistic ledger and runs the whole monthly job on it."""
+
+import datetime as dt
+import email
+import email.policy
+import zipfile
+
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from ledger.cli import app
+from ledger.demo.run import run_demo
+
+
+def test_demo_runs_the_monthly_job_and_leaves_every_output(tmp_path):
+    lines = list(run_demo(tmp_path, today=dt.date(2026, 11, 25), rows=300))
+    ledger = tmp_path / "演示台账.xlsx"
+    wb = load_workbook(ledger)
+    assert {"案件台账", "回访清单", "月度统计 2026-10", "日志"} <= set(wb.sheetnames)
+    actions = [row[1] for row in wb["日志"].iter_rows(min_row=2, values_only=True)]
+    assert {"validate", "sample", "callbacks", "stats", "send"} <= set(actions)
+    header = [c.value for c in wb["案件台账"][1]]
+    assert {"回访状态", "回访期限", "抽样", "问题"} <= set(header)
+    export = tmp_path / "回访统计_阳光花园管理处_2026-10.xlsx"
+    with zipfile.ZipFile(export) as zf:
+        assert any(n.startswith("xl/charts/chart") for n in zf.namelist())
+    [eml] = list(tmp_path.glob("*.eml"))
+    message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    assert [a.get_filename() for a in message.iter_attachments()] == [export.name]
+    assert any(str(export) in line for line in lines)
+
+
+def test_demo_command_prints_where_the_outputs_are(tmp_path):
+    result = CliRunner().invoke(app, ["demo", str(tmp_path / "out"), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "demo_ledger.xlsx" in result.stdout and ".eml" in result.stdout
+    assert (tmp_path / "out" / "demo_ledger.xlsx").exists()
