@@ -25,7 +25,10 @@ TOOL_WIDTHS = {
 
 def tool_patch(ledger: Ledger, values: dict[str, dict[int, Any]], fills: dict[tuple[int, int], str]):
     """The tool columns as a case-sheet patch; the job's value dicts are handed over as they are
-    (plain values, dates formatted by io.package), not copied into a cell object each."""
+    (plain values, dates formatted by io.package), not copied into a cell object each.
+
+    Each tool column goes back where the reader found it by field (its header in any of the three
+    languages), so a ledger whose Settings language changed keeps one set of tool columns."""
     from ledger.io.package import CaseSheetPatch, ColumnPatch
 
     lang = ledger.lang
@@ -35,6 +38,7 @@ def tool_patch(ledger: Ledger, values: dict[str, dict[int, Any]], fills: dict[tu
             cells=values.get(col.field, {}),
             header_fill=TOOL_HEADER_FILL,
             width=TOOL_WIDTHS.get(col.field),
+            column=ledger.columns.get(col.field),
         )
         for col in TOOL_COLUMNS
     ]

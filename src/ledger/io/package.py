@@ -89,6 +89,9 @@ class ColumnPatch:
     cells: dict[int, Any]
     header_fill: str = "FFE699"
     width: float | None = None
+    # 1-based column where the reader found this column (by field, in any language); None: look for
+    # `header` in the header row, else append the column after the last used one
+    column: int | None = None
 
 
 @dataclass
@@ -528,7 +531,7 @@ def _patch_case_sheet(
         last_col = max([dim_max_col] + [c for c, _ in header_cells])
         tool_cols: dict[int, ColumnPatch] = {}
         for cp in patch.columns:
-            col = existing.get(_norm_header(cp.header))
+            col = cp.column if cp.column is not None else existing.get(_norm_header(cp.header))
             if col is None or col in tool_cols:
                 last_col += 1
                 col = last_col
