@@ -10,6 +10,7 @@ from ledger.core.changes import Changes
 from ledger.core.columns import TOOL_COLUMNS
 from ledger.core.log import LOG_HEADERS, LOG_SHEET
 from ledger.core.models import Ledger
+from ledger.io.package import CaseSheetPatch, ColumnPatch, save_changes
 
 TOOL_HEADER_FILL = "FFE699"
 TOOL_WIDTHS = {
@@ -29,8 +30,6 @@ def tool_patch(ledger: Ledger, values: dict[str, dict[int, Any]], fills: dict[tu
 
     Each tool column goes back where the reader found it by field (its header in any of the three
     languages), so a ledger whose Settings language changed keeps one set of tool columns."""
-    from ledger.io.package import CaseSheetPatch, ColumnPatch
-
     lang = ledger.lang
     columns = [
         ColumnPatch(
@@ -48,8 +47,6 @@ def tool_patch(ledger: Ledger, values: dict[str, dict[int, Any]], fills: dict[tu
 @without_gc
 def apply_changes(path: str | Path, ledger: Ledger, changes: Changes, out_path: str | Path | None = None):
     """Write the changes into the ledger (atomically, with a backup) or into `out_path`."""
-    from ledger.io.package import save_changes
-
     layouts = list(changes.sheets or [])
     log_name = next((n for n in ledger.sheet_names if n in LOG_SHEET.values()), None) or LOG_SHEET.get(
         ledger.lang, LOG_SHEET["zh-Hans"]

@@ -18,7 +18,8 @@ import copy
 import datetime as dt
 from typing import Any
 
-from ledger.io.package import WriteReceipt, cell_xml, sheet_slot
+from ledger.io.cell_xml import cell_xml
+from ledger.io.receipt import WriteReceipt, sheet_slot
 from ledger.io.render import FORMULA_LEADS, STYLE_SPECS
 from ledger.io.styles_part import _E, _Styles
 from ledger.io.xlsx_parts import (
