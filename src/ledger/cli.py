@@ -1,7 +1,11 @@
-"""The `ledger` command (SPEC §9): thin shells over ledger.jobs.
+"""The `ledger` command: thin shells over ledger.jobs.
 
 Exit status: 0 done; 1 done but the ledger has errors; 2 unusable input,
 with one paragraph on stderr and no traceback.
+
+Each command imports its job when it runs (the imports marked "lazy: start-up
+time"): `ledger --help` or a mistyped option answers without loading openpyxl,
+pandas and pydantic, which take about half a second.
 """
 
 from __future__ import annotations
@@ -98,8 +102,8 @@ def _parse_month(value: str | None) -> str:
 
 
 def _load(path: Path):
-    from ledger.core.reading import UnusableLedger
-    from ledger.io.workbook import load_file
+    from ledger.core.reading import UnusableLedger  # lazy: start-up time
+    from ledger.io.workbook import load_file  # lazy: start-up time
 
     try:
         return load_file(path)
@@ -113,7 +117,7 @@ def _print_json(doc: Any) -> None:
 
 def _write(path: Path, ledger, changes, out_path: Path | None = None):
     """Apply changes; every refusal (locked, read-only, unsupported part) is exit status 2."""
-    from ledger.io.ledger_file import apply_changes
+    from ledger.io.ledger_file import apply_changes  # lazy: start-up time
 
     try:
         receipt = apply_changes(path, ledger, changes, out_path)
@@ -142,7 +146,7 @@ def init(
     force: bool = typer.Option(False, "--force", help="overwrite an existing file"),
 ) -> None:
     """Create a new ledger from the template."""
-    from ledger.io.template import create_ledger
+    from ledger.io.template import create_ledger  # lazy: start-up time
 
     if preset not in ("residential", "commercial"):
         fail(f"--preset: residential | commercial ({preset})")
@@ -165,7 +169,7 @@ def validate_cmd(
     format: Format = typer.Option(Format.text, "--format"),
 ) -> None:
     """Check every row; list problems with sheet, row and column."""
-    from ledger.jobs.validate import validate_job
+    from ledger.jobs.validate import validate_job  # lazy: start-up time
 
     today = _parse_date(as_of)
     ledger = _load(ledger_path)
@@ -197,9 +201,9 @@ def callbacks(
     format: Format = typer.Option(Format.text, "--format"),
 ) -> None:
     """Callback status of every case; the list of callbacks due and overdue."""
-    from ledger.core.vocab import CATEGORIES, STATUSES
-    from ledger.jobs.callbacks import callbacks_job, callbacks_json
-    from ledger.sheets.callback_list import assignee, listed
+    from ledger.core.vocab import CATEGORIES, STATUSES  # lazy: start-up time
+    from ledger.jobs.callbacks import callbacks_job, callbacks_json  # lazy: start-up time
+    from ledger.sheets.callback_list import assignee, listed  # lazy: start-up time
 
     day = _parse_date(as_of)
     ledger = _load(ledger_path)
@@ -234,8 +238,8 @@ def sample(
     format: Format = typer.Option(Format.text, "--format"),
 ) -> None:
     """Draw the callback samples of a month, reproducibly from a seed."""
-    from ledger.core.vocab import CATEGORIES
-    from ledger.jobs.sample import sample_job
+    from ledger.core.vocab import CATEGORIES  # lazy: start-up time
+    from ledger.jobs.sample import sample_job  # lazy: start-up time
 
     month = _parse_month(month)
     ledger = _load(ledger_path)
@@ -273,12 +277,12 @@ def stats(
     """Monthly statistics: received, complaints, compliance, satisfaction, timeliness, alerts."""
     month = _parse_month(month)
     ledger = _load(ledger_path)
-    from ledger.jobs.stats import stats_job
-    from ledger.sheets.stats_sheet import stats_text
+    from ledger.jobs.stats import stats_job  # lazy: start-up time
+    from ledger.sheets.stats_sheet import stats_text  # lazy: start-up time
 
     result, changes = stats_job(ledger, month, _parse_date(as_of))
     if export is not None:
-        from ledger.io.export import export_stats
+        from ledger.io.export import export_stats  # lazy: start-up time
 
         try:
             out = export_stats(result, ledger, export)
@@ -308,7 +312,7 @@ def send(
     format: Format = typer.Option(Format.text, "--format"),
 ) -> None:
     """Build the month's statistics export and send it to head office (SPEC §7)."""
-    from ledger.jobs.send import send_job
+    from ledger.jobs.send import send_job  # lazy: start-up time
 
     month = _parse_month(month)
     ledger = _load(ledger_path)
@@ -340,7 +344,7 @@ def demo(
     lang: str = typer.Option("zh-Hans", help="zh-Hans | zh-Hant | en"),
 ) -> None:
     """Make a realistic demo ledger and run the whole monthly job on it."""
-    from ledger.demo.run import run_demo
+    from ledger.demo.run import run_demo  # lazy: start-up time
 
     for line in run_demo(directory, lang=normalize_language(lang)):
         typer.echo(line)
@@ -353,7 +357,7 @@ def archive(
     out: Path | None = typer.Option(None, "--out", help="write the trimmed ledger here; LEDGER stays untouched"),
 ) -> None:
     """Move cases completed before a date into an archive workbook (never deletes them)."""
-    from ledger.jobs.archive import archive_job
+    from ledger.jobs.archive import archive_job  # lazy: start-up time
 
     day = _parse_date(before)
     ledger = _load(ledger_path)

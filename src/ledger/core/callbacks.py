@@ -16,7 +16,7 @@ from ledger.core.models import Case, Ledger, Problem
 from ledger.core.rules import CategoryRule
 from ledger.core.sampling import Draw, default_seed, draw
 from ledger.core.severity import Suggestion, suggest_all
-from ledger.core.vocab import EXEMPT_REASONS, SEVERITY_RANK
+from ledger.core.vocab import EXEMPT_REASONS, SEVERITY_RANK, STATUSES
 from ledger.core.windows import month_of, window_bounds
 from ledger.core.workdays import WorkCalendar
 
@@ -62,8 +62,6 @@ class CallbackReport:
     suggestions: dict[int, Suggestion] = field(default_factory=dict)  # severity.suggest_all as of as_of
 
     def counts(self) -> dict[str, int]:
-        from ledger.core.vocab import STATUSES
-
         counts = {key: 0 for key in STATUSES.keys()}
         for a in self.assessments:
             if a.status:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ledger.core.callbacks import CallbackReport, assess
 from ledger.core.log import sample_seeds
@@ -17,8 +17,12 @@ from ledger.core.models import Ledger, Problem
 from ledger.core.tool_columns import tool_column_values
 from ledger.core.validation import ValidationReport, validate
 
-if TYPE_CHECKING:  # a type only: the core never builds sheets
-    from ledger.sheets.layout import SheetLayout
+
+class Sheet(Protocol):
+    """A generated sheet to write (ledger.sheets.layout.SheetLayout); the core only carries it."""
+
+    name: str
+
 
 ERROR_FILL = "FFC7CE"
 WARNING_FILL = "FFEB9C"
@@ -36,7 +40,7 @@ class Changes:
     `--write` never builds the 300k-entry tool columns or the printable sheets.
     """
 
-    sheets: list[SheetLayout] = field(default_factory=list)
+    sheets: list[Sheet] = field(default_factory=list)
     tool_values: dict[str, dict[int, Any]] | None = None
     cell_fills: dict[tuple[int, int], str] = field(default_factory=dict)
     log_rows: list[list[Any]] = field(default_factory=list)

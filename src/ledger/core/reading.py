@@ -21,6 +21,7 @@ from ledger.core.allocation import without_gc
 from ledger.core.columns import COLUMNS_BY_FIELD, REQUIRED_FIELDS, match_header
 from ledger.core.dates import EXCEL_ERRORS, is_excel_error, parse_when
 from ledger.core.i18n import register, text
+from ledger.core.log import is_log_sheet, parse_log
 from ledger.core.models import Case, Ledger, Problem
 from ledger.core.settings import SETTINGS_SHEET, Settings, read_settings
 from ledger.core.vocab import fold
@@ -275,8 +276,6 @@ def load_ledger(grids: dict[str, list[list[Any]]], path: str | None = None, sett
     grid = grids[match.sheet]
     cases, cell_problems = _read_rows(match, grid, lang)
     problems.extend(cell_problems)
-    from ledger.core.log import is_log_sheet, parse_log
-
     log_name = next((n for n in grids if is_log_sheet(n)), None)
     return Ledger(
         cases=cases,

@@ -57,7 +57,7 @@ class Vocabulary:
 
 @lru_cache(maxsize=1)
 def _t2s():
-    import opencc
+    import opencc  # lazy: start-up time (only Traditional text needs it)
 
     return opencc.OpenCC("t2s")
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
+import chinese_calendar
+
 from ledger.core.settings import Holiday
 
 ONE_DAY = dt.timedelta(days=1)
@@ -24,8 +26,6 @@ class UnknownCalendarYear(Exception):
 
 @cache
 def _official(day: dt.date) -> bool | None:
-    import chinese_calendar
-
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:

@@ -359,7 +359,7 @@ _UNKNOWN_CATEGORY = {"zh-Hans": "咨询", "zh-Hant": "諮詢", "en": "Enquiry"}
 
 @lru_cache(maxsize=1)
 def _s2t():
-    import opencc
+    import opencc  # lazy: start-up time (only Traditional demo ledgers need it)
 
     return opencc.OpenCC("s2tw")
 

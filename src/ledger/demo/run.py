@@ -6,6 +6,18 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
+from ledger.core.vocab import CATEGORIES
+from ledger.demo.cases import demo_settings, generate_cases
+from ledger.demo.workbook import write_ledger
+from ledger.io.ledger_file import apply_changes
+from ledger.io.workbook import load_file
+from ledger.jobs.callbacks import callbacks_job
+from ledger.jobs.sample import sample_job
+from ledger.jobs.send import headline, send_job
+from ledger.jobs.stats import stats_job
+from ledger.jobs.validate import validate_job
+from ledger.sheets.callback_list import listed
+
 DEMO_ROWS = 800
 DEMO_SEED = 2026
 
@@ -46,18 +58,6 @@ _LINES = {
 def run_demo(
     directory: Path, lang: str = "zh-Hans", today: dt.date | None = None, rows: int = DEMO_ROWS
 ) -> Iterator[str]:
-    from ledger.core.vocab import CATEGORIES
-    from ledger.demo.cases import demo_settings, generate_cases
-    from ledger.demo.workbook import write_ledger
-    from ledger.io.ledger_file import apply_changes
-    from ledger.io.workbook import load_file
-    from ledger.jobs.callbacks import callbacks_job
-    from ledger.jobs.sample import sample_job
-    from ledger.jobs.send import headline, send_job
-    from ledger.jobs.stats import stats_job
-    from ledger.jobs.validate import validate_job
-    from ledger.sheets.callback_list import listed
-
     text = _LINES.get(lang, _LINES["zh-Hans"])
     today = today or dt.date.today()
     directory = Path(directory)

@@ -9,6 +9,7 @@ part, so they cost milliseconds even on a 100k-row ledger.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import stat
 import zipfile
@@ -150,7 +151,7 @@ def inspect_workbook(path: str | Path, *, max_member_size: int = MAX_MEMBER_SIZE
 def _classify_ole(path: Path) -> str:
     """An OLE2 file is either a legacy .xls or an encrypted OOXML (EncryptionInfo + EncryptedPackage)."""
     try:
-        import olefile
+        import olefile  # lazy: optional at run time; without it the stream name is searched for
     except ImportError:  # olefile ships with oletools; without it, look for the stream name itself
         marker = "EncryptionInfo".encode("utf-16-le")
         with open(path, "rb") as f:
@@ -389,8 +390,6 @@ def _sheet_losses(zf: zipfile.ZipFile, name: str) -> set[str]:
 
 
 def _has_pillow() -> bool:
-    import importlib.util
-
     return importlib.util.find_spec("PIL") is not None
 
 

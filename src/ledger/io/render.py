@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ledger.sheets.layout import ChartSpec, SheetLayout
@@ -102,8 +106,6 @@ def _apply_styles(ws: Worksheet, layout: SheetLayout) -> None:
     and the style's name, so it is computed once (through openpyxl, so the
     workbook's collections grow exactly as before) and copied after that.
     """
-    from openpyxl.styles.cell_style import StyleArray
-
     done: dict[tuple[tuple[int, ...], str], tuple[int, ...]] = {}
     for rng in layout.styles:
         spec = STYLE_SPECS.get(rng.style, {})
@@ -124,8 +126,6 @@ def _apply_styles(ws: Worksheet, layout: SheetLayout) -> None:
 def _style_of(cell):
     """The cell's style array, created as openpyxl's style descriptors create it."""
     if not cell._style:
-        from openpyxl.styles.cell_style import StyleArray
-
         cell._style = StyleArray()
     return cell._style
 
@@ -159,11 +159,6 @@ class _Merger:
             cell._style.borderId = hit
 
     def merge(self, r1: int, c1: int, r2: int, c2: int) -> None:
-        from openpyxl.cell.cell import MergedCell
-        from openpyxl.styles.borders import Border
-        from openpyxl.worksheet.cell_range import CellRange
-        from openpyxl.worksheet.merge import MergedCellRange
-
         ws = self.ws
         inside = any(a <= r1 and b <= c1 and r2 <= c and c2 <= d for a, b, c, d in self.by_row.get(r1, ()))
         if not inside:
@@ -204,8 +199,6 @@ class _Merger:
                 self._add_border(cells[coord], (name, start_id), lambda name=name, side=side: Border(**{name: side}))
         pid = self.protections.get(_style_of(start).protectionId)
         if pid is None:
-            import copy
-
             before = start._style.protectionId
             start.protection = copy.copy(start.protection)
             pid = self.protections[before] = start._style.protectionId

@@ -19,6 +19,10 @@ import zipfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from xml.parsers import expat
+
+from defusedxml import ElementTree as SafeET
+from python_calamine import CalamineWorkbook
 
 from ledger.core.i18n import register
 from ledger.io.guard import UnusableWorkbook
@@ -168,11 +172,6 @@ def verify_package(path: str | Path) -> None:
     seconds parsing every shared string of a 100k-row ledger and never read the rows we had just
     streamed. Worksheets are parsed streaming with expat, so a 300k-row sheet costs no memory.
     """
-    from xml.parsers import expat
-
-    from defusedxml import ElementTree as SafeET
-    from python_calamine import CalamineWorkbook
-
     with zipfile.ZipFile(path) as zf:
         for info in zf.infolist():  # every member read to its end once: zipfile checks its CRC there
             name = info.filename

@@ -18,9 +18,12 @@ import copy
 import datetime as dt
 from typing import Any
 
+from openpyxl import Workbook
+from openpyxl.xml.functions import tostring
+
 from ledger.io.cell_xml import cell_xml
 from ledger.io.receipt import WriteReceipt, sheet_slot
-from ledger.io.render import FORMULA_LEADS, STYLE_SPECS
+from ledger.io.render import FORMULA_LEADS, STYLE_SPECS, build_chart
 from ledger.io.styles_part import _E, _Styles
 from ledger.io.xlsx_parts import (
     MAIN_NS,
@@ -356,8 +359,6 @@ def _pane(freeze: str | None) -> str:
 
 def _write_charts(pkg: _Package, book: _Book, layout: SheetLayout, sheet_part: str) -> str:
     """The layout's charts as a drawing part of the sheet; returns the sheet's relationship id for it."""
-    from openpyxl.xml.functions import tostring
-
     drawing = _fresh_name(pkg, "xl/drawings/drawing1.xml")
     pkg.put(drawing, b"")  # reserve the name before the charts take theirs
     anchors, chart_rels = [], []
@@ -399,10 +400,6 @@ def _write_charts(pkg: _Package, book: _Book, layout: SheetLayout, sheet_part: s
 
 def _chart(spec, sheet_name: str):
     """The native chart of a ChartSpec, built with openpyxl's chart model (as io.render does)."""
-    from openpyxl import Workbook
-
-    from ledger.io.render import build_chart
-
     holder = Workbook().active
     holder.title = sheet_name
     return build_chart(spec, holder)

@@ -6,9 +6,12 @@ same looks twice adds nothing; a scratch book's styles are imported the same way
 
 from __future__ import annotations
 
+import copy
 import re
+from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeET
+from openpyxl.styles.numbers import BUILTIN_FORMATS_REVERSE
 
 from ledger.io.xlsx_parts import MAIN_NS, XML_NS, _esc_attr, _local, _root_prefix, _xml_escape
 
@@ -34,8 +37,6 @@ def _ser(el, prefix: str) -> str:
 
 
 def _E(tag: str, attrib: dict | None = None, *children):
-    from xml.etree.ElementTree import Element
-
     el = Element(f"{{{MAIN_NS}}}{tag}", {k: str(v) for k, v in (attrib or {}).items()})
     el.extend(children)
     return el
@@ -92,8 +93,6 @@ class _Styles:
         return idx
 
     def numfmt_id(self, code: str | None) -> int:
-        from openpyxl.styles.numbers import BUILTIN_FORMATS_REVERSE
-
         if not code or code == "General":
             return 0
         for fid, c in self.numfmts.items():
@@ -113,8 +112,6 @@ class _Styles:
             return self._cache[key]
         font_id = 0
         if bold or font_color:
-            import copy
-
             base = copy.deepcopy(self.items["fonts"][0]) if self.items["fonts"] else _E("font")
             for c in list(base):
                 if _local(c.tag) in (("b",) if bold else ()) + (("color",) if font_color else ()):
@@ -147,8 +144,6 @@ class _Styles:
         key = ("f", xf_index, fill)
         if key in self._cache:
             return self._cache[key]
-        import copy
-
         xfs = self.items["cellXfs"]
         base = (
             copy.deepcopy(xfs[xf_index])
@@ -233,8 +228,6 @@ class _StyleImporter:
     def xf(self, i: int) -> int:
         if i in self.xf_map:
             return self.xf_map[i]
-        import copy
-
         src_xfs = self.src["cellXfs"]
         if not 0 <= i < len(src_xfs):
             return 0
@@ -252,8 +245,6 @@ class _StyleImporter:
     def dxf(self, i: int) -> int:
         if i in self.dxf_map:
             return self.dxf_map[i]
-        import copy
-
         if not 0 <= i < len(self.src["dxfs"]):
             return 0
         el = copy.deepcopy(self.src["dxfs"][i])

@@ -29,6 +29,7 @@ from ledger.core.log import LOG_HEADERS, LOG_SHEET
 from ledger.core.reading import CASE_SHEET_NAMES
 from ledger.core.rules import PRESETS
 from ledger.core.settings import SCALAR_KEYS, SETTINGS_SHEET, Settings, settings_grid
+from ledger.io.safe_write import atomic_replace
 
 CALLBACK_SHEET = {"zh-Hans": "回访清单", "zh-Hant": "回訪清單", "en": "Callback list"}
 STATS_SHEET = {"zh-Hans": "月度统计", "zh-Hant": "月度統計", "en": "Monthly statistics"}
@@ -132,8 +133,6 @@ def create_ledger(
     FileExistsError; with it the old file is backed up and swapped atomically
     (io.safe_write), because a ledger may be an office's only record.
     """
-    from ledger.io.safe_write import atomic_replace
-
     path = Path(path)
     lang = normalize_language(lang)
     if preset not in PRESETS:

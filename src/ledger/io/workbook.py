@@ -12,9 +12,13 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
+from defusedxml import ElementTree as ET
+from python_calamine import CalamineWorkbook
+
 from ledger.core.allocation import without_gc
 from ledger.core.i18n import register
-from ledger.core.reading import ColumnGrid, UnusableLedger
+from ledger.core.reading import ColumnGrid, UnusableLedger, load_ledger
+from ledger.io.guard import UnusableWorkbook, inspect_workbook
 from ledger.sheets.cellrefs import col_number
 
 # Excel's own sheet limits: a part claiming more was not written by Excel.
@@ -150,8 +154,6 @@ def _open_checked(path: Path) -> tuple[Any, dict[str, SheetScan]]:
     Opening reads the shared strings without the GIL, so it runs in a thread
     while the sheets are scanned; no sheet is read before its scan passed.
     """
-    from python_calamine import CalamineWorkbook
-
     _inspect(path)
     with ThreadPoolExecutor(1) as pool:
         opening = pool.submit(CalamineWorkbook.from_path, str(path))
@@ -287,8 +289,6 @@ def scan_sheets(path: Path) -> dict[str, SheetScan]:
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> zip member of its worksheet XML."""
-    from defusedxml import ElementTree as ET
-
     ns = {
         "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
         "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -306,12 +306,6 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
 def _inspect(path: Path) -> None:
     """Refuse what is not an xlsx before parsing it (see io.guard)."""
     try:
-        from ledger.io.guard import UnusableWorkbook, inspect_workbook
-    except ImportError:  # guard not available: calamine's own errors still apply
-        if not path.is_file():
-            raise UnusableLedger("file.unreadable", path=str(path), reason="not found") from None
-        return
-    try:
         inspect_workbook(path)
     except UnusableWorkbook as exc:
         raise UnusableLedger(exc.code, **exc.params) from exc
@@ -320,6 +314,4 @@ def _inspect(path: Path) -> None:
 @without_gc
 def load_file(path: str | Path):
     """Read a ledger file into the core's Ledger (the sheets are let go before collection resumes)."""
-    from ledger.core.reading import load_ledger
-
     return load_ledger(read_sheets(path), path=str(path))

@@ -16,10 +16,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+
 from ledger.core.i18n import register, text
 from ledger.core.log import LOG_HEADERS, LOG_SHEET, log_row
 from ledger.core.models import Ledger
 from ledger.core.windows import add_months
+from ledger.io.guard import loss_labels, openpyxl_losses
+from ledger.io.safe_write import atomic_replace, check_writable
+from ledger.io.workbook import read_grids
 from ledger.sheets.cellrefs import runs
 
 ARCHIVE_SUFFIX = {"zh-Hans": "_归档", "zh-Hant": "_歸檔", "en": "_archive"}
@@ -84,8 +90,6 @@ class ArchiveRefused(Exception):
         super().__init__(self.message("en"))
 
     def message(self, lang: str | None = "zh-Hans") -> str:
-        from ledger.io.guard import loss_labels
-
         return text(self.code, lang, features=loss_labels(self.features, lang), **self.params)
 
 
@@ -93,13 +97,6 @@ def archive_job(
     path: Path, ledger: Ledger, before: dt.date, today: dt.date | None = None, out: Path | None = None
 ) -> Iterator[str]:
     """Move old cases out; the trimmed ledger replaces `path`, or goes to `out` leaving `path` untouched."""
-    from openpyxl import Workbook, load_workbook
-    from openpyxl.styles import Font
-
-    from ledger.io.guard import openpyxl_losses
-    from ledger.io.safe_write import atomic_replace, check_writable
-    from ledger.io.workbook import read_grids
-
     lang = ledger.lang
     today = today or dt.date.today()
     path = Path(path)

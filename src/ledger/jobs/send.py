@@ -11,6 +11,10 @@ from ledger.core.changes import Changes
 from ledger.core.i18n import register, text
 from ledger.core.log import log_row, sends
 from ledger.core.models import Ledger
+from ledger.io.export import export_stats
+from ledger.jobs.stats import stats_job
+from ledger.mail.delivery import MailError, MailSettings, smtp_password
+from ledger.mail.report import failure_record, send_monthly_report
 
 register(
     {
@@ -61,11 +65,6 @@ def send_job(
     password: str | None = None,
 ) -> tuple[int, dict[str, Any], Changes]:
     """Returns (exit status, JSON document with clerk-readable "lines", the Log row to write)."""
-    from ledger.io.export import export_stats
-    from ledger.jobs.stats import stats_job
-    from ledger.mail.delivery import MailError, MailSettings, smtp_password
-    from ledger.mail.report import failure_record, send_monthly_report
-
     settings = ledger.settings
     lang = ledger.lang
     now = now or dt.datetime.now().astimezone()

@@ -8,6 +8,7 @@ Passwords come from the environment or the OS keyring, never from a workbook.
 from __future__ import annotations
 
 import base64
+import copy
 import email.policy
 import ipaddress
 import os
@@ -263,7 +264,7 @@ def smtp_password(settings: MailSettings) -> str | None:
     if not account:
         return None
     try:
-        import keyring
+        import keyring  # lazy: start-up time (keyring looks for its backends when imported)
 
         return keyring.get_password(KEYRING_SERVICE, account)
     except Exception:  # no backend, locked keychain, D-Bus missing...
@@ -407,8 +408,6 @@ def send_smtp(
 def _without_bcc(msg: EmailMessage) -> EmailMessage:
     if "Bcc" not in msg:
         return msg
-    import copy
-
     clone = copy.deepcopy(msg)
     del clone["Bcc"]
     return clone
@@ -447,6 +446,7 @@ def create_outlook_draft(
         if sys.platform != "win32":
             raise MailError("mail.outlook_unavailable")
         try:
+            # lazy: pywin32 exists only on Windows
             from win32com.client import Dispatch as dispatch  # type: ignore[import-not-found,no-redef]
         except ImportError:
             raise MailError("mail.outlook_unavailable") from None

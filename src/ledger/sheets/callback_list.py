@@ -8,7 +8,7 @@ from typing import Any
 
 from ledger.core.callbacks import Assessment, CallbackReport
 from ledger.core.models import Ledger
-from ledger.core.vocab import CALLBACK_METHODS, CATEGORIES, ROLES, STATUSES
+from ledger.core.vocab import CALLBACK_METHODS, CATEGORIES, ROLES, SATISFACTION, STATUSES
 from ledger.sheets.layout import SheetLayout
 
 LIST_SHEET = {"zh-Hans": "回访清单", "zh-Hant": "回訪清單", "en": "Callback list"}
@@ -289,8 +289,6 @@ def _boxes(labels: list[str]) -> str:
 
 def record_forms_layout(report: CallbackReport, ledger: Ledger, lang: str) -> SheetLayout:
     """One printable callback record form per listed case (due and overdue), 4 columns wide, portrait."""
-    from ledger.core.vocab import SATISFACTION
-
     words = _FORM.get(lang, _FORM["zh-Hans"])
     layout = SheetLayout(FORMS_SHEET.get(lang, FORMS_SHEET["zh-Hans"]), landscape=False)
     rows = listed(report)
