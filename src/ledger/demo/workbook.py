@@ -11,7 +11,6 @@ tests open the result with python-calamine, openpyxl and LibreOffice.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,6 +21,7 @@ from ledger.core.i18n import normalize_language
 from ledger.core.reading import CASE_SHEET_NAMES
 from ledger.core.settings import SETTINGS_SHEET, Settings, settings_grid
 from ledger.demo.cases import FIELDS, LOG_SHEET, demo_settings
+from ledger.io.cell_xml import escape_text, serial
 from ledger.sheets.cellrefs import col_letter
 
 _TITLE = {"zh-Hans": "{office} 案件台账", "zh-Hant": "{office} 案件台賬", "en": "{office} case ledger"}
@@ -101,7 +101,6 @@ _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _STYLES = (
     f'<styleSheet xmlns="{_MAIN}"><numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
     '<numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm"/></numFmts>'
@@ -121,10 +120,6 @@ _STYLES = (
 )
 _STYLE_DATE, _STYLE_DATETIME, _STYLE_HEADER, _STYLE_TITLE = 1, 2, 3, 4
 _FIXED_TIME = (2026, 1, 1, 0, 0, 0)  # zip entry times: the same cases give the same bytes
-
-
-def _xml_text(text: str) -> str:
-    return _ILLEGAL_XML.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class _XlsxWriter:
@@ -188,12 +183,9 @@ class _XlsxWriter:
                     ref = f"{letters[c]}{r}"
                     kind = type(value)
                     if kind is dt.datetime:
-                        serial = (
-                            value.toordinal() - 693594 + (value.hour * 3600 + value.minute * 60 + value.second) / 86400
-                        )
-                        cells.append(f'<c r="{ref}" s="{_STYLE_DATETIME}"><v>{serial!r}</v></c>')
+                        cells.append(f'<c r="{ref}" s="{_STYLE_DATETIME}"><v>{serial(value, False)!r}</v></c>')
                     elif kind is dt.date:
-                        cells.append(f'<c r="{ref}" s="{_STYLE_DATE}"><v>{value.toordinal() - 693594}</v></c>')
+                        cells.append(f'<c r="{ref}" s="{_STYLE_DATE}"><v>{serial(value, False)}</v></c>')
                     elif kind is bool:
                         cells.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
                     elif kind is int or kind is float:
@@ -217,7 +209,7 @@ class _XlsxWriter:
     def close(self) -> None:
         n = len(self.names)
         sheets_xml = "".join(
-            f'<sheet name="{_xml_text(name).replace(chr(34), "&quot;")}" sheetId="{i}" r:id="rId{i}"/>'
+            f'<sheet name="{escape_text(name).replace(chr(34), "&quot;")}" sheetId="{i}" r:id="rId{i}"/>'
             for i, name in enumerate(self.names, 1)
         )
         rels = "".join(
@@ -234,7 +226,7 @@ class _XlsxWriter:
         )
         head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         sst = [f'{head}<sst xmlns="{_MAIN}" count="{self.string_refs}" uniqueCount="{len(self.strings)}">']
-        sst.extend(f'<si><t xml:space="preserve">{_xml_text(s)}</t></si>' for s in self.strings)
+        sst.extend(f'<si><t xml:space="preserve">{escape_text(s)}</t></si>' for s in self.strings)
         sst.append("</sst>")
         members = {
             "[Content_Types].xml": (

@@ -21,7 +21,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.xml.functions import tostring
 
-from ledger.io.cell_xml import cell_xml
+from ledger.io.cell_xml import DEFAULT_DATE_FORMAT, DEFAULT_DATETIME_FORMAT, cell_xml
 from ledger.io.receipt import WriteReceipt, sheet_slot
 from ledger.io.render import FORMULA_LEADS, STYLE_SPECS, build_chart
 from ledger.io.styles_part import _E, _Styles
@@ -44,8 +44,6 @@ DRAWING_REL_TYPE = REL_NS + "/drawing"
 CHART_REL_TYPE = REL_NS + "/chart"
 DRAWING_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.drawing+xml"
 CHART_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
-DATE_FORMAT = "yyyy-mm-dd"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 # A cell's look as a tuple: (font, fill, border, alignment, number format, quote prefix).
 #   font: (bold, italic, size, "RRGGBB") or None; fill: "RRGGBB" or None;
@@ -105,9 +103,9 @@ def _with_sides(look: Look, sides: dict[int, Any]) -> Look:
 def _value_look(value: Any) -> Look:
     """What io.render.put gives a value before any named style: date formats, quoted formula-like text."""
     if isinstance(value, dt.datetime):
-        return _with(PLAIN, {4: DATETIME_FORMAT})
+        return _with(PLAIN, {4: DEFAULT_DATETIME_FORMAT})
     if isinstance(value, dt.date):
-        return _with(PLAIN, {4: DATE_FORMAT})
+        return _with(PLAIN, {4: DEFAULT_DATE_FORMAT})
     if isinstance(value, str) and value[:1] in FORMULA_LEADS and len(value) > 1:
         return _with(PLAIN, {5: True})
     return PLAIN

@@ -16,17 +16,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-
 from ledger.core.i18n import register, text
 from ledger.core.log import LOG_HEADERS, LOG_SHEET, log_row
 from ledger.core.models import Ledger
 from ledger.core.windows import add_months
+from ledger.io.archive_book import write_archive_book, write_without_rows
 from ledger.io.guard import loss_labels, openpyxl_losses
 from ledger.io.safe_write import atomic_replace, check_writable
 from ledger.io.workbook import read_grids
-from ledger.sheets.cellrefs import runs
 
 ARCHIVE_SUFFIX = {"zh-Hans": "_归档", "zh-Hant": "_歸檔", "en": "_archive"}
 
@@ -106,44 +103,71 @@ def archive_job(
     if not rows:
         yield text("archive.none", lang, before=before.isoformat())
         return
+    out = _checked_targets(path, out, before)
+    if before > add_months(today, -24):
+        yield text("archive.recent", lang, before=before.isoformat())
+    grid = read_grids(path)[ledger.sheet]
+    archive = path.with_name(path.stem + ARCHIVE_SUFFIX.get(lang, "_归档") + ".xlsx")
+    total = _write_archive(archive, ledger, grid, rows)
+    id_col = ledger.columns["case_id"] - 1
+    log_name = next((n for n in ledger.sheet_names if n in LOG_SHEET.values()), LOG_SHEET.get(lang, "日志"))
+    entry = log_row(
+        "archive",
+        {"before": before.isoformat()},
+        {"moved": len(rows), "archive": archive.name, "case_ids": [str(grid[r - 1][id_col]) for r in rows]},
+    )
+
+    def write_ledger(tmp: Path) -> None:
+        log_header = LOG_HEADERS.get(lang, LOG_HEADERS["zh-Hans"])
+        write_without_rows(path, tmp, ledger.sheet, rows, log_name, log_header, entry)
+
+    def verify_ledger(tmp: Path) -> None:
+        remaining = read_grids(tmp)[ledger.sheet]
+        if len(remaining) > len(grid) - len(rows):
+            raise ValueError("rows not removed")
+
+    done = {"count": len(rows), "before": before.isoformat(), "archive": archive, "total": total}
+    if out is not None:
+        atomic_replace(path, write_ledger, verify_ledger, out_path=out)
+        yield text("archive.done_out", lang, **done, out=out, path=path)
+        return
+    backup = atomic_replace(path, write_ledger, verify_ledger, keep_backups=ledger.settings.keep_backups)
+    yield text("archive.done", lang, **done, backup=backup or "-")
+
+
+def _checked_targets(path: Path, out: Path | None, before: dt.date) -> Path | None:
+    """Refuse before anything is written: a ledger openpyxl would damage, a bad or existing --out, a locked file."""
     if out is None:
         losses = openpyxl_losses(path)
         if losses:
             raise ArchiveRefused("archive.would_lose", losses, path=str(path), before=before.isoformat())
         check_writable(path)
-    else:
-        out = Path(out)
-        if out.suffix.lower() != path.suffix.lower():
-            raise ArchiveRefused("archive.out_suffix", out=str(out), suffix=path.suffix.lower())
-        if out.exists():
-            raise ArchiveRefused("archive.out_exists", out=str(out))
-        check_writable(out)
-    if before > add_months(today, -24):
-        yield text("archive.recent", lang, before=before.isoformat())
-    grid = read_grids(path)[ledger.sheet]
+        return None
+    out = Path(out)
+    if out.suffix.lower() != path.suffix.lower():
+        raise ArchiveRefused("archive.out_suffix", out=str(out), suffix=path.suffix.lower())
+    if out.exists():
+        raise ArchiveRefused("archive.out_exists", out=str(out))
+    check_writable(out)
+    return out
+
+
+def _write_archive(archive: Path, ledger: Ledger, grid: list[list[Any]], rows: list[int]) -> int:
+    """Add the rows to the archive workbook (cases already there are not added twice), read it back
+    to check every moved case is there; returns the number of cases in the archive."""
+    lang = ledger.lang
     header = list(grid[ledger.header_row - 1])
     moved = [list(grid[r - 1]) + [None] * (len(header) - len(grid[r - 1])) for r in rows]
-    archive = path.with_name(path.stem + ARCHIVE_SUFFIX.get(lang, "_归档") + ".xlsx")
-
     existing: list[list[Any]] = []
     if archive.exists():
         check_writable(archive)
         existing = [list(r) for r in read_grids(archive).get(ledger.sheet, [])[1:]]
-    known_ids = {str(r[ledger.columns["case_id"] - 1]) for r in existing if r}
     id_col = ledger.columns["case_id"] - 1
+    known_ids = {str(r[id_col]) for r in existing if r}
     fresh = [r for r in moved if str(r[id_col]) not in known_ids]
 
     def write_archive(tmp: Path) -> None:
-        wb = Workbook()
-        ws = wb.active
-        ws.title = ledger.sheet
-        ws.append(header)
-        for r in existing + fresh:
-            ws.append(r)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        ws.freeze_panes = "A2"
-        wb.save(tmp)
+        write_archive_book(tmp, ledger.sheet, header, existing + fresh)
 
     def verify_archive(tmp: Path) -> None:
         got = read_grids(tmp)[ledger.sheet]
@@ -153,52 +177,4 @@ def archive_job(
             raise ValueError(text("archive.verify_failed", lang, reason=", ".join(missing[:5])))
 
     atomic_replace(archive, write_archive, verify_archive, keep_backups=ledger.settings.keep_backups)
-    total = len(existing) + len(fresh)
-
-    log_name = next((n for n in ledger.sheet_names if n in LOG_SHEET.values()), LOG_SHEET.get(lang, "日志"))
-    entry = log_row(
-        "archive",
-        {"before": before.isoformat()},
-        {"moved": len(rows), "archive": archive.name, "case_ids": [str(grid[r - 1][id_col]) for r in rows]},
-    )
-
-    def write_ledger(tmp: Path) -> None:
-        keep_vba = path.suffix.lower() == ".xlsm"
-        wb = load_workbook(path, keep_vba=keep_vba, rich_text=True)
-        ws = wb[ledger.sheet]
-        for first, last in runs(rows)[::-1]:
-            ws.delete_rows(first, last - first + 1)
-        log = wb[log_name] if log_name in wb.sheetnames else wb.create_sheet(log_name)
-        if log.max_row <= 1 and log.cell(1, 1).value is None:
-            log.append(LOG_HEADERS.get(lang, LOG_HEADERS["zh-Hans"]))
-        log.append(entry)
-        wb.save(tmp)
-
-    def verify_ledger(tmp: Path) -> None:
-        remaining = read_grids(tmp)[ledger.sheet]
-        if len(remaining) > len(grid) - len(rows):
-            raise ValueError("rows not removed")
-
-    if out is not None:
-        atomic_replace(path, write_ledger, verify_ledger, out_path=out)
-        yield text(
-            "archive.done_out",
-            lang,
-            count=len(rows),
-            before=before.isoformat(),
-            archive=archive,
-            total=total,
-            out=out,
-            path=path,
-        )
-        return
-    backup = atomic_replace(path, write_ledger, verify_ledger, keep_backups=ledger.settings.keep_backups)
-    yield text(
-        "archive.done",
-        lang,
-        count=len(rows),
-        before=before.isoformat(),
-        archive=archive,
-        total=total,
-        backup=backup or "-",
-    )
+    return len(existing) + len(fresh)
