@@ -11,14 +11,18 @@ pandas and pydantic, which take about half a second.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import sys
+from collections.abc import Callable
+from contextvars import ContextVar
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
 
+from ledger.core.errors import LedgerError
 from ledger.core.i18n import normalize_language, register, text
 from ledger.io.json_stream import write_json
 
@@ -72,13 +76,34 @@ register(
 )
 
 
+# the language of the ledger being worked on, once it is read; before that LEDGER_LANG or zh-Hans
+_LEDGER_LANG: ContextVar[str | None] = ContextVar("ledger_lang", default=None)
+
+
 def _lang() -> str:
-    return normalize_language(os.environ.get("LEDGER_LANG"))
+    return _LEDGER_LANG.get() or normalize_language(os.environ.get("LEDGER_LANG"))
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
     typer.echo(message, err=True)
     raise typer.Exit(code)
+
+
+def clerk_facing(command: Callable[..., None]) -> Callable[..., None]:
+    """The one place a LedgerError (unusable file, refused write, mail or archive problem) becomes what
+    the clerk reads: its message in the ledger's language on stderr, one paragraph, exit status 2."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        token = _LEDGER_LANG.set(None)
+        try:
+            command(*args, **kwargs)
+        except LedgerError as exc:
+            fail(exc.message(_lang()))
+        finally:
+            _LEDGER_LANG.reset(token)
+
+    return run
 
 
 def _parse_date(value: str | None) -> dt.date:
@@ -102,13 +127,11 @@ def _parse_month(value: str | None) -> str:
 
 
 def _load(path: Path):
-    from ledger.core.reading import UnusableLedger  # lazy: start-up time
     from ledger.io.workbook import load_file  # lazy: start-up time
 
-    try:
-        return load_file(path)
-    except UnusableLedger as exc:
-        fail(exc.message(_lang()))
+    ledger = load_file(path)
+    _LEDGER_LANG.set(ledger.lang)
+    return ledger
 
 
 def _print_json(doc: Any) -> None:
@@ -120,11 +143,11 @@ def _write(path: Path, ledger, changes, out_path: Path | None = None):
     from ledger.io.ledger_file import apply_changes  # lazy: start-up time
 
     try:
-        receipt = apply_changes(path, ledger, changes, out_path)
-    except Exception as exc:  # noqa: BLE001 - every write failure is a clerk-facing message
-        message = getattr(exc, "message", None)
-        fail(message(ledger.lang) if callable(message) else text("cli.internal", ledger.lang, error=exc))
-    return receipt
+        return apply_changes(path, ledger, changes, out_path)
+    except LedgerError:
+        raise  # a refusal the clerk can act on: see clerk_facing
+    except Exception as exc:  # noqa: BLE001 - any other failure: the ledger is unchanged, say so
+        fail(text("cli.internal", ledger.lang, error=exc))
 
 
 def _report_write(receipt, lang: str) -> None:
@@ -138,6 +161,7 @@ def _problem_lines(problems, lang: str) -> None:
 
 
 @app.command()
+@clerk_facing
 def init(
     path: Path = typer.Argument(..., help="new ledger file (.xlsx)"),
     preset: str = typer.Option("residential", help="residential | commercial"),
@@ -155,13 +179,11 @@ def init(
         out = create_ledger(path, preset=preset, lang=lang, office=office, overwrite=force)
     except (FileExistsError, ValueError) as exc:
         fail(str(exc))
-    except Exception as exc:  # noqa: BLE001 - refused writes (open in Excel, read-only) carry a message
-        message = getattr(exc, "message", None)
-        fail(message(lang) if callable(message) else text("cli.internal", lang, error=exc))
     typer.echo(str(out))
 
 
 @app.command("validate")
+@clerk_facing
 def validate_cmd(
     ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
     write: bool = typer.Option(False, "--write", help="write the problems column and highlights"),
@@ -194,6 +216,7 @@ def validate_cmd(
 
 
 @app.command()
+@clerk_facing
 def callbacks(
     ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
     as_of: str | None = typer.Option(None, "--as-of", help="YYYY-MM-DD, default today"),
@@ -229,6 +252,7 @@ def callbacks(
 
 
 @app.command()
+@clerk_facing
 def sample(
     ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
     month: str = typer.Option(..., "--month", help="YYYY-MM: cases completed in this month"),
@@ -266,6 +290,7 @@ def sample(
 
 
 @app.command()
+@clerk_facing
 def stats(
     ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
     month: str | None = typer.Option(None, "--month", help="YYYY-MM, default last month"),
@@ -299,6 +324,7 @@ def stats(
 
 
 @app.command()
+@clerk_facing
 def send(
     ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
     month: str | None = typer.Option(None, "--month", help="YYYY-MM, default last month"),
@@ -339,6 +365,7 @@ def send(
 
 
 @app.command()
+@clerk_facing
 def demo(
     directory: Path = typer.Argument(Path("demo_output"), metavar="[DIR]"),
     lang: str = typer.Option("zh-Hans", help="zh-Hans | zh-Hant | en"),
@@ -351,6 +378,7 @@ def demo(
 
 
 @app.command()
+@clerk_facing
 def archive(
     ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
     before: str = typer.Option(..., "--before", help="YYYY-MM-DD: cases completed before this date"),
@@ -364,9 +392,8 @@ def archive(
     try:
         for line in archive_job(ledger_path, ledger, day, out=out):
             typer.echo(line)
-    except Exception as exc:  # noqa: BLE001 - refusals and verification failures are clerk-facing
-        message = getattr(exc, "message", None)
-        fail(message(ledger.lang) if callable(message) else str(exc))
+    except (OSError, ValueError) as exc:  # a failed verification says so in the clerk's language
+        fail(str(exc))
 
 
 def main() -> None:  # pragma: no cover - console entry

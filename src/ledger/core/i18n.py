@@ -14,10 +14,22 @@ _CATALOG: dict[str, dict[str, str]] = {}
 
 def register(catalog: dict[str, dict[str, str]]) -> None:
     for code, texts in catalog.items():
-        missing = [lang for lang in LANGUAGES if lang not in texts]
+        missing = [lang for lang in LANGUAGES if texts.get(lang) is None]
         if missing:
             raise ValueError(f"message {code!r} lacks {missing}")
         _CATALOG[code] = texts
+
+
+def registered() -> dict[str, dict[str, str]]:
+    """Every code registered so far with its texts (a copy), for checks of the catalog."""
+    return {code: dict(texts) for code, texts in _CATALOG.items()}
+
+
+def register_by_language(prefix: str, catalog: dict[str, dict[str, str]]) -> None:
+    """The same catalog written language first ({lang: {key: text}}), for long blocks of labels that
+    read better side by side; registers `prefix.key` for each key."""
+    keys = dict.fromkeys(k for texts in catalog.values() for k in texts)
+    register({f"{prefix}.{key}": {lang: catalog.get(lang, {}).get(key) for lang in catalog} for key in keys})
 
 
 def normalize_language(lang: str | None) -> str:

@@ -8,10 +8,17 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from ledger.core.i18n import text
+from ledger.core.i18n import register, text
 from ledger.core.units import building_of
 
 Severity = Literal["error", "warning"]
+
+register(
+    {
+        "where.row": {"zh-Hans": "第{row}行", "zh-Hant": "第{row}行", "en": "row {row}"},
+        "where.column": {"zh-Hans": "{column}", "zh-Hant": "{column}", "en": "column {column}"},
+    }
+)
 
 
 class Problem(BaseModel):
@@ -53,9 +60,9 @@ class Problem(BaseModel):
         if self.sheet:
             parts.append(self.sheet)
         if self.row:
-            parts.append({"en": f"row {self.row}", "zh-Hant": f"第{self.row}行"}.get(lang, f"第{self.row}行"))
+            parts.append(text("where.row", lang, row=self.row))
         if self.column:
-            parts.append(self.column if lang != "en" else f"column {self.column}")
+            parts.append(text("where.column", lang, column=self.column))
         return (" ".join(parts) + ": " if parts else "") + self.message
 
 

@@ -20,7 +20,8 @@ from ledger.core import vocab
 from ledger.core.allocation import without_gc
 from ledger.core.columns import COLUMNS_BY_FIELD, REQUIRED_FIELDS, match_header
 from ledger.core.dates import EXCEL_ERRORS, is_excel_error, parse_when
-from ledger.core.i18n import register, text
+from ledger.core.errors import LedgerError
+from ledger.core.i18n import register
 from ledger.core.log import is_log_sheet, parse_log
 from ledger.core.models import Case, Ledger, Problem
 from ledger.core.settings import SETTINGS_SHEET, Settings, read_settings
@@ -107,15 +108,8 @@ register(
 )
 
 
-class UnusableLedger(Exception):
-    """The input cannot be used at all (SPEC §9 exit status 2)."""
-
-    def __init__(self, code: str, **params: Any):
-        super().__init__(code)
-        self.code, self.params = code, params
-
-    def message(self, lang: str = "zh-Hans") -> str:
-        return text(self.code, lang, **self.params)
+class UnusableLedger(LedgerError):
+    """The input cannot be used at all (exit status 2)."""
 
 
 @dataclass

@@ -12,7 +12,17 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from ledger.core.i18n import register, text
 from ledger.core.vocab import CATEGORIES, fold
+
+register(
+    {
+        "window.d": {"zh-Hans": "{amount}天", "zh-Hant": "{amount}天", "en": "{amount} days"},
+        "window.w": {"zh-Hans": "{amount}周", "zh-Hant": "{amount}週", "en": "{amount} weeks"},
+        "window.M": {"zh-Hans": "{amount}个月", "zh-Hant": "{amount}個月", "en": "{amount} months"},
+        "window.wd": {"zh-Hans": "{amount}个工作日", "zh-Hant": "{amount}個工作日", "en": "{amount} working days"},
+    }
+)
 
 Unit = Literal["d", "w", "M", "wd"]
 
@@ -63,12 +73,7 @@ class Offset(BaseModel):
         return f"{self.amount}{self.unit}"
 
     def label(self, lang: str) -> str:
-        words = {
-            "zh-Hans": {"d": "天", "w": "周", "M": "个月", "wd": "个工作日"},
-            "zh-Hant": {"d": "天", "w": "週", "M": "個月", "wd": "個工作日"},
-            "en": {"d": " days", "w": " weeks", "M": " months", "wd": " working days"},
-        }
-        return f"{self.amount}{words.get(lang, words['zh-Hans'])[self.unit]}"
+        return text(f"window.{self.unit}", lang, amount=self.amount)
 
 
 class CategoryRule(BaseModel):

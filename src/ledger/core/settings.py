@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from ledger.core import vocab
 from ledger.core.columns import resolve_field
 from ledger.core.dates import parse_when
-from ledger.core.i18n import normalize_language, register
+from ledger.core.i18n import normalize_language, register, text
 from ledger.core.models import Problem
 from ledger.core.rules import PRESETS, CategoryRule, Offset
 from ledger.core.vocab import fold
@@ -117,6 +117,12 @@ _LANG_INDEX = {"zh-Hans": 0, "zh-Hant": 1, "en": 2}
 _SCALAR_BY_LABEL = {fold(label): key for key, *labels in SCALAR_KEYS for label in (key, *labels)}
 _SECTION_BY_LABEL = {fold(label): key for key, labels in SECTIONS.items() for label in labels}
 
+register(
+    {
+        "settings.item": {"zh-Hans": "项目", "zh-Hant": "項目", "en": "Item"},
+        "settings.value": {"zh-Hans": "值", "zh-Hant": "值", "en": "Value"},
+    }
+)
 register(
     {
         "settings.bad_value": {
@@ -304,10 +310,7 @@ def settings_grid(settings: Settings, lang: str) -> list[list[Any]]:
         "keep_backups": settings.keep_backups,
         "survey_rate": settings.survey_rate,
     }
-    title = {"zh-Hans": ("项目", "值"), "zh-Hant": ("項目", "值"), "en": ("Item", "Value")}[
-        lang if lang in _LANG_INDEX else "zh-Hans"
-    ]
-    grid: list[list[Any]] = [list(title)]
+    grid: list[list[Any]] = [[text("settings.item", lang), text("settings.value", lang)]]
     for key, *labels in SCALAR_KEYS:
         grid.append([labels[i], scalar[key]])
     grid.append([])

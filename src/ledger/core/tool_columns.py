@@ -6,8 +6,43 @@ from typing import Any
 
 from ledger.core.callbacks import CallbackReport
 from ledger.core.columns import TOOL_COLUMNS
+from ledger.core.i18n import register_by_language, text
 from ledger.core.models import Ledger, Problem
 from ledger.core.vocab import SEVERITIES, STATUSES
+
+REASONS = ("full", "recorded", "called_back", "attempted", "random")
+register_by_language(
+    "tool",
+    {
+        "zh-Hans": {
+            "drawn": "抽中",
+            "not_drawn": "未抽中",
+            "reason_full": "全部回访",
+            "reason_recorded": "已抽中",
+            "reason_called_back": "已回访计入",
+            "reason_attempted": "已尝试回访计入",
+            "reason_random": "随机抽取",
+        },
+        "zh-Hant": {
+            "drawn": "抽中",
+            "not_drawn": "未抽中",
+            "reason_full": "全部回訪",
+            "reason_recorded": "已抽中",
+            "reason_called_back": "已回訪計入",
+            "reason_attempted": "已嘗試回訪計入",
+            "reason_random": "隨機抽取",
+        },
+        "en": {
+            "drawn": "drawn",
+            "not_drawn": "not drawn",
+            "reason_full": "100 % rule",
+            "reason_recorded": "drawn earlier",
+            "reason_called_back": "called back",
+            "reason_attempted": "call attempted",
+            "reason_random": "random draw",
+        },
+    },
+)
 
 
 def tool_column_values(
@@ -19,32 +54,8 @@ def tool_column_values(
         if p.sheet == ledger.sheet and p.row:
             mark = "✖" if p.severity == "error" else "⚠"
             by_row.setdefault(p.row, []).append(f"{mark}{p.column + ': ' if p.column else ''}{p.message}")
-    drawn_word = {"zh-Hans": ("抽中", "未抽中"), "zh-Hant": ("抽中", "未抽中"), "en": ("drawn", "not drawn")}
-    reason_word = {
-        "zh-Hans": {
-            "full": "全部回访",
-            "recorded": "已抽中",
-            "called_back": "已回访计入",
-            "attempted": "已尝试回访计入",
-            "random": "随机抽取",
-        },
-        "zh-Hant": {
-            "full": "全部回訪",
-            "recorded": "已抽中",
-            "called_back": "已回訪計入",
-            "attempted": "已嘗試回訪計入",
-            "random": "隨機抽取",
-        },
-        "en": {
-            "full": "100 % rule",
-            "recorded": "drawn earlier",
-            "called_back": "called back",
-            "attempted": "call attempted",
-            "random": "random draw",
-        },
-    }
-    lang_key = lang if lang in drawn_word else "zh-Hans"
-    drawn, reasons = drawn_word[lang_key], reason_word[lang_key]
+    drawn = (text("tool.drawn", lang), text("tool.not_drawn", lang))
+    reasons = {key: text(f"tool.reason_{key}", lang) for key in REASONS}
     status_label = {k: STATUSES.label(k, lang) for k in STATUSES.keys()}
     severity_label = {k: SEVERITIES.label(k, lang) for k in SEVERITIES.keys()}
     values: dict[str, dict[int, Any]] = {c.field: {} for c in TOOL_COLUMNS}

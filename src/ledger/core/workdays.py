@@ -13,14 +13,17 @@ from functools import cache
 
 import chinese_calendar
 
+from ledger.core.errors import LedgerError
 from ledger.core.settings import Holiday
 
 ONE_DAY = dt.timedelta(days=1)
 
 
-class UnknownCalendarYear(Exception):
+class UnknownCalendarYear(LedgerError):
+    """The official calendar does not know this year yet (the rules report it as a problem)."""
+
     def __init__(self, year: int):
-        super().__init__(year)
+        super().__init__("calendar.year_unknown", year=year)
         self.year = year
 
 

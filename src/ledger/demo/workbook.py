@@ -17,15 +17,23 @@ from pathlib import Path
 from typing import Any
 
 from ledger.core.columns import CASE_COLUMNS
-from ledger.core.i18n import normalize_language
+from ledger.core.i18n import normalize_language, register, text
 from ledger.core.reading import CASE_SHEET_NAMES
 from ledger.core.settings import SETTINGS_SHEET, Settings, settings_grid
 from ledger.demo.cases import FIELDS, LOG_SHEET, demo_settings
 from ledger.io.cell_xml import escape_text, serial
 from ledger.sheets.cellrefs import col_letter
 
-_TITLE = {"zh-Hans": "{office} 案件台账", "zh-Hant": "{office} 案件台賬", "en": "{office} case ledger"}
-_SUBTITLE = {"zh-Hans": "制表人：{clerk}", "zh-Hant": "製表人：{clerk}", "en": "Kept by: {clerk}"}
+register(
+    {
+        "demo.ledger_title": {
+            "zh-Hans": "{office} 案件台账",
+            "zh-Hant": "{office} 案件台賬",
+            "en": "{office} case ledger",
+        },
+        "demo.ledger_subtitle": {"zh-Hans": "制表人：{clerk}", "zh-Hant": "製表人：{clerk}", "en": "Kept by: {clerk}"},
+    }
+)
 _WIDTHS = {
     "case_id": 16,
     "received_on": 17,
@@ -56,8 +64,8 @@ def write_ledger(
     if title_rows:
         clerks = settings.staff_for("clerk") or [""]
         top = [
-            [_TITLE.get(lang, _TITLE["zh-Hans"]).format(office=settings.office)],
-            [_SUBTITLE.get(lang, _SUBTITLE["zh-Hans"]).format(clerk=clerks[0])],
+            [text("demo.ledger_title", lang, office=settings.office)],
+            [text("demo.ledger_subtitle", lang, clerk=clerks[0])],
         ][:title_rows]
         top += [[] for _ in range(title_rows - len(top))]
 

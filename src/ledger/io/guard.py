@@ -15,6 +15,7 @@ import stat
 import zipfile
 from pathlib import Path
 
+from ledger.core.errors import LedgerError
 from ledger.core.i18n import register, text
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -103,16 +104,11 @@ CATALOG = {
 register(CATALOG)
 
 
-class UnusableWorkbook(Exception):
+class UnusableWorkbook(LedgerError):
     """The file cannot be used as a ledger; `message(lang)` tells the clerk why and what to do."""
 
     def __init__(self, code: str, params: dict | None = None):
-        self.code = code
-        self.params = dict(params or {})
-        super().__init__(self.message("en"))
-
-    def message(self, lang: str | None = "zh-Hans") -> str:
-        return text(self.code, lang, **self.params)
+        super().__init__(code, **dict(params or {}))
 
 
 _ROOT_START = re.compile(rb"<[A-Za-z_]")

@@ -16,33 +16,40 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ledger.sheets.layout import ChartSpec, SheetLayout
+from ledger.sheets.layout import BORDER_COLOR, NAMED_STYLES, ChartSpec, SheetLayout
 
-_THIN = Side(style="thin", color="808080")
+_THIN = Side(style="thin", color=BORDER_COLOR)
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_FONT = {"bold": "bold", "italic": "italic", "size": "size", "font_color": "color"}
+_ALIGNMENT = {"halign": "horizontal", "valign": "vertical", "wrap": "wrap_text"}
 
-STYLE_SPECS: dict[str, dict[str, Any]] = {
-    "title": {"font": Font(bold=True, size=14), "alignment": Alignment(horizontal="center", vertical="center")},
-    "subtitle": {"font": Font(italic=True, color="595959")},
-    "header": {
-        "font": Font(bold=True),
-        "fill": PatternFill("solid", fgColor="D9E1F2"),
-        "border": _BOX,
-        "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True),
-    },
-    "total": {"font": Font(bold=True), "fill": PatternFill("solid", fgColor="F2F2F2"), "border": _BOX},
-    "date": {"number_format": "yyyy-mm-dd", "border": _BOX},
-    "percent": {"number_format": "0.0%", "border": _BOX},
-    "int": {"number_format": "0", "border": _BOX},
-    "text": {"border": _BOX},
-    "wrap": {"border": _BOX, "alignment": Alignment(wrap_text=True, vertical="top")},
-    "pass": {"fill": PatternFill("solid", fgColor="C6EFCE"), "font": Font(color="006100")},
-    "fail": {"fill": PatternFill("solid", fgColor="FFC7CE"), "font": Font(color="9C0006", bold=True)},
-    "overdue": {"fill": PatternFill("solid", fgColor="FFC7CE")},
-    "due_soon": {"fill": PatternFill("solid", fgColor="FFEB9C")},
-    "note": {"font": Font(color="595959", size=9)},
-    "signature": {"font": Font(bold=True), "border": Border(bottom=_THIN)},
-}
+
+def openpyxl_spec(style: dict[str, Any]) -> dict[str, Any]:
+    """A named style (sheets.layout.NAMED_STYLES) as openpyxl cell attributes, in the order the data names them."""
+    spec: dict[str, Any] = {}
+    for key in style:
+        if key in _FONT and "font" not in spec:
+            spec["font"] = Font(
+                **{_FONT[k]: _rgb(v) if k == "font_color" else v for k, v in style.items() if k in _FONT}
+            )
+        elif key == "color":
+            spec["fill"] = PatternFill("solid", fgColor=_rgb(style["color"]))
+        elif key == "border":
+            spec["border"] = _BOX
+        elif key == "bottom_border":
+            spec["border"] = Border(bottom=_THIN)
+        elif key in _ALIGNMENT and "alignment" not in spec:
+            spec["alignment"] = Alignment(**{_ALIGNMENT[k]: v for k, v in style.items() if k in _ALIGNMENT})
+        elif key == "number_format":
+            spec["number_format"] = style["number_format"]
+    return spec
+
+
+def _rgb(color: str) -> str:
+    return color.lstrip("#")
+
+
+STYLE_SPECS: dict[str, dict[str, Any]] = {name: openpyxl_spec(style) for name, style in NAMED_STYLES.items()}
 
 
 def render(layout: SheetLayout, book: Workbook) -> Worksheet:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ledger.core.errors import LedgerError
 from ledger.core.i18n import register, text
 from ledger.core.log import LOG_HEADERS, LOG_SHEET, log_row
 from ledger.core.models import Ledger
@@ -79,12 +80,12 @@ register(
 )
 
 
-class ArchiveRefused(Exception):
+class ArchiveRefused(LedgerError):
     """Archiving here would damage something; `message(lang)` says what and what to do instead."""
 
     def __init__(self, code: str, features: list[str] | None = None, **params: Any):
-        self.code, self.features, self.params = code, list(features or []), params
-        super().__init__(self.message("en"))
+        super().__init__(code, **params)
+        self.features = list(features or [])
 
     def message(self, lang: str | None = "zh-Hans") -> str:
         return text(self.code, lang, features=loss_labels(self.features, lang), **self.params)

@@ -28,7 +28,8 @@ from urllib.parse import quote
 
 from pydantic import BaseModel, Field
 
-from ledger.core.i18n import register, text
+from ledger.core.errors import LedgerError
+from ledger.core.i18n import register
 
 XLSX_MIME = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 KEYRING_SERVICE = "ledger-smtp"
@@ -145,19 +146,8 @@ CATALOG: dict[str, dict[str, str]] = {
 register(CATALOG)
 
 
-class MailError(Exception):
+class MailError(LedgerError):
     """A delivery problem the clerk can act on; `code` is stable for logs and JSON."""
-
-    def __init__(self, code: str, **params: Any) -> None:
-        self.code = code
-        self.params = params
-        super().__init__(code, params)
-
-    def message(self, lang: str | None = "zh-Hans") -> str:
-        return text(self.code, lang, **self.params)
-
-    def __str__(self) -> str:
-        return self.message("en")
 
 
 class MailSettings(BaseModel):

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ledger.core.callbacks import Assessment, CallbackReport
+from ledger.core.i18n import register, register_by_language, text
 from ledger.core.models import Ledger
 from ledger.core.vocab import CALLBACK_METHODS, CATEGORIES, ROLES, SATISFACTION, STATUSES
 from ledger.sheets.layout import SheetLayout
@@ -81,21 +82,25 @@ _HEADERS = {
         "Caller signature",
     ],
 }
-_TITLE = {
-    "zh-Hans": "{office} 回访清单(截至 {as_of})",
-    "zh-Hant": "{office} 回訪清單(截至 {as_of})",
-    "en": "{office} callback list as of {as_of}",
-}
-_SUBTITLE = {
-    "zh-Hans": "待回访 {due} 件,逾期 {overdue} 件。红色为逾期,黄色为3天内到期。回访后请在台账中填写回访日期、方式和满意度。",
-    "zh-Hant": "待回訪 {due} 件,逾期 {overdue} 件。紅色為逾期,黃色為3天內到期。回訪後請在台賬中填寫回訪日期、方式和滿意度。",
-    "en": "{due} due, {overdue} overdue. Red: overdue; yellow: due within 3 days. Record the date, method and satisfaction in the ledger after calling.",
-}
-_SIGN = {
-    "zh-Hans": "服务中心主管:__________    日期:__________",
-    "zh-Hant": "服務中心主管:__________    日期:__________",
-    "en": "Supervisor: __________    Date: __________",
-}
+register(
+    {
+        "callbacks.list_title": {
+            "zh-Hans": "{office} 回访清单(截至 {as_of})",
+            "zh-Hant": "{office} 回訪清單(截至 {as_of})",
+            "en": "{office} callback list as of {as_of}",
+        },
+        "callbacks.list_subtitle": {
+            "zh-Hans": "待回访 {due} 件,逾期 {overdue} 件。红色为逾期,黄色为3天内到期。回访后请在台账中填写回访日期、方式和满意度。",
+            "zh-Hant": "待回訪 {due} 件,逾期 {overdue} 件。紅色為逾期,黃色為3天內到期。回訪後請在台賬中填寫回訪日期、方式和滿意度。",
+            "en": "{due} due, {overdue} overdue. Red: overdue; yellow: due within 3 days. Record the date, method and satisfaction in the ledger after calling.",
+        },
+        "callbacks.list_sign": {
+            "zh-Hans": "服务中心主管:__________    日期:__________",
+            "zh-Hant": "服務中心主管:__________    日期:__________",
+            "en": "Supervisor: __________    Date: __________",
+        },
+    }
+)
 WIDTHS = [5, 16, 9, 14, 9, 14, 11, 11, 11, 8, 8, 12, 9, 30, 11, 9, 9, 24, 12, 12]
 
 
@@ -137,18 +142,12 @@ def callback_list_layout(report: CallbackReport, ledger: Ledger, lang: str) -> S
     headers = _HEADERS.get(lang, _HEADERS["zh-Hans"])
     width = len(headers)
     layout.add_row(
-        [
-            _TITLE[lang if lang in _TITLE else "zh-Hans"].format(
-                office=ledger.settings.office, as_of=report.as_of.isoformat()
-            )
-        ],
+        [text("callbacks.list_title", lang, office=ledger.settings.office, as_of=report.as_of.isoformat())],
         "title",
     )
     layout.merged.append((1, 1, 1, width))
     due = sum(a.status == "due" for a in rows)
-    layout.add_row(
-        [_SUBTITLE[lang if lang in _SUBTITLE else "zh-Hans"].format(due=due, overdue=len(rows) - due)], "subtitle"
-    )
+    layout.add_row([text("callbacks.list_subtitle", lang, due=due, overdue=len(rows) - due)], "subtitle")
     layout.merged.append((2, 1, 2, width))
     header_row = layout.add_row(headers, "header")
     for n, a in enumerate(rows, start=1):
@@ -185,7 +184,7 @@ def callback_list_layout(report: CallbackReport, ledger: Ledger, lang: str) -> S
         elif days is not None and days <= 3:
             layout.style("due_soon", r, 1, r, width)
     layout.add_row([])
-    layout.add_row([_SIGN[lang if lang in _SIGN else "zh-Hans"]], "signature")
+    layout.add_row([text("callbacks.list_sign", lang)], "signature")
     layout.widths = {i + 1: w for i, w in enumerate(WIDTHS)}
     layout.freeze = f"A{header_row + 1}"
     layout.repeat_rows = (header_row, header_row)
@@ -201,84 +200,87 @@ def _summary(text: str | None, limit: int = 60) -> str | None:
 # ---------------------------------------------------------------- printable record forms (回访记录表)
 
 FORMS_SHEET = {"zh-Hans": "回访记录表", "zh-Hant": "回訪記錄表", "en": "Callback records"}
-_FORM = {
-    "zh-Hans": {
-        "title": "回访记录表",
-        "none": "截至 {as_of} 没有待回访或逾期的案件。",
-        "intro": "{office} 回访记录表(截至 {as_of},共 {n} 份)。每份回访后由回访人填写,住户签名确认,交服务中心主管审核。",
-        "case_id": "案件编号",
-        "category": "类别",
-        "unit": "房号",
-        "customer": "住户姓名",
-        "phone": "联系电话",
-        "received": "受理日期",
-        "completed": "完成日期",
-        "window": "回访时间范围",
-        "department": "责任部门",
-        "handler": "处理人",
-        "description": "内容",
-        "assignee": "回访人",
-        "method": "建议方式",
-        "callback_on": "回访日期",
-        "method_used": "回访方式",
-        "satisfaction": "满意度",
-        "notes": "回访意见(质量、效果、不足、建议)",
-        "customer_sign": "住户签名",
-        "caller_sign": "回访人签名",
-        "reviewer": "主管审核",
+register_by_language(
+    "forms",
+    {
+        "zh-Hans": {
+            "title": "回访记录表",
+            "none": "截至 {as_of} 没有待回访或逾期的案件。",
+            "intro": "{office} 回访记录表(截至 {as_of},共 {n} 份)。每份回访后由回访人填写,住户签名确认,交服务中心主管审核。",
+            "case_id": "案件编号",
+            "category": "类别",
+            "unit": "房号",
+            "customer": "住户姓名",
+            "phone": "联系电话",
+            "received": "受理日期",
+            "completed": "完成日期",
+            "window": "回访时间范围",
+            "department": "责任部门",
+            "handler": "处理人",
+            "description": "内容",
+            "assignee": "回访人",
+            "method": "建议方式",
+            "callback_on": "回访日期",
+            "method_used": "回访方式",
+            "satisfaction": "满意度",
+            "notes": "回访意见(质量、效果、不足、建议)",
+            "customer_sign": "住户签名",
+            "caller_sign": "回访人签名",
+            "reviewer": "主管审核",
+        },
+        "zh-Hant": {
+            "title": "回訪記錄表",
+            "none": "截至 {as_of} 沒有待回訪或逾期的案件。",
+            "intro": "{office} 回訪記錄表(截至 {as_of},共 {n} 份)。每份回訪後由回訪人填寫,住戶簽名確認,交服務中心主管審核。",
+            "case_id": "案件編號",
+            "category": "類別",
+            "unit": "房號",
+            "customer": "住戶姓名",
+            "phone": "聯繫電話",
+            "received": "受理日期",
+            "completed": "完成日期",
+            "window": "回訪時間範圍",
+            "department": "責任部門",
+            "handler": "處理人",
+            "description": "內容",
+            "assignee": "回訪人",
+            "method": "建議方式",
+            "callback_on": "回訪日期",
+            "method_used": "回訪方式",
+            "satisfaction": "滿意度",
+            "notes": "回訪意見(質量、效果、不足、建議)",
+            "customer_sign": "住戶簽名",
+            "caller_sign": "回訪人簽名",
+            "reviewer": "主管審核",
+        },
+        "en": {
+            "title": "Callback record",
+            "none": "No callbacks due or overdue as of {as_of}.",
+            "intro": "{office} callback records as of {as_of} ({n} forms). The caller fills one in per callback, "
+            "the customer signs, the supervisor reviews.",
+            "case_id": "Case ID",
+            "category": "Category",
+            "unit": "Unit",
+            "customer": "Customer",
+            "phone": "Phone",
+            "received": "Received",
+            "completed": "Completed",
+            "window": "Call between",
+            "department": "Department",
+            "handler": "Handler",
+            "description": "Description",
+            "assignee": "Caller",
+            "method": "Suggested method",
+            "callback_on": "Callback date",
+            "method_used": "Method used",
+            "satisfaction": "Satisfaction",
+            "notes": "Notes (quality, effect, shortcomings, suggestions)",
+            "customer_sign": "Customer signature",
+            "caller_sign": "Caller signature",
+            "reviewer": "Reviewed by",
+        },
     },
-    "zh-Hant": {
-        "title": "回訪記錄表",
-        "none": "截至 {as_of} 沒有待回訪或逾期的案件。",
-        "intro": "{office} 回訪記錄表(截至 {as_of},共 {n} 份)。每份回訪後由回訪人填寫,住戶簽名確認,交服務中心主管審核。",
-        "case_id": "案件編號",
-        "category": "類別",
-        "unit": "房號",
-        "customer": "住戶姓名",
-        "phone": "聯繫電話",
-        "received": "受理日期",
-        "completed": "完成日期",
-        "window": "回訪時間範圍",
-        "department": "責任部門",
-        "handler": "處理人",
-        "description": "內容",
-        "assignee": "回訪人",
-        "method": "建議方式",
-        "callback_on": "回訪日期",
-        "method_used": "回訪方式",
-        "satisfaction": "滿意度",
-        "notes": "回訪意見(質量、效果、不足、建議)",
-        "customer_sign": "住戶簽名",
-        "caller_sign": "回訪人簽名",
-        "reviewer": "主管審核",
-    },
-    "en": {
-        "title": "Callback record",
-        "none": "No callbacks due or overdue as of {as_of}.",
-        "intro": "{office} callback records as of {as_of} ({n} forms). The caller fills one in per callback, "
-        "the customer signs, the supervisor reviews.",
-        "case_id": "Case ID",
-        "category": "Category",
-        "unit": "Unit",
-        "customer": "Customer",
-        "phone": "Phone",
-        "received": "Received",
-        "completed": "Completed",
-        "window": "Call between",
-        "department": "Department",
-        "handler": "Handler",
-        "description": "Description",
-        "assignee": "Caller",
-        "method": "Suggested method",
-        "callback_on": "Callback date",
-        "method_used": "Method used",
-        "satisfaction": "Satisfaction",
-        "notes": "Notes (quality, effect, shortcomings, suggestions)",
-        "customer_sign": "Customer signature",
-        "caller_sign": "Caller signature",
-        "reviewer": "Reviewed by",
-    },
-}
+)
 FORM_WIDTHS = {1: 16, 2: 30, 3: 16, 4: 30}
 
 
@@ -289,30 +291,33 @@ def _boxes(labels: list[str]) -> str:
 
 def record_forms_layout(report: CallbackReport, ledger: Ledger, lang: str) -> SheetLayout:
     """One printable callback record form per listed case (due and overdue), 4 columns wide, portrait."""
-    words = _FORM.get(lang, _FORM["zh-Hans"])
+
+    def words(key: str, **params: Any) -> str:
+        return text(f"forms.{key}", lang, **params)
+
     layout = SheetLayout(FORMS_SHEET.get(lang, FORMS_SHEET["zh-Hans"]), landscape=False)
     rows = listed(report)
     assignee_of = _assignees(ledger, lang)
     as_of = report.as_of.isoformat()
     r = layout.add_row(
         [
-            words["intro"].format(office=ledger.settings.office, as_of=as_of, n=len(rows))
+            words("intro", office=ledger.settings.office, as_of=as_of, n=len(rows))
             if rows
-            else words["none"].format(as_of=as_of)
+            else words("none", as_of=as_of)
         ],
         "note",
     )
     layout.merged.append((r, 1, r, 4))
 
     def pair(l1: str, v1: Any, l2: str, v2: Any) -> None:
-        n = layout.add_row([words[l1], v1, words[l2], v2])
+        n = layout.add_row([words(l1), v1, words(l2), v2])
         layout.style("wrap", n, 1, n, 4)
         layout.style("header", n, 1)
         layout.style("header", n, 3)
 
     def wide(label: str, value: Any, height: int = 1) -> None:
         """A label and one value across the other three columns; `height` rows for handwriting."""
-        n = layout.add_row([words[label], value, None, None])
+        n = layout.add_row([words(label), value, None, None])
         for _ in range(height - 1):
             layout.add_row([None, None, None, None])
         last = n + height - 1
@@ -326,7 +331,7 @@ def record_forms_layout(report: CallbackReport, ledger: Ledger, lang: str) -> Sh
     for a in rows:
         c = a.case
         layout.add_row([])
-        t = layout.add_row([f"{words['title']}  {c.case_id or ''}", None, None, None], "title")
+        t = layout.add_row([f"{words('title')}  {c.case_id or ''}", None, None, None], "title")
         layout.merged.append((t, 1, t, 4))
         pair("case_id", c.case_id, "category", CATEGORIES.label(c.category, lang) if c.category else None)
         pair("unit", c.unit, "customer", c.customer)

@@ -10,24 +10,29 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-# Named styles every renderer knows.
-STYLES = (
-    "title",
-    "subtitle",
-    "header",
-    "total",
-    "date",
-    "percent",
-    "int",
-    "text",
-    "pass",
-    "fail",
-    "overdue",
-    "due_soon",
-    "note",
-    "signature",
-    "wrap",
-)
+# The named styles, defined once as data; io.render (openpyxl), io.sheet_writer (worksheet XML) and
+# xl.render (xlwings) each turn them into their own objects. Keys: bold, italic, size, font_color and
+# color (fill) as "#RRGGBB", border (thin, BORDER_COLOR, all sides), bottom_border, halign, valign, wrap,
+# number_format.
+BORDER_COLOR = "808080"
+NAMED_STYLES: dict[str, dict[str, Any]] = {
+    "title": {"bold": True, "size": 14, "halign": "center", "valign": "center"},
+    "subtitle": {"italic": True, "font_color": "#595959"},
+    "header": {"bold": True, "color": "#D9E1F2", "border": True, "halign": "center", "valign": "center", "wrap": True},
+    "total": {"bold": True, "color": "#F2F2F2", "border": True},
+    "date": {"number_format": "yyyy-mm-dd", "border": True},
+    "percent": {"number_format": "0.0%", "border": True},
+    "int": {"number_format": "0", "border": True},
+    "text": {"border": True},
+    "wrap": {"border": True, "wrap": True, "valign": "top"},
+    "pass": {"color": "#C6EFCE", "font_color": "#006100"},
+    "fail": {"color": "#FFC7CE", "font_color": "#9C0006", "bold": True},
+    "overdue": {"color": "#FFC7CE"},
+    "due_soon": {"color": "#FFEB9C"},
+    "note": {"font_color": "#595959", "size": 9},
+    "signature": {"bold": True, "bottom_border": True},
+}
+STYLES = tuple(NAMED_STYLES)
 
 
 @dataclass

@@ -11,28 +11,12 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from ledger.sheets.layout import SheetLayout, StyleRange
+from ledger.sheets.layout import NAMED_STYLES, SheetLayout, StyleRange
 from ledger.xl.batch import Batch
 from ledger.xl.bridge import cell_value, column_blocks, date_format_blocks
 
-# Same looks as io.render.STYLE_SPECS, as batch.SETTERS settings.
-STYLES: dict[str, dict[str, Any]] = {
-    "title": {"bold": True, "size": 14, "halign": "center"},
-    "subtitle": {"italic": True, "font_color": "#595959"},
-    "header": {"bold": True, "color": "#D9E1F2", "border": True, "halign": "center", "wrap": True},
-    "total": {"bold": True, "color": "#F2F2F2", "border": True},
-    "date": {"number_format": "yyyy-mm-dd", "border": True},
-    "percent": {"number_format": "0.0%", "border": True},
-    "int": {"number_format": "0", "border": True},
-    "text": {"border": True},
-    "wrap": {"border": True, "wrap": True, "valign": "top"},
-    "pass": {"color": "#C6EFCE", "font_color": "#006100"},
-    "fail": {"color": "#FFC7CE", "font_color": "#9C0006", "bold": True},
-    "overdue": {"color": "#FFC7CE"},
-    "due_soon": {"color": "#FFEB9C"},
-    "note": {"font_color": "#595959", "size": 9},
-    "signature": {"bold": True, "bottom_border": True},
-}
+# The named styles, defined once (sheets.layout.NAMED_STYLES), in batch.SETTERS' terms already.
+STYLES = NAMED_STYLES
 
 
 def merged_styles(styles: list[StyleRange]) -> list[StyleRange]:
