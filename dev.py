@@ -3,6 +3,7 @@
 
     python3 dev.py ledger demo      # any `ledger` command
     python3 dev.py test             # the full test suite (what CI runs)
+    python3 dev.py lint             # ruff: formatting checked, then the lint rules (CI runs it first)
 
 The first run makes a virtual environment in .venv and installs the package
 with its test dependencies; later runs reuse it, and reinstall only when
@@ -43,12 +44,16 @@ def ensure_environment() -> None:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("ledger", "test"):
+    if not argv or argv[0] not in ("ledger", "test", "lint"):
         print(__doc__, file=sys.stderr)
         return 2
     ensure_environment()
     if argv[0] == "ledger":
         command = [str(PYTHON), "-m", "ledger.cli", *argv[1:]]
+    elif argv[0] == "lint":
+        ruff = str(BIN / ("ruff.exe" if os.name == "nt" else "ruff"))
+        checked = subprocess.run([ruff, "format", "--check", "."], cwd=ROOT).returncode
+        return checked or subprocess.run([ruff, "check", "."], cwd=ROOT).returncode
     else:
         command = [str(PYTHON), "-m", "pytest", "-q", *argv[1:]]
     return subprocess.run(command, cwd=ROOT).returncode

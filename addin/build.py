@@ -76,12 +76,6 @@ def base_addin() -> bytes:
     return data
 
 
-def button_ids(customui: bytes) -> list[str]:
-    """Ids of the ribbon buttons, in document order."""
-    tree = ET.fromstring(customui)
-    return [b.get("id") for b in tree.iter(f"{CUSTOMUI_NS}button")]
-
-
 def check_customui(customui: bytes) -> None:
     tree = ET.fromstring(customui)
     buttons = list(tree.iter(f"{CUSTOMUI_NS}button"))

@@ -210,7 +210,6 @@ TOOL_COLUMNS: list[Column] = [
     Column("suggested_severity", "建议等级", "建議等級", "Suggested severity", "text"),
     Column("problems", "问题", "問題", "Problems", "text"),
 ]
-TOOL_FIELDS = [c.field for c in TOOL_COLUMNS]
 
 
 def _header_index() -> dict[str, str]:
