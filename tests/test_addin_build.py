@@ -8,9 +8,7 @@ sheet, LibreOffice for the whole file (it imports VBA modules as Basic).
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -257,18 +255,8 @@ def test_install_script_creates_the_venv_the_settings_sheet_points_to():
     assert (ROOT / "addin" / "install.ps1").read_bytes().startswith(b"\xef\xbb\xbf")
 
 
-def _soffice() -> str:
-    found = shutil.which("soffice")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice (soffice) is required in CI")
-        pytest.skip("LibreOffice not installed on this machine")
-    return found
-
-
 @pytest.mark.libreoffice
-def test_libreoffice_opens_the_addin_and_imports_its_vba(xlam, tmp_path):
-    soffice = _soffice()
+def test_libreoffice_opens_the_addin_and_imports_its_vba(xlam, tmp_path, soffice):
     done = subprocess.run(
         [
             soffice,

@@ -6,7 +6,6 @@ import collections
 import csv
 import datetime as dt
 import re
-import shutil
 import subprocess
 import zipfile
 
@@ -340,9 +339,7 @@ def test_sheet_parts_declare_their_dimension(clean_file):
 
 
 @pytest.mark.libreoffice
-def test_libreoffice_opens_the_ledger(clean_file, tmp_path):
-    soffice = shutil.which("soffice")
-    assert soffice, "LibreOffice (soffice) is required"
+def test_libreoffice_opens_the_ledger(clean_file, tmp_path, soffice):
     subprocess.run(
         [
             soffice,

@@ -17,8 +17,6 @@ from ledger.io.guard import UnusableWorkbook, inspect_workbook
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the builders live beside the tests
 from test_safety_builders import build_ledger
 
-SOFFICE = shutil.which("soffice")
-
 BILLION_LAUGHS = (
     '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
     + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
@@ -93,11 +91,10 @@ def test_encrypted_workbook_is_recognised_even_without_olefile(
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) not installed")
-def test_legacy_xls_is_recognised(tmp_path: Path, ledger: Path) -> None:
+def test_legacy_xls_is_recognised(tmp_path: Path, ledger: Path, soffice: str) -> None:
     subprocess.run(
         [
-            SOFFICE,
+            soffice,
             "--headless",
             f"-env:UserInstallation=file://{tmp_path}/lo",
             "--convert-to",

@@ -28,7 +28,6 @@ from ledger.io.xlsx_parts import MAIN_NS
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the builders live beside the tests
 from test_safety_builders import CASE_HEADERS, build_ledger, case_rows
 
-SOFFICE = shutil.which("soffice")
 N = 40  # case rows 3..42
 FIRST, LAST = 3, N + 2
 
@@ -420,12 +419,11 @@ def test_out_path_leaves_source_alone(ledger: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) not installed")
-def test_libreoffice_opens_the_result(saved: tuple[Path, Path], tmp_path: Path) -> None:
+def test_libreoffice_opens_the_result(saved: tuple[Path, Path], tmp_path: Path, soffice: str) -> None:
     out = tmp_path / "lo"
     proc = subprocess.run(
         [
-            SOFFICE,
+            soffice,
             "--headless",
             f"-env:UserInstallation=file://{tmp_path}/profile",
             "--convert-to",

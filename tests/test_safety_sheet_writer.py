@@ -18,7 +18,6 @@ import openpyxl
 import pytest
 from openpyxl import Workbook
 
-from conftest import soffice
 from ledger.core.callbacks import assess
 from ledger.core.stats import compute
 from ledger.demo.cases import demo_settings, generate_cases
@@ -185,9 +184,9 @@ def test_formula_like_text_and_control_characters_are_written_as_plain_text(gene
 
 
 @pytest.mark.libreoffice
-def test_libreoffice_opens_the_written_sheets(both, tmp_path) -> None:
+def test_libreoffice_opens_the_written_sheets(both, tmp_path, soffice: str) -> None:
     direct, _, layouts = both
-    program = soffice()
+    program = soffice
     out = tmp_path / "lo"
     proc = subprocess.run(
         [

@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import importlib.util
 import os
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -315,15 +314,6 @@ def test_committed_templates_are_what_build_produces_and_stay_small(tmp_path):
         assert load_file(committed).problems == []
 
 
-def _soffice() -> str | None:
-    found = shutil.which("soffice")
-    if found is None and os.environ.get("CI"):
-        pytest.fail("LibreOffice (soffice) must be on PATH in CI")
-    if found is None:
-        pytest.skip("LibreOffice (soffice) is not installed on this machine")
-    return found
-
-
 def _convert(soffice: str, source: Path, target_format: str, outdir: Path, profile: Path) -> None:
     result = subprocess.run(
         [
@@ -346,8 +336,7 @@ def _convert(soffice: str, source: Path, target_format: str, outdir: Path, profi
 
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_libreoffice_opens_the_template_and_keeps_it_usable(templates, tmp_path, lang):
-    soffice = _soffice()
+def test_libreoffice_opens_the_template_and_keeps_it_usable(templates, tmp_path, lang, soffice):
     profile = tmp_path / "profile"
     # UTF-8 (76), first sheet only: the case sheet's header row as LibreOffice sees it.
     _convert(soffice, templates[lang], "csv:Text - txt - csv (StarCalc):44,34,76,1", tmp_path / "csv", profile)
