@@ -337,7 +337,7 @@ def send(
     again: bool = typer.Option(False, "--again", help="send a month that was already sent"),
     format: Format = typer.Option(Format.text, "--format"),
 ) -> None:
-    """Build the month's statistics export and send it to head office (SPEC §7)."""
+    """Build the month's statistics export and send it to head office by the 25th (docs/rules.en.md §6)."""
     from ledger.jobs.send import send_job  # lazy: start-up time
 
     month = _parse_month(month)
