@@ -7,7 +7,10 @@ REF (a commit, tag or branch; default 40e87b8, the tree before the restructure o
 checked out with `git worktree add` into a temporary directory; this working tree is the other
 side. Each side runs as `python -m ledger.cli` with PYTHONPATH at its own src/, on copies of the
 same inputs: the demo ledger (800 seeded cases with typing mistakes) and a benchmark ledger from
-benchmarks/generate.py (--rows cases). Dates are fixed (--as-of, --month), so the only values
+benchmarks/generate.py (--rows cases). Compared: the exit status and JSON (or text) of validate,
+callbacks, sample and stats; then, after callbacks --write, sample --write and stats --write
+--export on a copy, every cell of the written ledger and of the export (value, number format,
+bold, fill), their sheets, charts and merged ranges. Dates are fixed (--as-of, --month), so the only values
 that may differ between runs are the Log's time stamps, which are masked.
 
 Prints each difference and exits 1 if there is any, 0 if both sides agree on everything.
@@ -87,7 +90,8 @@ def run(src: Path, argv: list[str]) -> dict[str, Any]:
 
 
 def cells(path: Path) -> dict[str, Any]:
-    """Every sheet's non-empty cell values (Log time stamps masked), and the charts per sheet."""
+    """Every sheet's non-empty cells: value (Log time stamps masked) with number format, bold and fill
+    where not the default; and per sheet the number of charts and the merged ranges."""
     wb = load_workbook(path)
     found: dict[str, Any] = {"sheets": wb.sheetnames}
     for ws in wb.worksheets:
@@ -99,7 +103,9 @@ def cells(path: Path) -> dict[str, Any]:
                 value = c.value
                 if ws.title in LOG_NAMES and c.column == 1 and c.row > 1 and isinstance(value, dt.datetime):
                     value = "<time>"
-                values[c.coordinate] = value if isinstance(value, (str, int, float, bool)) else repr(value)
+                value = value if isinstance(value, (str, int, float, bool)) else repr(value)
+                look = (c.number_format, c.font.b, c.fill.fgColor.rgb if c.fill.fill_type else None)
+                values[c.coordinate] = [value, *look] if look != ("General", False, None) else value
         found[ws.title] = {"cells": values, "charts": len(ws._charts), "merged": sorted(map(str, ws.merged_cells))}
     return found
 
