@@ -8,6 +8,7 @@ cycle hidden in a function is still a cycle.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -233,3 +234,15 @@ def test_the_tree_has_the_layers_the_readme_names():
         "xl",
         "demo",
     }
+
+
+def test_the_readme_developer_map_names_every_module():
+    readme = (SRC.parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## For a developer", 1)[1].split("```")[1]
+    words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", block))
+    unnamed = [
+        f"{path.parent.name}/{path.stem}"
+        for path in sorted(SRC.glob("*/*.py"))
+        if path.stem != "__init__" and path.stem not in words
+    ]
+    assert unnamed == []
