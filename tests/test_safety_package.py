@@ -15,15 +15,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 import python_calamine
-from openpyxl.chart import BarChart, Reference
-from openpyxl.comments import Comment
-from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from ledger.io.guard import UnusableWorkbook
 from ledger.io.package import CaseSheetPatch, CellWrite, ColumnPatch, save_changes
 from ledger.io.safe_write import BACKUP_DIR, WriteRefused, list_backups
 from ledger.io.xlsx_parts import MAIN_NS
+from ledger.sheets.layout import ChartSpec, SheetLayout
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the builders live beside the tests
 from test_safety_builders import CASE_HEADERS, build_ledger, case_rows
@@ -39,11 +36,11 @@ REWRITTEN = {
     "xl/styles.xml",
     "xl/worksheets/sheet1.xml",
     "xl/worksheets/sheet2.xml",
-    "xl/worksheets/_rels/sheet2.xml.rels",
 }
-# the old callback list's chart goes with it (the new list has a comment instead), and calcChain (a cache)
+# the old callback list's chart and its relationships go with it (the new list has none), and calcChain (a cache)
 REMOVED = {
     "xl/calcChain.xml",
+    "xl/worksheets/_rels/sheet2.xml.rels",
     "xl/drawings/drawing2.xml",
     "xl/drawings/_rels/drawing2.xml.rels",
     "xl/charts/chart1.xml",
@@ -61,44 +58,27 @@ def raw_member(path: Path, name: str) -> tuple[int, int, int, bytes]:
         return info.CRC, info.compress_type, info.file_size, f.read(info.compress_size)
 
 
-def scratch_book() -> openpyxl.Workbook:
-    """What the callback/statistics modules hand over: styles, merged cells, charts, print setup."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "回访清单"
-    ws.append(["回访清单（截至 2026-11-25）"])
-    ws.merge_cells("A1:D1")
-    ws["A1"].font = Font(bold=True, size=16)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append(["案件编号", "期限", "状态", "备注"])
-    thin = Side(style="thin")
-    for c in ws[2]:
-        c.font = Font(bold=True, color="FFFFFF")
-        c.fill = PatternFill("solid", fgColor="1F4E78")
-        c.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-    ws.append(["TS2026-00001", date(2026, 11, 20), "逾期", "=B3+1"])
-    ws.append(["TS2026-00002", date(2026, 11, 28), "待回访", "已联系"])
-    ws["B3"].number_format = ws["B4"].number_format = "yyyy/mm/dd"
-    ws.column_dimensions["A"].width = 18
-    ws.print_title_rows = "1:2"
-    ws.page_setup.orientation = "landscape"
-    ws.print_area = "A1:D4"
-    ws["C3"].comment = Comment("已超期 5 天", "ledger")
-    st = wb.create_sheet("月度统计")
-    st.append(["类别", "数量"])
+def tool_layouts() -> list[SheetLayout]:
+    """What the callback/statistics modules hand over: named styles, merged cells, a chart, print setup."""
+    listing = SheetLayout("回访清单", widths={1: 18}, repeat_rows=(1, 2), freeze="A3")
+    listing.add_row(["回访清单（截至 2026-11-25）"], "title")
+    listing.merged.append((1, 1, 1, 4))
+    listing.add_row(["案件编号", "期限", "状态", "备注"], "header")
+    listing.add_row(["TS2026-00001", date(2026, 11, 20), "逾期", "=B3+1"])
+    listing.add_row(["TS2026-00002", date(2026, 11, 28), "待回访", "已联系"])
+    listing.style("overdue", 3, 3)
+    stats = SheetLayout("月度统计", landscape=False)
+    stats.add_row(["类别", "数量"], "header")
     for cat, n in (("投诉", 5), ("报修", 12), ("求助", 3)):
-        st.append([cat, n])
-    st["B5"] = 0.875
-    st["B5"].number_format = "0.0%"
-    chart = BarChart()
-    chart.title = "本月案件"
-    chart.add_data(Reference(st, min_col=2, min_row=1, max_row=4), titles_from_data=True)
-    chart.set_categories(Reference(st, min_col=1, min_row=2, max_row=4))
-    st.add_chart(chart, "D2")
-    st.conditional_formatting.add(
-        "B2:B4", CellIsRule(operator="greaterThan", formula=["10"], fill=PatternFill(bgColor="FFC7CE"))
+        stats.add_row([cat, n])
+    stats.add_row([None, 0.875])
+    stats.style("percent", 5, 2)
+    stats.charts.append(
+        ChartSpec(
+            "本月案件", "bar", header_row=1, first_row=2, last_row=4, category_col=1, series_cols=[2], anchor="D2"
+        )
     )
-    return wb
+    return [listing, stats]
 
 
 def case_patch() -> CaseSheetPatch:
@@ -133,7 +113,7 @@ def saved(ledger: Path, tmp_path: Path) -> tuple[Path, Path]:
     shutil.copy(ledger, original)
     save_changes(
         ledger,
-        new_sheets=scratch_book(),
+        layouts=tool_layouts(),
         case_patch=case_patch(),
         append_rows={"日志": [["时间", "动作", "参数"], [datetime(2026, 11, 25, 9, 0), "callbacks", "seed=7"]]},
     )
@@ -210,24 +190,24 @@ def test_highlight_keeps_the_clerk_cell_format(saved: tuple[Path, Path]) -> None
     assert ws["B6"].fill.fill_type is None
 
 
-def test_new_sheets_replace_in_place_and_add_at_end(saved: tuple[Path, Path]) -> None:
+def test_layouts_replace_in_place_and_add_at_end(saved: tuple[Path, Path]) -> None:
     wb = openpyxl.load_workbook(saved[1])
     assert wb.sheetnames == ["案件台账", "回访清单", "设置", "透视", "月度统计", "日志"]
     ws = wb["回访清单"]
-    assert ws["A1"].value == "回访清单（截至 2026-11-25）" and ws["A1"].font.sz == 16
+    assert ws["A1"].value == "回访清单（截至 2026-11-25）" and ws["A1"].font.b and ws["A1"].font.sz == 14
     assert [str(r) for r in ws.merged_cells.ranges] == ["A1:D1"]
-    assert ws["A2"].fill.fgColor.rgb.endswith("1F4E78") and ws["A2"].font.color.rgb == "00FFFFFF"
-    assert ws["B3"].value == datetime(2026, 11, 20) and ws["B3"].number_format == "yyyy/mm/dd"
-    assert ws["D3"].value == "=B3+1"
+    assert ws["A2"].fill.fgColor.rgb == "FFD9E1F2" and ws["A2"].font.b
+    assert ws["B3"].value == datetime(2026, 11, 20) and ws["B3"].number_format == "yyyy-mm-dd"
+    assert ws["D3"].value == "=B3+1" and ws["D3"].data_type == "s"  # text that looks like a formula stays text
+    assert ws["C3"].fill.fgColor.rgb == "FFFFC7CE"
     assert ws.print_title_rows == "$1:$2" and ws.page_setup.orientation == "landscape"
-    assert ws.print_area == "'回访清单'!$A$1:$D$4"
+    assert not ws.print_area and ws.freeze_panes == "A3"
+    assert ws.column_dimensions["A"].width == 18
     assert ws._charts == []
     st = wb["月度统计"]
     assert len(st._charts) == 1 and st["B5"].number_format == "0.0%"
-    assert ws["C3"].comment.text == "已超期 5 天"
-    rule = st.conditional_formatting["B2:B4"][0]
-    assert rule.dxf.fill.bgColor.rgb.endswith("FFC7CE")
     assert [c.value for c in st["A"]] == ["类别", "投诉", "报修", "求助", None]
+    assert st.page_setup.orientation == "portrait"
     assert not any(w.sheet_view.tabSelected for w in wb.worksheets[1:])
 
 
@@ -238,7 +218,7 @@ def test_replaced_sheet_leaves_no_orphan_parts_and_names(saved: tuple[Path, Path
     for part in re.findall(r'PartName="/([^"]+)"', ct):
         assert part in names, f"content type for missing part {part}"
     workbook = z.read("xl/workbook.xml").decode()
-    assert workbook.count('localSheetId="1"') == 2  # new print titles + print area, old area gone
+    assert workbook.count('localSheetId="1"') == 1  # the new print titles; the old print area is gone
     assert "回访清单!$A$1:$B$2" not in workbook
     assert '<definedName name="办公室">设置!$B$1</definedName>' in workbook
     assert "calcChain" not in z.read("xl/_rels/workbook.xml.rels").decode()
@@ -367,7 +347,7 @@ def test_xlsm_keeps_vba_project_and_macro_content_type(tmp_path: Path) -> None:
     before = raw_member(book, "xl/vbaProject.bin")
     save_changes(
         book,
-        new_sheets=scratch_book(),
+        layouts=tool_layouts(),
         case_patch=CaseSheetPatch("案件台账", 2, [ColumnPatch("回访状态", {3: CellWrite("due")})]),
     )
     z = zipfile.ZipFile(book)
@@ -396,7 +376,7 @@ def test_failing_verification_leaves_the_ledger_untouched(ledger: Path) -> None:
         raise RuntimeError("simulated crash after writing")
 
     with pytest.raises(WriteRefused):
-        save_changes(ledger, new_sheets=scratch_book(), case_patch=case_patch(), verify_fn=verify)
+        save_changes(ledger, layouts=tool_layouts(), case_patch=case_patch(), verify_fn=verify)
     assert ledger.read_bytes() == before
     assert sorted(p.name for p in ledger.parent.iterdir()) == [ledger.name]
 
@@ -556,11 +536,11 @@ def test_replace_removes_a_stale_tool_sheet(ledger: Path) -> None:
 
 def test_regenerating_tool_sheets_twice_leaves_one_copy(saved: tuple[Path, Path]) -> None:
     ledger = saved[1]
-    save_changes(ledger, new_sheets=scratch_book())
+    save_changes(ledger, layouts=tool_layouts())
     z = zipfile.ZipFile(ledger)
     names = z.namelist()
     assert len([n for n in names if n.startswith("xl/charts/")]) == 1
-    assert len([n for n in names if n.startswith("xl/comments")]) == 2  # clerk's own + the list's
+    assert len([n for n in names if n.startswith("xl/comments")]) == 1  # the clerk's own
     wb = openpyxl.load_workbook(ledger)
     assert wb.sheetnames == ["案件台账", "回访清单", "设置", "透视", "月度统计", "日志"]
     assert len(wb["月度统计"]._charts) == 1

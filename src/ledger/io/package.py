@@ -6,16 +6,14 @@ not model (shapes, form controls, pivot tables, slicers, VBA, ...) and takes
 (io.xlsx_parts): only the parts that change are rewritten and every other member
 is copied byte for byte, compressed data included:
 - the case sheet's tool columns, streamed row by row (io.case_sheet, io.highlights);
-- the tool's generated sheets, written as worksheet XML (io.sheet_writer), or
-  sheets of a scratch openpyxl workbook transplanted (io.transplant);
-- the Log sheet, appended to (here);
+- the tool's generated sheets, written as worksheet XML (io.sheet_writer);
+- the Log sheet, appended to, or created as a layout (here);
 - styles.xml, workbook.xml, rels and content types, edited as text.
 
 Known limits (documented for the callers):
 - An Excel table (ListObject) on the case sheet is left as is; tool columns
   appended to its right are outside the table.
 - xl/calcChain.xml (a cache) is dropped whenever a sheet changes; Excel rebuilds it.
-- Tables inside transplanted scratch sheets are not supported (ids would clash).
 """
 
 from __future__ import annotations
@@ -34,7 +32,6 @@ from ledger.io.safe_write import atomic_replace
 from ledger.io.sheet_stream import REF, SheetStream, patch_head, row_number
 from ledger.io.sheet_writer import LookStyles, write_layout
 from ledger.io.styles_part import _Styles
-from ledger.io.transplant import transplant_book
 from ledger.io.xlsx_parts import _Book, _Package
 from ledger.sheets.cellrefs import col_letter, col_number
 from ledger.sheets.layout import SheetLayout
@@ -45,7 +42,6 @@ __all__ = ["CellWrite", "ColumnPatch", "CaseSheetPatch", "WriteReceipt", "save_c
 def save_changes(
     path: str | Path,
     *,
-    new_sheets: Any = None,
     layouts: list | tuple = (),
     replace: list[str] | tuple = (),
     case_patch: CaseSheetPatch | None = None,
@@ -56,10 +52,9 @@ def save_changes(
 ) -> WriteReceipt:
     """Apply the changes to the workbook at `path` (atomically, with a backup).
 
-    `new_sheets`: an openpyxl Workbook whose sheets replace same-named ledger sheets
-    (keeping their position) or are added at the end. `layouts`: ledger.layout.SheetLayout
-    objects written the same way, straight as worksheet XML (io.sheet_writer). `replace`: names of ledger sheets
-    to remove when `new_sheets` has no sheet of that name (e.g. a stale callback list).
+    `layouts`: sheets.layout.SheetLayout objects, each replacing the same-named ledger sheet (keeping its
+    position) or added at the end, written straight as worksheet XML (io.sheet_writer). `replace`: names of
+    ledger sheets to remove when no layout has that name (e.g. a stale callback list).
     `append_rows`: {sheet: [header, row, row, ...]}; the header (first list) is written
     only when the sheet is created or empty, the other rows go below the last row.
     `case_patch`: tool-owned columns of the case sheet, streamed (see CaseSheetPatch).
@@ -72,7 +67,7 @@ def save_changes(
 
     def write(tmp: Path) -> None:
         with _Package(path) as pkg:
-            _apply(pkg, receipt, new_sheets, list(layouts), list(replace), case_patch, append_rows or {})
+            _apply(pkg, receipt, list(layouts), list(replace), case_patch, append_rows or {})
             pkg.write(tmp)
 
     receipt.backup = atomic_replace(path, write, verify_fn, keep_backups, out_path=out_path)
@@ -83,14 +78,12 @@ def save_changes(
 def _apply(
     pkg: _Package,
     receipt: WriteReceipt,
-    new_sheets: Any,
     layouts: list,
     replace: list[str],
     case_patch: CaseSheetPatch | None,
     append_rows: dict[str, list[list[Any]]],
 ) -> None:
-    written = {n.casefold() for n in (new_sheets.sheetnames if new_sheets is not None else [])}
-    written |= {layout.name.casefold() for layout in layouts}
+    written = {layout.name.casefold() for layout in layouts}
     if case_patch is not None and case_patch.sheet.casefold() in written:
         raise ValueError(f"sheet {case_patch.sheet!r} is both patched and replaced")
     styles = _Styles(pkg.read("xl/styles.xml")) if pkg.exists("xl/styles.xml") else None
@@ -98,9 +91,6 @@ def _apply(
         raise ValueError("workbook has no xl/styles.xml")
     book = _Book(pkg)
     changed_sheet = False
-    if new_sheets is not None:
-        transplant_book(pkg, book, styles, new_sheets, receipt)
-        changed_sheet = True
     if layouts:
         looks = LookStyles(styles)
         for layout in layouts:

@@ -53,7 +53,7 @@ STYLE_SPECS: dict[str, dict[str, Any]] = {name: openpyxl_spec(style) for name, s
 
 
 def render(layout: SheetLayout, book: Workbook) -> Worksheet:
-    """Add the layout as a new sheet of `book` (a scratch workbook handed to io.package)."""
+    """Add the layout as a new sheet of `book` (an openpyxl workbook: the export for head office)."""
     ws = book.create_sheet(layout.name)
     for r, row in enumerate(layout.rows, start=1):
         for c, value in enumerate(row, start=1):

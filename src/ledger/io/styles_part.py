@@ -1,7 +1,7 @@
 """xl/styles.xml: fonts, fills, borders, number formats and cell formats appended, never rewritten.
 
 Entries are deduplicated against what the workbook already has, so writing the
-same looks twice adds nothing; a scratch book's styles are imported the same way.
+same looks twice adds nothing.
 """
 
 from __future__ import annotations
@@ -169,10 +169,6 @@ class _Styles:
             ),
         )
 
-    # -- importing a scratch book's styles
-    def importer(self, scratch_raw: bytes) -> _StyleImporter:
-        return _StyleImporter(self, scratch_raw)
-
     # -- output
     def serialize(self) -> bytes:
         text = self.text
@@ -204,54 +200,3 @@ class _Styles:
                 return text[: m.start()] + block + text[m.start() :]
         i = text.rindex(f"</{p}styleSheet>")
         return text[:i] + block + text[i:]
-
-
-class _StyleImporter:
-    """Maps a scratch book's xf and dxf indexes to (deduplicated) entries in the target styles."""
-
-    def __init__(self, target: _Styles, raw: bytes):
-        self.t = target
-        root = SafeET.fromstring(raw)
-
-        def kids(sec):
-            el = root.find(f"{{{MAIN_NS}}}{sec}")
-            return [c for c in el] if el is not None else []
-
-        self.src = {sec: kids(sec) for sec in ("fonts", "fills", "borders", "cellXfs", "dxfs")}
-        self.numfmts = {int(c.get("numFmtId")): c.get("formatCode", "") for c in kids("numFmts")}
-        self.xf_map: dict[int, int] = {}
-        self.dxf_map: dict[int, int] = {}
-
-    def _fmt(self, fid: int) -> int:
-        return self.t.numfmt_id(self.numfmts[fid]) if fid in self.numfmts else fid
-
-    def xf(self, i: int) -> int:
-        if i in self.xf_map:
-            return self.xf_map[i]
-        src_xfs = self.src["cellXfs"]
-        if not 0 <= i < len(src_xfs):
-            return 0
-        el = copy.deepcopy(src_xfs[i])
-        for attr, sec in (("fontId", "fonts"), ("fillId", "fills"), ("borderId", "borders")):
-            k = int(el.get(attr, "0"))
-            if 0 <= k < len(self.src[sec]):
-                el.set(attr, str(self.t.add(sec, copy.deepcopy(self.src[sec][k]))))
-        el.set("numFmtId", str(self._fmt(int(el.get("numFmtId", "0")))))
-        el.set("xfId", "0")
-        out = self.t.add("cellXfs", el)
-        self.xf_map[i] = out
-        return out
-
-    def dxf(self, i: int) -> int:
-        if i in self.dxf_map:
-            return self.dxf_map[i]
-        if not 0 <= i < len(self.src["dxfs"]):
-            return 0
-        el = copy.deepcopy(self.src["dxfs"][i])
-        for nf in el.iter(f"{{{MAIN_NS}}}numFmt"):
-            fid = int(nf.get("numFmtId", "0"))
-            if fid in self.numfmts:
-                nf.set("numFmtId", str(self._fmt(fid)))
-        out = self.t.add("dxfs", el)
-        self.dxf_map[i] = out
-        return out
