@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import shutil
@@ -16,6 +17,7 @@ import openpyxl
 import pytest
 import python_calamine
 
+import ledger.io.sheet_stream as sheet_stream
 from ledger.io.guard import UnusableWorkbook
 from ledger.io.package import CaseSheetPatch, CellWrite, ColumnPatch, save_changes
 from ledger.io.safe_write import BACKUP_DIR, WriteRefused, list_backups
@@ -551,10 +553,6 @@ def test_regenerating_tool_sheets_twice_leaves_one_copy(saved: tuple[Path, Path]
 @pytest.mark.parametrize("prefix", ["", "x:"])
 @pytest.mark.parametrize("chunk", [5, 64, 1 << 20])
 def test_sheet_stream_cuts_rows_across_read_boundaries(monkeypatch, prefix: str, chunk: int) -> None:
-    import io
-
-    import ledger.io.sheet_stream as sheet_stream
-
     p = prefix
     rows = [
         f'<{p}row r="1" spans="1:2"><{p}c r="A1" t="inlineStr"><{p}is><{p}t>行 &lt;row&gt;</{p}t></{p}is></{p}c></{p}row>',
