@@ -469,7 +469,7 @@ def test_dispatch_runs_the_button_on_the_calling_book(small):
 
 def test_dispatch_turns_an_unknown_button_and_a_crash_into_messages(small, monkeypatch):
     book = book_of(small)
-    assert "未知的按钮“nope”" in lx.dispatch("nope", book)
+    assert "未知的按钮“nope”" in lx.dispatch("nope", book=book)
 
     def boom(_book):
         raise RuntimeError("disk full")
@@ -477,7 +477,7 @@ def test_dispatch_turns_an_unknown_button_and_a_crash_into_messages(small, monke
     from ledger.xl import buttons
 
     monkeypatch.setattr(buttons, "settings", boom)
-    assert "处理时出错:RuntimeError: disk full" in lx.dispatch("settings", book)
+    assert "处理时出错:RuntimeError: disk full" in lx.dispatch("settings", book=book)
 
 
 def test_importing_ledger_xl_loads_no_heavy_modules():
