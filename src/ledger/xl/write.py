@@ -25,13 +25,14 @@ from ledger.xl.render import render
 
 TOOL_HEADER_FILL = "#FFE699"  # the colour io.ledger_file gives the tool headers
 LOG_TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+# Widths of the columns the tool adds: two values, so setting them costs two calls.
 TOOL_WIDTHS = {
-    "window_start": 11,
-    "window_due": 11,
-    "callback_status": 10,
-    "sampled": 8,
+    "window_start": 12,
+    "window_due": 12,
+    "callback_status": 12,
+    "sampled": 12,
     "sample_reason": 12,
-    "suggested_severity": 9,
+    "suggested_severity": 12,
     "problems": 40,
 }
 
@@ -126,6 +127,11 @@ def write_tool_columns(
 SET_COLORS_MAX = 10_000  # cells per Range.set_colors call (xlwings' limit)
 
 
+def colour_matrices(sheet: Any) -> bool:
+    """Range.set_colors is one call only on the remote engine; desktop engines set it cell by cell."""
+    return sheet.book.app.engine.name == "remote"
+
+
 def write_fills(sheet: Any, fills: dict[tuple[int, int], str]) -> int:
     """Highlight cells; returns the cells coloured.
 
@@ -135,7 +141,7 @@ def write_fills(sheet: Any, fills: dict[tuple[int, int], str]) -> int:
     cell by cell, so there each colour and run of rows is one range (batched,
     multi-area on Windows).
     """
-    if sheet.book.app.engine.name == "remote":
+    if colour_matrices(sheet):
         by_col: dict[int, dict[int, str]] = {}
         for (r, c), color in fills.items():
             by_col.setdefault(c, {})[r] = hex_color(color)
