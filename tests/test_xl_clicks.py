@@ -14,7 +14,15 @@ import sys
 import types
 
 import pytest
+
+import ledger.xl as lx
+import ledger.xl.write as xl_write
 import test_xlwings_buttons
+from ledger.core.columns import TOOL_COLUMNS
+from ledger.core.i18n import text
+from ledger.demo.workbook import write_ledger
+from ledger.io.workbook import read_grids
+from ledger.xl import messages
 from test_xlwings_buttons import (
     CASE_COLS,
     HEADER_ROW,
@@ -30,14 +38,6 @@ from test_xlwings_buttons import (
     values_at,
 )
 from union_engine import painted, union_ranges
-
-import ledger.xl as lx
-import ledger.xl.write as xl_write
-from ledger.core.columns import TOOL_COLUMNS
-from ledger.core.i18n import text
-from ledger.demo.workbook import write_ledger
-from ledger.io.workbook import read_grids
-from ledger.xl import messages
 
 BUTTONS = ["validate", "callback_list", "draw_samples", "monthly_stats"]
 MAX_CALLS = 40

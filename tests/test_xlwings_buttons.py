@@ -444,15 +444,9 @@ def test_an_english_ledger_answers_in_english(tmp_path):
     assert message.startswith("Check done: 9 case rows")
 
 
-def test_every_ribbon_button_has_a_handler():
-    sys.path.insert(0, str(REPO))
-    try:
-        from addin.build import BUTTON_IDS
-    finally:
-        sys.path.remove(str(REPO))
-    assert set(BUTTON_IDS) == set(lx.HANDLERS)
-    for button in BUTTON_IDS:
-        assert callable(getattr(lx, lx.HANDLERS[button]))
+def test_every_handler_names_a_button_function():
+    for name in lx.HANDLERS.values():
+        assert callable(getattr(lx, name))
 
 
 def test_dispatch_runs_the_button_on_the_calling_book(small):
