@@ -44,8 +44,8 @@ LABELS = {
     "settings": "设置",
 }
 DISPATCH_CALL = (
-    """RunPython "import ledger.xl as x; x.dispatch('" & control.Id & "', '" & HexName(ActiveWorkbook.Name) """
-    """& "', '" & XLWINGS_VERSION & "')\""""
+    """RunPython "import ledger.xl as x; x.dispatch('" & buttonId & "', '" & HexName(ActiveWorkbook.Name) """
+    """& "', '" & XLWINGS_VERSION & "', '" & HexName(reportFile) & "')\""""
 )
 
 
@@ -74,7 +74,7 @@ def _base_project() -> VbaProject:
 
 def test_dispatcher_module_source_is_read_back_by_olevba(xlam):
     code = _macros(xlam)["LedgerRibbon.bas"]
-    assert "Public Sub LedgerButton(control As IRibbonControl)" in code
+    assert "Public Sub LedgerButton(control As IRibbonControl)\r\n    RunButton control.Id\r\nEnd Sub" in code
     assert DISPATCH_CALL in code
 
 
@@ -227,13 +227,14 @@ def test_clerk_messages_keep_their_chinese_text_in_a_code_page_1252_project(xlam
     assert all(ord(ch) < 128 for ch in code)
     messages = {
         name: _evaluate_vba_string(_vba_function(code, name))
-        for name in ("NoWorkbookText", "NoPythonText", "NoLedgerText", "MismatchText", "FailedText")
+        for name in ("NoWorkbookText", "NoPythonText", "NoLedgerText", "MismatchText", "FailedText", "NoServerText")
     }
     assert messages["NoWorkbookText"].startswith("请先打开台账工作簿，再点按钮。")
     assert "找不到回访台账的 Python 环境" in messages["NoPythonText"] and "install.ps1" in messages["NoPythonText"]
     assert "没有装好回访台账程序（ledger 或 xlwings）" in messages["NoLedgerText"]
     assert "加载项需要 xlwings " in messages["MismatchText"] and "，电脑上装的是 " in messages["MismatchText"]
     assert "台账没有被修改" in messages["FailedText"]
+    assert "后台 Python 服务没有运行" in messages["NoServerText"] and "-ComServer" in messages["NoServerText"]
     assert _evaluate_vba_string(_vba_function(code, "ShowMessage")).startswith("回访台账")
 
 
@@ -250,7 +251,7 @@ def test_windows_message_boxes_are_unicode_messageboxw_not_msgbox(xlam):
     statements = [line for line in code.splitlines() if not line.lstrip().startswith("'")]
     assert sum("MsgBox " in line for line in statements) == 1 and re.search(r"#If Mac Then\s+MsgBox message", show)
     # every message goes through ShowMessage; the checks run before RunPython starts Python
-    button = re.search(r"Public Sub LedgerButton.*?End Sub", code, flags=re.S).group()
+    button = re.search(r"Public Sub RunButton.*?End Sub", code, flags=re.S).group()
     assert button.index("InstallProblem()") < button.index("RunPython")
     assert "On Error GoTo Failed" in button and "ShowMessage FailedText(Err.Description)" in button
 
@@ -389,7 +390,7 @@ def test_libreoffice_opens_the_addin_and_imports_its_vba(xlam, tmp_path):
         xlwings = zf.read("Basic/LedgerAddin/xlwings.xml").decode("utf-8")
         content = zf.read("content.xml").decode("utf-8")
     assert "Public Sub LedgerButton(control As IRibbonControl)" in ribbon
-    assert "x.dispatch(&apos;&quot; &amp; control.Id" in ribbon
+    assert "x.dispatch(&apos;&quot; &amp; buttonId" in ribbon
     assert "Public Function RunPython(PythonCommand As String)" in xlwings
     assert 'table:name="ledger.conf"' in content
     assert r"%LOCALAPPDATA%\ledger\.venv\Scripts\pythonw.exe" in content

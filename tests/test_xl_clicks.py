@@ -176,6 +176,16 @@ def test_a_failure_before_the_button_is_a_chinese_message_not_a_traceback(small,
     assert "Traceback" not in message
 
 
+def test_an_unattended_click_writes_its_message_to_the_report_file(small, tmp_path, monkeypatch):
+    book = book_of(small)
+    shown = []
+    monkeypatch.setattr(lx, "show", lambda *args, **kwargs: shown.append(args))
+    report = tmp_path / "验收 报告.txt"
+    message = lx.dispatch("settings", "", "", lx.encode_name(str(report)), book=book)
+    assert report.read_text(encoding="utf-8") == f"settings\t{message}\n"
+    assert shown == [] and "设置" in message
+
+
 def test_on_windows_messages_go_through_messageboxw_owned_by_excel(monkeypatch):
     shown = []
     user32 = types.SimpleNamespace(MessageBoxW=lambda *args: shown.append(args) or 1)

@@ -24,10 +24,20 @@ Private Const MB_ICONWARNING As Long = &H30
 Private Const MB_SETFOREGROUND As Long = &H10000
 
 Public Sub LedgerButton(control As IRibbonControl)
+    RunButton control.Id
+End Sub
+
+' One button by id. acceptance.ps1 calls it through Application.Run with a
+' report file: the button's message is then written there instead of a box.
+Public Sub RunButton(ByVal buttonId As String, Optional ByVal reportFile As String = "")
     Dim problem As String
     On Error GoTo Failed
     If ActiveWorkbook Is Nothing Then
         ShowMessage NoWorkbookText()
+        Exit Sub
+    End If
+    If buttonId = "" Or buttonId Like "*[!a-z0-9_]*" Then
+        ShowMessage FailedText(buttonId)
         Exit Sub
     End If
     problem = InstallProblem()
@@ -35,7 +45,7 @@ Public Sub LedgerButton(control As IRibbonControl)
         ShowMessage problem
         Exit Sub
     End If
-    RunPython "import ledger.xl as x; x.dispatch('" & control.Id & "', '" & HexName(ActiveWorkbook.Name) & "', '" & XLWINGS_VERSION & "')"
+    RunPython "import ledger.xl as x; x.dispatch('" & buttonId & "', '" & HexName(ActiveWorkbook.Name) & "', '" & XLWINGS_VERSION & "', '" & HexName(reportFile) & "')"
     Exit Sub
 Failed:
     ShowMessage FailedText(Err.Description)
@@ -69,7 +79,23 @@ Private Function InstallProblem() As String
     If LCase$(fso.GetFileName(root)) = "scripts" Then root = fso.GetParentFolderName(root)
     site = root & "\Lib\site-packages"
     If fso.FolderExists(site) Then InstallProblem = PackageProblem(fso.GetFolder(site))
+    If InstallProblem = "" And CBool(GetConfig("USE UDF SERVER", "False")) Then InstallProblem = ServerProblem()
 #End If
+End Function
+
+' The COM-server route (install.ps1 -ComServer): Excel connects to a Python
+' started at logon and starts nothing itself, so that Python must be running.
+' Looked up through WMI, which starts no process either.
+Private Function ServerProblem() As String
+    Dim processes As Object, count As Long
+    ServerProblem = ""
+    count = -1
+    On Error Resume Next
+    Set processes = GetObject("winmgmts:\\.\root\cimv2").ExecQuery( _
+        "SELECT ProcessId FROM Win32_Process WHERE CommandLine LIKE '%xlwings.serve%'")
+    count = processes.Count
+    On Error GoTo 0
+    If count = 0 Then ServerProblem = NoServerText()
 End Function
 
 ' Looks for ledger-*.dist-info and xlwings-<version>.dist-info in site-packages.
@@ -121,6 +147,12 @@ Private Function NoLedgerText() As String
     NoLedgerText = "这台电脑的 Python 环境里没有装好回访台账程序（ledger 或 xlwings）。" & vbCrLf & _
                    "请让 IT 同事重新运行 install.ps1，然后重新启动 Excel。" & vbCrLf & vbCrLf & _
                    "The ledger package (or xlwings) is not installed. Ask IT to run install.ps1 again."
+End Function
+
+Private Function NoServerText() As String
+    NoServerText = "回访台账的后台 Python 服务没有运行。" & vbCrLf & _
+                   "请注销后重新登录 Windows；如果还不行，请让 IT 同事运行 install.ps1 -ComServer。" & vbCrLf & vbCrLf & _
+                   "The ledger's Python COM server is not running. Sign out and in again, or ask IT to run install.ps1 -ComServer."
 End Function
 
 Private Function MismatchText(ByVal found As String) As String

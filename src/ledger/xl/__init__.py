@@ -2,7 +2,8 @@
 
 The add-in's one VBA macro (addin/src/LedgerRibbon.bas) passes the button id,
 the name of the workbook the clerk is looking at (hex-encoded UTF-16, so any
-name survives cmd.exe quoting) and the xlwings version its VBA was built with.
+name survives cmd.exe quoting), the xlwings version its VBA was built with and,
+from acceptance.ps1 only, a report file.
 
 Every click is a fresh Python process, so this package imports nothing heavy
 at import time (no xlwings, pandas or openpyxl): xlwings and the button's own
@@ -113,28 +114,36 @@ def xlwings_mismatch(expected: str) -> str | None:
     return xlwings.__version__ if expected and xlwings.__version__ != expected else None
 
 
-def dispatch(button_id: str, workbook: str = "", xlwings_version: str = "", *, book: Any = None) -> str:
-    """Run the button on the clerk's workbook and show its message; every failure is a message too."""
+def dispatch(
+    button_id: str, workbook: str = "", xlwings_version: str = "", report: str = "", *, book: Any = None
+) -> str:
+    """Run the button on the clerk's workbook and show its message; every failure is a message too.
+
+    `report` (hex-encoded like `workbook`) names a file to append the message to
+    instead of showing it: acceptance.ps1 presses the buttons unattended.
+    """
     app = None
+    warning = True
     try:
         found = xlwings_mismatch(xlwings_version)
         if found:
             message = text("xl.xlwings_mismatch", "zh-Hans", expected=xlwings_version, found=found)
-            show(message, warning=True)
-            return message
-        if book is None:
-            book = caller_book(decode_name(workbook))
-        app = book.app
-        message = run_button(button_id, book)
+        else:
+            if book is None:
+                book = caller_book(decode_name(workbook))
+            app = book.app
+            message = run_button(button_id, book)
+            warning = False
     except NoWorkbook as exc:
         message = text(exc.code, "zh-Hans", **exc.params)
-        show(message, app, warning=True)
-        return message
     except Exception as exc:  # noqa: BLE001 - before the button's own handler: a message, never a traceback
         message = text("xl.internal", "zh-Hans", error=f"{type(exc).__name__}: {exc}")
-        show(message, app, warning=True)
-        return message
-    show(message, app)
+    report_path = decode_name(report)
+    if report_path:
+        with open(report_path, "a", encoding="utf-8") as out:
+            out.write(f"{button_id}\t{message}\n")
+    else:
+        show(message, app, warning=warning)
     return message
 
 

@@ -87,7 +87,8 @@ def show(message: str, app: Any = None, warning: bool = False) -> None:
     if app is not None and app.engine.name == "remote":
         return
     if sys.platform.startswith("win"):
-        message_box_w(message, warning=warning)
+        hwnd = getattr(app, "hwnd", None) if app is not None else None  # the COM-server route has no --hwnd
+        message_box_w(message, warning=warning, hwnd=hwnd or None)
     elif app is not None:
         app.alert(message, title=TITLE, mode="critical" if warning else "info")
     else:
