@@ -1,6 +1,6 @@
 """Build dist/ledger.xlam, the Excel add-in with the 回访台账 ribbon, on any OS.
 
-    python addin/build.py [--out PATH] [--interpreter-win PATH] [--interpreter-mac PATH]
+    python addin/build.py [--out PATH] [--interpreter-win PATH] [--interpreter-mac PATH] [--com-server]
 
 Starts from the base add-in shipped inside the pinned xlwings wheel (BSD
 licensed RunPython VBA), then: replaces the ribbon (addin/src/customUI.xml),
@@ -51,6 +51,10 @@ BASE_DEMO_MODULE = "RibbonMyAddin"
 BASE_CONF_SHEET = "_myaddin.conf"
 #: Microsoft Forms 2.0: referenced by the base project, used by none of its modules.
 UNUSED_REFERENCE = "MSForms"
+
+#: xlwings' COM-server route: connect to the server started at logon (xlwings.serve()'s fixed class id,
+#: used when "Debug UDFs" is on), so Excel itself starts no process.
+COM_SERVER_SETTINGS: list[tuple[str, str | bool]] = [("Use UDF Server", True), ("Debug UDFs", True)]
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 CUSTOMUI_NS = "{http://schemas.microsoft.com/office/2006/01/customui}"
@@ -205,14 +209,17 @@ def build(
     *,
     interpreter_win: str | None = None,
     interpreter_mac: str | None = None,
+    com_server: bool = False,
 ) -> Path:
-    """Write the add-in to `out` and return it."""
+    """Write the add-in to `out` and return it; `com_server` fixes xlwings' COM-server route in its sheet."""
     customui = (SRC / "customUI.xml").read_bytes()
     check_customui(customui)
     dispatcher = (SRC / f"{MODULE}.bas").read_text(encoding="utf-8")
     conf = read_conf((SRC / f"{CONFIG_NAME}.conf").read_text(encoding="utf-8"))
     overrides = {"Interpreter_Win": interpreter_win, "Interpreter_Mac": interpreter_mac}
     conf = [(k, overrides[k] if overrides.get(k) else v) for k, v in conf]
+    if com_server:
+        conf += COM_SERVER_SETTINGS
 
     with zipfile.ZipFile(io.BytesIO(base_addin())) as base:
         members = {info.filename: base.read(info) for info in base.infolist()}
@@ -249,9 +256,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "dist" / "ledger.xlam")
     parser.add_argument("--interpreter-win", help="python(w).exe path written to the settings sheet")
     parser.add_argument("--interpreter-mac", help="python path written to the settings sheet")
+    parser.add_argument(
+        "--com-server", action="store_true", help="fix the COM-server route in the add-in (see INSTALL.md)"
+    )
     args = parser.parse_args(argv)
     try:
-        path = build(args.out, interpreter_win=args.interpreter_win, interpreter_mac=args.interpreter_mac)
+        path = build(
+            args.out,
+            interpreter_win=args.interpreter_win,
+            interpreter_mac=args.interpreter_mac,
+            com_server=args.com_server,
+        )
     except BuildError as exc:
         print(f"build failed: {exc}", file=sys.stderr)
         return 2

@@ -169,7 +169,7 @@ def test_settings_sheet_holds_interpreter_defaults(xlam):
     assert rows["Interpreter_Win"] == r"%LOCALAPPDATA%\ledger\.venv\Scripts\pythonw.exe"
     assert rows["Interpreter_Mac"] == "$HOME/.ledger/.venv/bin/python"
     assert rows["UDF Modules"] == ""
-    assert rows["Use UDF Server"] is False
+    assert "Use UDF Server" not in rows and "Debug UDFs" not in rows  # the user's settings file decides
     assert rows["ADD_WORKBOOK_TO_PYTHONPATH"] == "false"
 
 
