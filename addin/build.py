@@ -102,6 +102,9 @@ def check_customui(customui: bytes) -> None:
     wrong = [b.get("id") for b in buttons if b.get("onAction") != CALLBACK]
     if wrong:
         raise BuildError(f"buttons {wrong} do not call {CALLBACK}")
+    odd = [i for i in ids if not re.fullmatch(r"[a-z0-9_]+", i or "")]
+    if odd:  # LedgerRibbon.RunButton refuses other characters (they would reach the Python command line)
+        raise BuildError(f"button ids {odd} must be lower-case letters, digits and _")
 
 
 def read_conf(text: str) -> list[tuple[str, str | bool]]:

@@ -154,6 +154,13 @@ def test_build_rejects_a_button_calling_another_macro():
         addin_build.check_customui(head + b'onAction="Other.Macro"' + tail)
 
 
+def test_build_rejects_a_button_id_the_vba_would_refuse():
+    xml = (addin_build.SRC / "customUI.xml").read_bytes().replace(b'id="settings"', b'id="Settings"')
+    with pytest.raises(addin_build.BuildError):
+        addin_build.check_customui(xml)
+    assert 'buttonId Like "*[!a-z0-9_]*"' in (addin_build.SRC / "LedgerRibbon.bas").read_text(encoding="utf-8")
+
+
 def test_build_is_byte_reproducible(tmp_path, xlam):
     again = addin_build.build(tmp_path / "again.xlam")
     assert again.read_bytes() == xlam.read_bytes()

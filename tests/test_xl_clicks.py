@@ -8,10 +8,12 @@ range-by-range route paints.
 
 from __future__ import annotations
 
+import ast
 import copy
 import ctypes
 import sys
 import types
+from pathlib import Path
 
 import pytest
 
@@ -149,6 +151,13 @@ def test_the_named_workbook_runs_the_button(small, xw):
     assert values_at(actions(book), 0, HEADER_ROW, CASE_COLS + 1)[0] == TOOL_LABELS
 
 
+def test_the_com_server_route_counts_as_called_from_excel(monkeypatch):
+    assert not lx.called_from_excel(["-c"])
+    assert lx.called_from_excel(["-c", "--wb=ledger.xlam", "--from_xl=1"])
+    monkeypatch.setitem(sys.modules, "xlwings._xlwindows", types.SimpleNamespace(BOOK_CALLER=object()))
+    assert lx.called_from_excel(["-c"])  # set by the add-in's VBA before it runs the command in the server
+
+
 @pytest.mark.parametrize("name", ["台账 2026.xlsx", "O'Brien & 張.xlsm", "回访😀.xlsx", ""])
 def test_workbook_names_survive_the_hex_encoding_the_vba_uses(name):
     encoded = lx.encode_name(name)
@@ -194,6 +203,21 @@ def test_on_windows_messages_go_through_messageboxw_owned_by_excel(monkeypatch):
     monkeypatch.setattr(sys, "argv", ["-c", "--from_xl=1", '--hwnd="4242"'])
     messages.show("请先打开台账工作簿", warning=True)
     assert shown == [(4242, "请先打开台账工作簿", messages.TITLE, messages.MB_ICONWARNING | messages.MB_SETFOREGROUND)]
+
+
+def test_xl_modules_import_inside_functions_only_where_marked_lazy():
+    folder = Path(lx.__file__).parent
+    unmarked = []
+    for path in folder.glob("*.py"):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for node in ast.walk(ast.parse("\n".join(lines))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for inner in ast.walk(node):
+                    if isinstance(inner, (ast.Import, ast.ImportFrom)):
+                        here, above = lines[inner.lineno - 1], lines[inner.lineno - 2]
+                        if "lazy" not in here and "lazy" not in above:
+                            unmarked.append(f"{path.name}:{inner.lineno}")
+    assert unmarked == []
 
 
 # --------------------------------------------------------------------------- language switch
