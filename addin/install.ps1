@@ -92,14 +92,19 @@ function Fail([string]$Message) {
 }
 
 function Get-ServerProcess {
-    # the COM server of this environment: pythonw.exe of the venv running xlwings.serve
-    Get-CimInstance Win32_Process -Filter "Name = 'pythonw.exe'" |
-        Where-Object { $_.CommandLine -like "*xlwings.serve*" -and $_.ExecutablePath -eq $VenvPythonw }
+    # The COM server of this environment: the venv's pythonw.exe running xlwings.serve, and the base
+    # pythonw.exe it starts (a venv's Scripts\pythonw.exe is a launcher that runs the real interpreter).
+    $serving = @(Get-CimInstance Win32_Process -Filter "Name = 'pythonw.exe'" |
+        Where-Object { $_.CommandLine -like "*xlwings.serve*" })
+    $launchers = @($serving | Where-Object { $_.ExecutablePath -eq $VenvPythonw })
+    $ids = @($launchers | ForEach-Object { $_.ProcessId })
+    $children = @($serving | Where-Object { $ids -contains $_.ParentProcessId })
+    return @($children) + @($launchers)
 }
 
 function Stop-Server {
-    foreach ($process in @(Get-ServerProcess)) {
-        Stop-Process -Id $process.ProcessId -Force
+    foreach ($process in @(Get-ServerProcess)) {   # the interpreters first, then their launchers
+        Stop-Process -Id $process.ProcessId -Force -ErrorAction SilentlyContinue
     }
 }
 
