@@ -173,7 +173,8 @@ $excel = New-Object -ComObject Excel.Application
 try {
     $excel.Visible = $true
     $excel.DisplayAlerts = $false
-    Say ("Excel: {0} build {1}, 64-bit: {2}" -f $excel.Version, $excel.Build, [Environment]::Is64BitProcess)
+    # a 32-bit Excel on 64-bit Windows lives under "Program Files (x86)"
+    Say ("Excel: {0} build {1} in {2}; {3}" -f $excel.Version, $excel.Build, $excel.Path, $excel.OperatingSystem)
     # Excel started through COM opens nothing from XLSTART: load the installed add-in itself.
     $xlam = Join-Path $env:APPDATA "Microsoft\Excel\XLSTART\ledger.xlam"
     $excel.Workbooks.Open($xlam) | Out-Null
@@ -182,7 +183,7 @@ try {
     foreach ($button in $Buttons.Keys) {
         $before = Get-LogCount $book
         $started = Get-Date
-        $excel.Run("'ledger.xlam'!LedgerRibbon.RunButton", $button, $Messages)
+        $excel.Run("'ledger.xlam'!LedgerRibbon.RunButton", $button, $Messages) | Out-Null
         $seconds = [math]::Round(((Get-Date) - $started).TotalSeconds, 1)
         $message = Get-Message $Messages $button
         $wrote = Test-Written $book $button $before
