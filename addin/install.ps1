@@ -30,7 +30,8 @@
 .PARAMETER IndexUrl
   Package index to download xlwings and the other dependencies from, for
   offices where the public index is slow or blocked, e.g. a mirror
-  (https://mirrors.aliyun.com/pypi/simple/) or the company's own index.
+  (https://mirrors.aliyun.com/pypi/simple/) or the company's own index
+  (an http:// address is passed to pip as a trusted host too).
 
 .PARAMETER WheelHouse
   Folder of wheels for an offline install (pip --no-index --find-links).
@@ -194,7 +195,11 @@ if (-not (Test-Path -LiteralPath $VenvPython)) {
 
 $source = @()
 if ($WheelHouse) { $source = @("--no-index", "--find-links", (Resolve-Path -LiteralPath $WheelHouse).ProviderPath) }
-elseif ($IndexUrl) { $source = @("--index-url", $IndexUrl) }
+elseif ($IndexUrl) {
+    $source = @("--index-url", $IndexUrl)
+    # a company index on plain http (common for Nexus inside the network) must be trusted explicitly
+    if ($IndexUrl -like "http://*") { $source += @("--trusted-host", ([Uri]$IndexUrl).Host) }
+}
 
 Write-Host "Installing xlwings $XlwingsVersion and the ledger package's dependencies ..."
 & $VenvPython -m pip install --upgrade @source $PackagePath "xlwings==$XlwingsVersion"

@@ -135,6 +135,7 @@ def test_an_upgrade_force_reinstalls_the_package_code():
     text = _text("install.ps1")
     assert "-m pip install --force-reinstall --no-deps @source $PackagePath" in text
     assert '$source = @("--index-url", $IndexUrl)' in text
+    assert '$source += @("--trusted-host", ([Uri]$IndexUrl).Host)' in text
 
 
 def _python_string(text: str, variable: str) -> str:
