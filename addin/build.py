@@ -1,6 +1,6 @@
 """Build dist/ledger.xlam, the Excel add-in with the 回访台账 ribbon, on any OS.
 
-    python addin/build.py [--out PATH] [--interpreter-win PATH] [--interpreter-mac PATH]
+    python addin/build.py [--out PATH] [--interpreter-win PATH] [--interpreter-mac PATH] [--com-server]
 
 Starts from the base add-in shipped inside the pinned xlwings wheel (BSD
 licensed RunPython VBA), then: replaces the ribbon (addin/src/customUI.xml),
@@ -26,22 +26,16 @@ from xml.sax.saxutils import escape
 import defusedxml.ElementTree as ET
 
 ROOT = Path(__file__).resolve().parent.parent
-if __name__ == "__main__" and str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+if __name__ == "__main__":
+    for path in (ROOT, ROOT / "src"):  # run as a script from a checkout: this repo's addin and ledger
+        if str(path) not in sys.path:
+            sys.path.insert(0, str(path))
 
 from addin.vbaproject import VbaProject  # noqa: E402
+from ledger.xl import HANDLERS  # noqa: E402  (the one table of buttons: id -> Python handler)
 
 SRC = Path(__file__).resolve().parent / "src"
 
-#: Ribbon button ids, in ribbon order. ledger.xl.dispatch must handle each one.
-BUTTON_IDS: tuple[str, ...] = (
-    "validate",
-    "callback_list",
-    "draw_samples",
-    "monthly_stats",
-    "send_to_head_office",
-    "settings",
-)
 #: The one VBA macro every button calls.
 CALLBACK = "LedgerRibbon.LedgerButton"
 MODULE = "LedgerRibbon"
@@ -55,9 +49,25 @@ BASE_FILE = "quickstart_addin_ribbon.xlam"
 BASE_SHA256 = "43010e1abd6e7a48b4693367f062196654a21c256683dccbaec810df7a6f4dbb"
 BASE_DEMO_MODULE = "RibbonMyAddin"
 BASE_CONF_SHEET = "_myaddin.conf"
+#: Microsoft Forms 2.0: referenced by the base project, used by none of its modules.
+UNUSED_REFERENCE = "MSForms"
+
+#: xlwings' COM-server route: connect to the server started at logon (xlwings.serve()'s fixed class id,
+#: used when "Debug UDFs" is on), so Excel itself starts no process.
+COM_SERVER_SETTINGS: list[tuple[str, str | bool]] = [("Use UDF Server", True), ("Debug UDFs", True)]
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 CUSTOMUI_NS = "{http://schemas.microsoft.com/office/2006/01/customui}"
+#: [MS-CUSTOMUI]/[MS-OI29500]: the 2006/01 customUI namespace (Office 2007 ribbon, customUI/customUI.xml)
+#: goes with the 2006 relationship type; the 2007 type belongs to the 2009/07 namespace (customUI14.xml).
+CUSTOMUI_REL = {
+    "http://schemas.microsoft.com/office/2006/01/customui": (
+        "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
+    ),
+    "http://schemas.microsoft.com/office/2009/07/customui": (
+        "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+    ),
+}
 
 
 class BuildError(Exception):
@@ -77,14 +87,18 @@ def base_addin() -> bytes:
 
 
 def check_customui(customui: bytes) -> None:
+    """Every ribbon button calls the one macro, and the buttons are exactly ledger.xl.HANDLERS."""
     tree = ET.fromstring(customui)
     buttons = list(tree.iter(f"{CUSTOMUI_NS}button"))
     ids = [b.get("id") for b in buttons]
-    if tuple(ids) != BUTTON_IDS:
-        raise BuildError(f"customUI.xml buttons {ids} differ from BUTTON_IDS {list(BUTTON_IDS)}")
+    if len(set(ids)) != len(ids) or set(ids) != set(HANDLERS):
+        raise BuildError(f"customUI.xml buttons {ids} differ from ledger.xl.HANDLERS {list(HANDLERS)}")
     wrong = [b.get("id") for b in buttons if b.get("onAction") != CALLBACK]
     if wrong:
         raise BuildError(f"buttons {wrong} do not call {CALLBACK}")
+    odd = [i for i in ids if not re.fullmatch(r"[a-z0-9_]+", i or "")]
+    if odd:  # LedgerRibbon.RunButton refuses other characters (they would reach the Python command line)
+        raise BuildError(f"button ids {odd} must be lower-case letters, digits and _")
 
 
 def read_conf(text: str) -> list[tuple[str, str | bool]]:
@@ -135,6 +149,20 @@ def conf_sheet(base_sheet: str, entries: list[tuple[str, str | bool]]) -> tuple[
     return sheet, shared
 
 
+def package_rels(base: str, customui: bytes) -> str:
+    """The package relationships with the customUI relationship type its namespace requires."""
+    namespace = ET.fromstring(customui).tag[1:].split("}")[0]
+    wanted = CUSTOMUI_REL[namespace]
+    out, n = re.subn(
+        r'Type="[^"]*/relationships/ui/extensibility"( Target="/?customUI/customUI\.xml")',
+        lambda m: f'Type="{wanted}"{m.group(1)}',
+        base,
+    )
+    if n != 1:
+        raise BuildError("base _rels/.rels has no single customUI relationship")
+    return out
+
+
 def workbook_xml(base: str) -> str:
     """Rename the settings sheet so xlwings reads it; drop the base author's absolute path."""
     out = base.replace(f'name="{BASE_CONF_SHEET}"', f'name="{CONFIG_NAME}.conf"')
@@ -167,6 +195,7 @@ def vba_project(base_bin: bytes, dispatcher: str) -> bytes:
         raise BuildError("PROJECT_NAME constant not found in the xlwings VBA module")
     project.set_source("xlwings", xlwings)
     project.remove_module(BASE_DEMO_MODULE)
+    project.remove_reference(UNUSED_REFERENCE)
     project.add_module(MODULE, dispatcher)
     project.rename(VBA_PROJECT_NAME)
     return project.write()
@@ -177,14 +206,17 @@ def build(
     *,
     interpreter_win: str | None = None,
     interpreter_mac: str | None = None,
+    com_server: bool = False,
 ) -> Path:
-    """Write the add-in to `out` and return it."""
+    """Write the add-in to `out` and return it; `com_server` fixes xlwings' COM-server route in its sheet."""
     customui = (SRC / "customUI.xml").read_bytes()
     check_customui(customui)
     dispatcher = (SRC / f"{MODULE}.bas").read_text(encoding="utf-8")
     conf = read_conf((SRC / f"{CONFIG_NAME}.conf").read_text(encoding="utf-8"))
     overrides = {"Interpreter_Win": interpreter_win, "Interpreter_Mac": interpreter_mac}
     conf = [(k, overrides[k] if overrides.get(k) else v) for k, v in conf]
+    if com_server:
+        conf += COM_SERVER_SETTINGS
 
     with zipfile.ZipFile(io.BytesIO(base_addin())) as base:
         members = {info.filename: base.read(info) for info in base.infolist()}
@@ -196,6 +228,7 @@ def build(
         "xl/sharedStrings.xml": shared.encode("utf-8"),
         "xl/workbook.xml": workbook_xml(members["xl/workbook.xml"].decode("utf-8")).encode("utf-8"),
         "docProps/core.xml": CORE_XML.encode("utf-8"),
+        "_rels/.rels": package_rels(members["_rels/.rels"].decode("utf-8"), customui).encode("utf-8"),
     }
     missing = set(replaced) - set(members)
     if missing:
@@ -220,9 +253,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "dist" / "ledger.xlam")
     parser.add_argument("--interpreter-win", help="python(w).exe path written to the settings sheet")
     parser.add_argument("--interpreter-mac", help="python path written to the settings sheet")
+    parser.add_argument(
+        "--com-server", action="store_true", help="fix the COM-server route in the add-in (see INSTALL.md)"
+    )
     args = parser.parse_args(argv)
     try:
-        path = build(args.out, interpreter_win=args.interpreter_win, interpreter_mac=args.interpreter_mac)
+        path = build(
+            args.out,
+            interpreter_win=args.interpreter_win,
+            interpreter_mac=args.interpreter_mac,
+            com_server=args.com_server,
+        )
     except BuildError as exc:
         print(f"build failed: {exc}", file=sys.stderr)
         return 2

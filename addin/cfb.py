@@ -189,7 +189,9 @@ def write(root: Storage) -> bytes:
     body = bytearray(header)
     body += directory
     body += _pad(bytes(mini), SECTOR)
-    body += _pad(struct.pack(f"<{len(minifat)}I", *minifat), SECTOR) if minifat else b""
+    if minifat:  # unused entries of the last mini-FAT sector are free, not "next is sector 0"
+        minifat += [FREESECT] * (-len(minifat) % (SECTOR // 4))
+        body += struct.pack(f"<{len(minifat)}I", *minifat)
     for e in big:
         body += _pad(e.data, SECTOR)
     body += struct.pack(f"<{len(fat)}I", *fat)

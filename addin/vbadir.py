@@ -14,6 +14,7 @@ VERSION = 0x0009
 NAME = 0x0004
 CODEPAGE = 0x0003
 MODULES = 0x000F
+REFERENCE_NAME = 0x0016
 PROJECT_COOKIE = 0x0013
 MODULE_NAME = 0x0019
 MODULE_NAME_UNICODE = 0x0047
@@ -75,6 +76,28 @@ class DirStream:
     def renamed(self, name: str) -> DirStream:
         head = [(i, name.encode(self.codepage) if i == NAME else d) for i, d in self.head]
         return DirStream(head, list(self.modules))
+
+    def reference_names(self) -> list[str]:
+        """Names of the project's references, in order (a reference's extended name is not counted twice)."""
+        names: list[str] = []
+        for rid, data in self.head:
+            if rid == REFERENCE_NAME:
+                name = data.decode(self.codepage)
+                if not names or names[-1] != name:
+                    names.append(name)
+        return names
+
+    def without_reference(self, name: str) -> DirStream:
+        """The records of reference `name` removed: from its REFERENCENAME up to the next reference's
+        name or the module list (a control reference repeats its own name inside, which stays in)."""
+        encoded = name.encode(self.codepage)
+        start = next(k for k, (rid, data) in enumerate(self.head) if rid == REFERENCE_NAME and data == encoded)
+        end = next(
+            k
+            for k in range(start + 1, len(self.head))
+            if (self.head[k][0] == REFERENCE_NAME and self.head[k][1] != encoded) or self.head[k][0] == MODULES
+        )
+        return DirStream(self.head[:start] + self.head[end:], list(self.modules))
 
     def find(self, name: str) -> Module:
         return next(m for m in self.modules if m.name(self.codepage) == name)

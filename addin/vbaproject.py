@@ -3,7 +3,7 @@
 Every module stream is written as compressed source at offset 0 with no
 performance cache (p-code), and _VBA_PROJECT keeps version 0xFFFF, so Excel
 recompiles the whole project from source when it opens the file (MS-OVBA 2.3.4.1).
-The project ID, references and protection records are kept as they were.
+The project ID and protection records are kept as they were; unused references can be dropped.
 """
 
 from __future__ import annotations
@@ -134,6 +134,10 @@ class VbaProject:
         end = next((k for k in range(workspace + 1, len(lines)) if not lines[k]), len(lines))
         lines.insert(end, f"{name}=0, 0, 0, 0, C")
         self.project = "\r\n".join(lines)
+
+    def remove_reference(self, name: str) -> None:
+        """Drop a type-library reference nothing uses (fewer libraries Excel must find on the clerk's PC)."""
+        self.dir = self.dir.without_reference(name)
 
     def rename(self, name: str) -> None:
         old = self.dir.project_name

@@ -9,6 +9,12 @@ remote engine fed with the ledger's values (no Excel on Linux), so Excel's own
 time for the calls is not included; the call count is printed instead.
 
 Run: .venv/bin/python benchmarks/bench_click.py [ROWS] [REPEATS]
+     .venv/bin/python benchmarks/bench_click.py calls [ROWS ...]   # calls into Excel per click, both routes
+
+`calls` counts, for each button on a ledger with problems scattered over its
+rows, the calls a click makes on xlwings' remote engine range by range, and on
+the union route desktop Excel on Windows takes (multi-area addresses, highlights
+as fills; tests/union_engine.py).
 """
 
 from __future__ import annotations
@@ -110,5 +116,66 @@ def main(rows: int = 300, repeats: int = 5) -> None:
             )
 
 
+BUTTONS = ("validate", "callback_list", "draw_samples", "monthly_stats", "send_to_head_office", "settings")
+
+
+def calls(sizes: list[int]) -> None:
+    """Calls per click on both routes; one table row per size and button."""
+    os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    # lazy: the union engine needs xlwings.pro, which needs the licence key set just above
+    import xlwings as xw
+
+    import ledger.xl as lx
+    import ledger.xl.write as xl_write
+    from union_engine import union_ranges
+
+    def click(button: str, data: dict, folder: Path) -> int:
+        book = xw.Book(json=json.loads(json.dumps(data)))
+        kwargs = {"via": "eml", "out_dir": folder} if button == "send_to_head_office" else {}
+        if button != "settings":
+            kwargs["today"] = TODAY
+        getattr(lx, button)(book, **kwargs)
+        return len(book.json()["actions"])
+
+    print("| rows | button | remote engine, range by range | desktop union route |")
+    print("| ---: | --- | ---: | ---: |")
+    with tempfile.TemporaryDirectory() as d:
+        for rows in sizes:
+            path = write_ledger(Path(d) / f"l{rows}.xlsx", generate_cases(rows, seed=3, end=TODAY, dirty=True))
+            data = json.loads(make_payload_from(path))
+            for button in BUTTONS:
+                plain = click(button, data, Path(d))
+                colour_matrices = xl_write.colour_matrices
+                xl_write.colour_matrices = lambda sheet: False
+                try:
+                    with union_ranges():
+                        union = click(button, data, Path(d))
+                finally:
+                    xl_write.colour_matrices = colour_matrices
+                print(f"| {rows:,} | {button} | {plain} | {union} |")
+
+
+def make_payload_from(path: Path) -> str:
+    import xlwings as xw
+
+    sheets = [
+        {"name": name, "values": [[_iso(v) for v in r] for r in grid] or [[""]], "pictures": [], "tables": []}
+        for name, grid in read_grids(path).items()
+    ]
+    book = {"name": "ledger.xlsx", "active_sheet_index": 0, "selection": "A1"}
+    data = {
+        "client": "Microsoft Office Scripts",
+        "version": xw.__version__,
+        "book": book,
+        "names": [],
+        "sheets": sheets,
+    }
+    return json.dumps(data, ensure_ascii=False)
+
+
 if __name__ == "__main__":
-    main(*(int(a) for a in sys.argv[1:3]))
+    if sys.argv[1:2] == ["calls"]:
+        calls([int(a) for a in sys.argv[2:]] or [300, 3000, 10_000])
+    else:
+        main(*(int(a) for a in sys.argv[1:3]))

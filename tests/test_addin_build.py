@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import struct
 import subprocess
 import sys
 import zipfile
@@ -25,9 +27,11 @@ from python_calamine import CalamineWorkbook
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import ledger.xl as lx  # noqa: E402
 from addin import build as addin_build  # noqa: E402
 from addin import cfb, ovba  # noqa: E402
 from addin.vbaproject import VbaProject, encode_source  # noqa: E402
+from ledger.xl import HANDLERS  # noqa: E402
 
 NS = "{http://schemas.microsoft.com/office/2006/01/customui}"
 LABELS = {
@@ -38,7 +42,10 @@ LABELS = {
     "send_to_head_office": "发送总部",
     "settings": "设置",
 }
-DISPATCH_CALL = """RunPython "import ledger.xl as x; x.dispatch('" & control.Id & "')\""""
+DISPATCH_CALL = (
+    """RunPython "import ledger.xl as x; x.dispatch('" & buttonId & "', '" & HexName(ActiveWorkbook.Name) """
+    """& "', '" & XLWINGS_VERSION & "', '" & HexName(reportFile) & "')\""""
+)
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +73,7 @@ def _base_project() -> VbaProject:
 
 def test_dispatcher_module_source_is_read_back_by_olevba(xlam):
     code = _macros(xlam)["LedgerRibbon.bas"]
-    assert "Public Sub LedgerButton(control As IRibbonControl)" in code
+    assert "Public Sub LedgerButton(control As IRibbonControl)\r\n    RunButton control.Id\r\nEnd Sub" in code
     assert DISPATCH_CALL in code
 
 
@@ -123,11 +130,10 @@ def test_ribbon_has_six_buttons_with_chinese_labels_calling_one_macro(xlam):
     assert all(b.get("imageMso") for b in buttons)
 
 
-def test_every_ribbon_button_id_is_in_BUTTON_IDS():
+def test_the_ribbon_buttons_are_exactly_the_python_handlers():
     tree = ET.fromstring((addin_build.SRC / "customUI.xml").read_bytes())
     ids = [b.get("id") for b in tree.iter(f"{NS}button")]
-    assert ids == list(addin_build.BUTTON_IDS)
-    assert set(addin_build.BUTTON_IDS) == set(LABELS)
+    assert sorted(ids) == sorted(HANDLERS) == sorted(LABELS)
 
 
 def test_ribbon_callback_macro_exists_in_dispatcher_module(xlam):
@@ -135,10 +141,24 @@ def test_ribbon_callback_macro_exists_in_dispatcher_module(xlam):
     assert f"Public Sub {macro}(control As IRibbonControl)" in _macros(xlam)[f"{module}.bas"]
 
 
-def test_build_rejects_a_ribbon_whose_buttons_differ_from_BUTTON_IDS():
+def test_build_rejects_a_ribbon_button_without_a_python_handler():
     xml = (addin_build.SRC / "customUI.xml").read_bytes().replace(b'id="settings"', b'id="options"')
     with pytest.raises(addin_build.BuildError, match="options"):
         addin_build.check_customui(xml)
+
+
+def test_build_rejects_a_button_calling_another_macro():
+    xml = (addin_build.SRC / "customUI.xml").read_bytes()
+    head, tail = xml.rsplit(b'onAction="LedgerRibbon.LedgerButton"', 1)  # the last button: settings
+    with pytest.raises(addin_build.BuildError, match="settings"):
+        addin_build.check_customui(head + b'onAction="Other.Macro"' + tail)
+
+
+def test_build_rejects_a_button_id_the_vba_would_refuse():
+    xml = (addin_build.SRC / "customUI.xml").read_bytes().replace(b'id="settings"', b'id="Settings"')
+    with pytest.raises(addin_build.BuildError):
+        addin_build.check_customui(xml)
+    assert 'buttonId Like "*[!a-z0-9_]*"' in (addin_build.SRC / "LedgerRibbon.bas").read_text(encoding="utf-8")
 
 
 def test_build_is_byte_reproducible(tmp_path, xlam):
@@ -156,7 +176,7 @@ def test_settings_sheet_holds_interpreter_defaults(xlam):
     assert rows["Interpreter_Win"] == r"%LOCALAPPDATA%\ledger\.venv\Scripts\pythonw.exe"
     assert rows["Interpreter_Mac"] == "$HOME/.ledger/.venv/bin/python"
     assert rows["UDF Modules"] == ""
-    assert rows["Use UDF Server"] is False
+    assert "Use UDF Server" not in rows and "Debug UDFs" not in rows  # the user's settings file decides
     assert rows["ADD_WORKBOOK_TO_PYTHONPATH"] == "false"
 
 
@@ -202,13 +222,99 @@ def _evaluate_vba_string(expression: str) -> str:
     return "".join(lit.replace('""', '"') if not code else chr(int(code, 16)) for lit, code in parts)
 
 
-def test_clerk_message_keeps_its_chinese_text_in_a_code_page_1252_project(xlam):
+def _vba_function(code: str, name: str) -> str:
+    """The text of one VBA Function or Sub, continuation lines included."""
+    match = re.search(rf"Private (?:Function|Sub) {name}\b.*?\nEnd (?:Function|Sub)", code, flags=re.S)
+    assert match, name
+    return match.group()
+
+
+def test_clerk_messages_keep_their_chinese_text_in_a_code_page_1252_project(xlam):
     code = _macros(xlam)["LedgerRibbon.bas"]
     assert all(ord(ch) < 128 for ch in code)
-    title = code.split("vbExclamation,")[1].splitlines()[0]
-    assert _evaluate_vba_string(title) == "回访台账"
-    first_line = code.split("MsgBox ")[1].split("vbCrLf")[0]
-    assert _evaluate_vba_string(first_line) == "请先打开台账工作簿，再点按钮。"
+    messages = {
+        name: _evaluate_vba_string(_vba_function(code, name))
+        for name in ("NoWorkbookText", "NoPythonText", "NoLedgerText", "MismatchText", "FailedText", "NoServerText")
+    }
+    assert messages["NoWorkbookText"].startswith("请先打开台账工作簿，再点按钮。")
+    assert "找不到回访台账的 Python 环境" in messages["NoPythonText"] and "install.ps1" in messages["NoPythonText"]
+    assert "没有装好回访台账程序（ledger 或 xlwings）" in messages["NoLedgerText"]
+    assert "加载项需要 xlwings " in messages["MismatchText"] and "，电脑上装的是 " in messages["MismatchText"]
+    assert "台账没有被修改" in messages["FailedText"]
+    assert "后台 Python 服务没有运行" in messages["NoServerText"] and "-ComServer" in messages["NoServerText"]
+    assert _evaluate_vba_string(_vba_function(code, "ShowMessage")).startswith("回访台账")
+
+
+def test_windows_message_boxes_are_unicode_messageboxw_not_msgbox(xlam):
+    code = _macros(xlam)["LedgerRibbon.bas"]
+    declare = (
+        'Private Declare PtrSafe Function MessageBoxW Lib "user32" (ByVal hWnd As LongPtr, '
+        "ByVal lpText As LongPtr, ByVal lpCaption As LongPtr, ByVal uType As Long) As Long"
+    )
+    assert declare in code
+    show = _vba_function(code, "ShowMessage")
+    assert "MessageBoxW Application.hWnd, StrPtr(message), StrPtr(caption)" in show
+    # MsgBox (ANSI on Windows) only in the Mac branch of ShowMessage, and nowhere else
+    statements = [line for line in code.splitlines() if not line.lstrip().startswith("'")]
+    assert sum("MsgBox " in line for line in statements) == 1 and re.search(r"#If Mac Then\s+MsgBox message", show)
+    # every message goes through ShowMessage; the checks run before RunPython starts Python
+    button = re.search(r"Public Sub RunButton.*?End Sub", code, flags=re.S).group()
+    assert button.index("InstallProblem()") < button.index("RunPython")
+    assert "On Error GoTo Failed" in button and "ShowMessage FailedText(Err.Description)" in button
+
+
+def test_installation_checks_look_for_the_pinned_xlwings_and_ledger(xlam):
+    code = _macros(xlam)["LedgerRibbon.bas"]
+    check = _vba_function(code, "PackageProblem")
+    assert 'wanted = "xlwings-" & XLWINGS_VERSION & ".dist-info"' in check
+    assert 'Left$(folderName, 7) = "ledger-"' in check
+    install = _vba_function(code, "InstallProblem")
+    assert 'CreateObject("Scripting.FileSystemObject")' in install  # Unicode paths (Chinese user names)
+    assert 'site = root & "\\Lib\\site-packages"' in install
+    assert 'Public Const XLWINGS_VERSION As String = "0.37.8"' in _macros(xlam)["xlwings.bas"]
+
+
+def test_the_vba_hex_name_matches_what_python_decodes(xlam):
+    code = _macros(xlam)["LedgerRibbon.bas"]
+    assert 'Right$("000" & Hex$(AscW(Mid$(s, i, 1)) And &HFFFF&), 4)' in _vba_function(code, "HexName")
+    name = "台账 O'Brien.xlsx"
+    vba = "".join(f"{ord(ch) & 0xFFFF:04X}" for ch in name)  # what the loop computes
+    assert lx.decode_name(vba) == name
+
+
+def test_customui_relationship_type_matches_its_namespace(xlam):
+    rels = ET.fromstring(_member(xlam, "_rels/.rels"))
+    (rel,) = [r for r in rels if r.get("Target").lstrip("/") == "customUI/customUI.xml"]
+    namespace = ET.fromstring(_member(xlam, "customUI/customUI.xml")).tag[1:].split("}")[0]
+    assert namespace == "http://schemas.microsoft.com/office/2006/01/customui"
+    assert rel.get("Type") == "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
+    ns2009 = (addin_build.SRC / "customUI.xml").read_bytes().replace(b"2006/01/customui", b"2009/07/customui")
+    base = _member(xlam, "_rels/.rels").decode("utf-8")
+    assert 'Type="http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"' in (
+        addin_build.package_rels(base, ns2009)
+    )
+
+
+def test_the_unused_msforms_reference_is_dropped_and_office_kept(xlam):
+    ole = olefile.OleFileIO(_member(xlam, "xl/vbaProject.bin"))
+    directory = bytes(decompress_stream(bytearray(ole.openstream("VBA/dir").read())))
+    assert b"MSForms" not in directory and b"FM20.DLL" not in directory
+    assert b"Office" in directory  # IRibbonControl lives in the Office library
+    base = _base_project()
+    assert base.dir.reference_names() == ["MSForms", "Office"]
+    assert not re.search(r"MSForms|DataObject|UserForm", "".join(_macros(xlam).values()))
+
+
+def test_unused_mini_fat_entries_are_free_sectors(xlam):
+    data = _member(xlam, "xl/vbaProject.bin")
+    ole = olefile.OleFileIO(data, raise_defects=olefile.DEFECT_POTENTIAL)
+    start, count = struct.unpack_from("<II", data, 0x3C)  # header: first mini-FAT sector, number of them
+    raw = data[(start + 1) * 512 : (start + 1 + count) * 512]
+    entries = struct.unpack(f"<{len(raw) // 4}I", raw)
+    used = -(-ole.root.size // 64)
+    assert count >= 1 and len(entries) == 128 * count > used
+    assert all(entry == cfb.FREESECT for entry in entries[used:])
+    assert all(entry != cfb.FREESECT for entry in entries[:used])
 
 
 def test_non_ascii_outside_string_literals_is_refused():
@@ -281,7 +387,7 @@ def test_libreoffice_opens_the_addin_and_imports_its_vba(xlam, tmp_path, soffice
         xlwings = zf.read("Basic/LedgerAddin/xlwings.xml").decode("utf-8")
         content = zf.read("content.xml").decode("utf-8")
     assert "Public Sub LedgerButton(control As IRibbonControl)" in ribbon
-    assert "x.dispatch(&apos;&quot; &amp; control.Id" in ribbon
+    assert "x.dispatch(&apos;&quot; &amp; buttonId" in ribbon
     assert "Public Function RunPython(PythonCommand As String)" in xlwings
     assert 'table:name="ledger.conf"' in content
     assert r"%LOCALAPPDATA%\ledger\.venv\Scripts\pythonw.exe" in content

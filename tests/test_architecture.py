@@ -15,10 +15,6 @@ import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "ledger"
 
-# The cycle between xl/bridge and xl/render is being removed on the xl helper's branch (issue 12);
-# it is tolerated here, and only it: any other cycle, or a new one in xl, fails.
-TOLERATED_CYCLES = [{"ledger.xl.bridge", "ledger.xl.render"}]
-
 UPWARD = {
     "ledger.core": (
         "ledger.sheets",
@@ -216,7 +212,7 @@ def test_checker_finds_upward_imports_in_functions_and_type_checking_blocks(tmp_
 
 def test_src_ledger_has_no_import_cycles():
     found = cycles(import_graph(SRC))
-    assert [c for c in found if c not in TOLERATED_CYCLES] == []
+    assert found == []
 
 
 @pytest.mark.parametrize("layer", sorted(UPWARD))

@@ -1,11 +1,15 @@
-"""Formatting calls grouped by what they set, so repeated blocks cost one call, not one each.
+"""Formatting calls grouped by what they set, so a sheet's looks cost a few calls whatever its length.
 
-A generated sheet repeats the same look many times (one record form per
-callback, one highlight per problem cell). Desktop Excel on Windows accepts a
-multi-area address ("A1:D1,A23:D23,..." up to 255 characters) for one COM
-call; there each group goes out in such chunks. Other engines (the remote
-engine, Excel on macOS) get one call per range; a union that Excel refuses
-falls back to that too.
+A generated sheet repeats the same look many times (one style per table cell
+or row, one highlight per problem cell). The Batch first works out, setting
+by setting, what each cell ends up with (a later range wins where two
+overlap, as it would range by range), then sends each (setting, value) once,
+over the fewest rectangles that cover its cells. Desktop Excel on Windows
+accepts a multi-area address ("A1:D1,A23:D23,..." up to 255 characters) for
+one COM call; there each (setting, value) is one call per address chunk, so
+the count is flat in the number of rows. Other engines (the remote engine,
+Excel on macOS) get one call per rectangle; a union that Excel refuses falls
+back to that too.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from ledger.sheets.cellrefs import col_letter
+from ledger.sheets.cellrefs import col_letter, runs
 
 MAX_ADDRESS = 255  # Excel's limit for a Range() address string
 
@@ -75,6 +79,7 @@ SETTERS: dict[str, Callable[[Any, Any], None]] = {
     "bottom_border": _bottom_border,
     "merge": _merge,
     "merge_across": _merge_across,
+    "column_width": lambda r, v: setattr(r, "column_width", v),
 }
 
 
@@ -83,50 +88,96 @@ def unions_supported(sheet: Any) -> bool:
     return sys.platform.startswith("win") and sheet.book.app.engine.name == "excel"
 
 
-class Batch:
-    """Collect settings per range and send them grouped, keeping the order in which each setting changes.
+#: Settings that are not painted cell by cell: each range is one operation (merges do not overlap).
+UNPAINTED = {"merge", "merge_across"}
 
-    Ranges join the latest group of their setting while the value stays the
-    same; a new value starts a new group. So where two fills overlap, the later
-    one still wins, as it would cell by cell.
-    """
+Rect = tuple[int, int, int, int]
+
+
+def rectangles(cells: set[tuple[int, int]]) -> list[Rect]:
+    """Few rectangles (r1, c1, r2, c2) covering exactly `cells`: runs down each column,
+    joined across neighbouring columns that have the same runs."""
+    by_col: dict[int, list[int]] = {}
+    for r, c in cells:
+        by_col.setdefault(c, []).append(r)
+    col_runs = {c: tuple(runs(rows)) for c, rows in by_col.items()}
+    out: list[Rect] = []
+    open_rects: dict[tuple[int, int], int] = {}  # (r1, r2) -> index in out of the rectangle ending at column c-1
+    for c in sorted(col_runs):
+        still_open: dict[tuple[int, int], int] = {}
+        for r1, r2 in col_runs[c]:
+            i = open_rects.get((r1, r2))
+            if i is not None and out[i][3] == c - 1:
+                out[i] = (r1, out[i][1], r2, c)
+            else:
+                out.append((r1, c, r2, c))
+                i = len(out) - 1
+            still_open[(r1, r2)] = i
+        open_rects = still_open
+    return sorted(out)
+
+
+class Batch:
+    """Collect settings per range; on flush send each (setting, value) once over the cells it ends up on."""
 
     def __init__(self, sheet: Any, union: bool | None = None):
         self.sheet = sheet
         self.union = unions_supported(sheet) if union is None else union
-        self.groups: list[tuple[str, Any, list[tuple[int, int, int, int]]]] = []
-        self._latest: dict[str, int] = {}
+        self.added: list[tuple[str, Any, Rect]] = []
 
     def add(self, setting: str, value: Any, r1: int, c1: int, r2: int | None = None, c2: int | None = None) -> None:
-        rng = (r1, c1, r2 or r1, c2 or c1)
-        i = self._latest.get(setting)
-        if i is not None and self.groups[i][1] == value:
-            self.groups[i][2].append(rng)
-            return
-        self._latest[setting] = len(self.groups)
-        self.groups.append((setting, value, [rng]))
+        if setting not in SETTERS:
+            raise KeyError(setting)
+        self.added.append((setting, value, (r1, c1, r2 or r1, c2 or c1)))
+
+    def groups(self) -> list[tuple[str, Any, list[Rect]]]:
+        """(setting, value, rectangles) in the order each setting was first added."""
+        painted: dict[str, dict[tuple[int, int], Any]] = {}
+        merges: list[tuple[str, Any, list[Rect]]] = []
+        for setting, value, (r1, c1, r2, c2) in self.added:
+            if setting in UNPAINTED:
+                merges.append((setting, value, [(r1, c1, r2, c2)]))
+                continue
+            cells = painted.setdefault(setting, {})
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    cells[(r, c)] = value
+        out: list[tuple[str, Any, list[Rect]]] = []
+        for setting, cells in painted.items():
+            by_value: dict[Any, set[tuple[int, int]]] = {}
+            for cell, value in cells.items():
+                by_value.setdefault(value, set()).add(cell)
+            out.extend((setting, value, rectangles(group)) for value, group in by_value.items())
+        merged: dict[tuple[str, Any], list[Rect]] = {}
+        for setting, value, rects in merges:
+            merged.setdefault((setting, value), []).extend(rects)
+        out.extend((setting, value, sorted(rects)) for (setting, value), rects in merged.items())
+        return out
 
     def flush(self) -> int:
         """Apply everything collected; returns the number of calls made."""
         calls = 0
-        for setting, value, ranges in self.groups:
-            setter = SETTERS[setting]
-            if self.union and len(ranges) > 1:
-                try:
-                    for chunk in union_chunks(ranges):
-                        setter(self.sheet.range(chunk), value)
-                        calls += 1
-                    continue
-                except NotImplementedError:
-                    continue
-                except Exception:  # noqa: BLE001 - Excel refused the union: go range by range
-                    pass
-            for r1, c1, r2, c2 in ranges:
-                try:
-                    setter(self.sheet.range((r1, c1), (r2, c2)), value)
+        for setting, value, ranges in self.groups():
+            calls += self._send(SETTERS[setting], value, ranges)
+        self.added.clear()
+        return calls
+
+    def _send(self, setter: Callable[[Any, Any], None], value: Any, ranges: list[Rect]) -> int:
+        calls = 0
+        if self.union and len(ranges) > 1:
+            try:
+                for chunk in union_chunks(ranges):
+                    setter(self.sheet.range(chunk), value)
                     calls += 1
-                except NotImplementedError:  # an engine without this setting (alignment outside Office.js)
-                    break
-        self.groups.clear()
-        self._latest.clear()
+                return calls
+            except NotImplementedError:
+                return calls
+            except Exception:  # noqa: BLE001 - Excel refused the union: go range by range
+                pass
+        for r1, c1, r2, c2 in ranges:
+            try:
+                setter(self.sheet.range((r1, c1), (r2, c2)), value)
+                calls += 1
+            except NotImplementedError:  # an engine without this setting (alignment outside Office.js)
+                break
         return calls

@@ -1,9 +1,9 @@
 """Render a SheetLayout into a live workbook with xlwings (the twin of io.render).
 
-Cost is bounded by the layout's shape, not its length: one values call; style
-ranges the core emits cell by cell or row by row are joined into blocks, and
-the blocks' settings go out grouped (see batch.Batch); then widths, freeze,
-charts and page setup.
+Cost is bounded by the layout's shape, not its length: one values call; every
+style, date format, merge and column width goes through one batch.Batch, which
+sends each (setting, value) once over the cells it ends up on (one call per
+multi-area address on Windows); then freeze, charts and page setup.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from ledger.sheets.layout import NAMED_STYLES, SheetLayout, StyleRange
 from ledger.xl.batch import Batch
-from ledger.xl.bridge import cell_value, column_blocks, date_format_blocks
+from ledger.xl.bridge import cell_value, date_format_blocks
 
 # The named styles, defined once (sheets.layout.NAMED_STYLES), in batch.SETTERS' terms already.
 STYLES = NAMED_STYLES
@@ -93,13 +93,9 @@ def render(book: Any, layout: SheetLayout) -> Any:
             batch.add(setting, value, s.first_row, s.first_col, s.last_row, s.last_col)
     for r1, c1, r2, c2, across in merge_blocks(layout.merged):
         batch.add("merge_across" if across else "merge", True, r1, c1, r2, c2)
-    batch.flush()
-    groups: dict[float, list[int]] = {}
     for col, w in sorted(layout.widths.items()):
-        groups.setdefault(w, []).append(col)
-    for w, cols in groups.items():
-        for c1, c2 in column_blocks(cols):
-            sheet.range((1, c1), (1, c2)).column_width = w
+        batch.add("column_width", w, 1, col)
+    batch.flush()
     if layout.freeze:
         sheet.freeze_panes.freeze_at(layout.freeze)
     for spec in layout.charts:
