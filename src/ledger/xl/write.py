@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ledger.core.columns import TOOL_COLUMNS, TOOL_FIELDS, match_header
+from ledger.core.columns import TOOL_COLUMNS, match_header
 from ledger.core.log import LOG_HEADERS, LOG_SHEET, is_log_sheet
 from ledger.sheets.cellrefs import runs
 from ledger.xl.batch import Batch
@@ -67,10 +67,11 @@ def apply_changes(book: Any, snap: Snapshot, ledger: Any, changes: Any) -> Writt
 def tool_column_positions(header: list[Any], last_col: int) -> dict[str, int]:
     """Where each tool column goes: the column whose header names its field (in any language), else a new
     column after the last used one."""
+    tool_fields = {col.field for col in TOOL_COLUMNS}
     existing: dict[str, int] = {}
     for c, v in enumerate(header, start=1):
         found = match_header(v)
-        if found in TOOL_FIELDS and found not in existing:
+        if found in tool_fields and found not in existing:
             existing[found] = c
     placed: dict[str, int] = {}
     for col in TOOL_COLUMNS:
