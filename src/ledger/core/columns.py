@@ -25,6 +25,10 @@ class Column:
     def accepted(self) -> tuple[str, ...]:
         return (self.hans, self.hant, self.en, self.field, *self.aliases)
 
+    def accepted_headers(self) -> list[str]:
+        """Every header accepted for the column, each spelling once (for messages)."""
+        return list(dict.fromkeys((self.hans, self.hant, self.en, *self.aliases)))
+
 
 CASE_COLUMNS: list[Column] = [
     Column(
@@ -34,7 +38,10 @@ CASE_COLUMNS: list[Column] = [
         "Case ID",
         "text",
         True,
-        aliases=("编号", "工单编号", "工单号", "案件号", "单号", "Case No", "Case Number", "ID"),
+        aliases=(
+            "编号", "工单编号", "工单号", "案件号", "单号", "個案編號", "個案號碼", "檔案編號", "參考編號",
+            "工作單編號", "報告編號", "Case No", "Case Number", "Ref No", "ID",
+        ),
     ),
     Column(
         "received_on",
@@ -43,7 +50,10 @@ CASE_COLUMNS: list[Column] = [
         "Received on",
         "datetime",
         True,
-        aliases=("受理时间", "接报日期", "接报时间", "投诉日期", "报修日期", "登记日期", "Received", "Date received"),
+        aliases=(
+            "受理时间", "接报日期", "接报时间", "投诉日期", "报修日期", "登记日期", "報告日期", "報告時間", "接報時間",
+            "收件日期", "來電日期", "Received", "Date received", "Report date",
+        ),
     ),
     Column(
         "channel",
@@ -52,7 +62,7 @@ CASE_COLUMNS: list[Column] = [
         "Channel",
         "enum",
         vocabulary=vocab.CHANNELS,
-        aliases=("渠道", "来源", "受理方式", "Source"),
+        aliases=("渠道", "来源", "受理方式", "報告途徑", "接報途徑", "Source"),
     ),
     Column(
         "category",
@@ -62,7 +72,7 @@ CASE_COLUMNS: list[Column] = [
         "enum",
         True,
         vocab.CATEGORIES,
-        aliases=("案件类别", "类型", "案件类型", "业务类别", "Type", "Case type"),
+        aliases=("案件类别", "类型", "案件类型", "业务类别", "個案類別", "個案類型", "個案性質", "性質", "Type", "Case type"),
     ),
     Column(
         "unit",
@@ -70,7 +80,7 @@ CASE_COLUMNS: list[Column] = [
         "房號",
         "Unit",
         "text",
-        aliases=("房号地址", "单元", "房间号", "地址", "户号", "Room", "Address", "Unit No"),
+        aliases=("房号地址", "单元", "房间号", "地址", "户号", "單位", "室號", "房號", "單位地址", "Room", "Address", "Unit No"),
     ),
     Column(
         "customer",
@@ -78,7 +88,10 @@ CASE_COLUMNS: list[Column] = [
         "住戶姓名",
         "Customer",
         "text",
-        aliases=("姓名", "客户姓名", "业主姓名", "业主", "住户", "投诉人", "联系人", "Name", "Resident"),
+        aliases=(
+            "姓名", "客户姓名", "业主姓名", "业主", "住户", "投诉人", "联系人", "業主", "住戶", "客戶姓名", "住客姓名",
+            "報告人", "Name", "Resident", "Owner",
+        ),
     ),
     Column(
         "phone",
@@ -86,7 +99,10 @@ CASE_COLUMNS: list[Column] = [
         "聯繫電話",
         "Phone",
         "phone",
-        aliases=("电话", "联系方式", "手机", "手机号", "聯絡電話", "Telephone", "Mobile", "Contact"),
+        aliases=(
+            "电话", "联系方式", "手机", "手机号", "聯絡電話", "電話號碼", "聯絡號碼", "手提電話", "Telephone", "Mobile",
+            "Contact", "Tel",
+        ),
     ),
     Column(
         "description",
@@ -94,7 +110,7 @@ CASE_COLUMNS: list[Column] = [
         "內容",
         "Description",
         "text",
-        aliases=("案件内容", "投诉内容", "事由", "问题描述", "报修内容", "Details", "Content"),
+        aliases=("案件内容", "投诉内容", "事由", "问题描述", "报修内容", "詳情", "個案內容", "Details", "Content"),
     ),
     Column(
         "aspect",
@@ -132,15 +148,15 @@ CASE_COLUMNS: list[Column] = [
         "bool",
         aliases=("涉诉", "媒体", "涉诉媒体", "Lawsuit/media", "Media"),
     ),
-    Column("department", "责任部门", "責任部門", "Department", "text", aliases=("部门", "责任单位", "Dept")),
-    Column("handler", "处理人", "處理人", "Handler", "text", aliases=("经办人", "维修人", "负责人", "Handled by")),
+    Column("department", "责任部门", "責任部門", "Department", "text", aliases=("部门", "责任单位", "負責部門", "跟進部門", "Dept")),
+    Column("handler", "处理人", "處理人", "Handler", "text", aliases=("经办人", "维修人", "负责人", "負責同事", "跟進同事", "跟進人", "Handled by")),
     Column(
         "first_response_at",
         "首次回复时间",
         "首次回覆時間",
         "First response at",
         "datetime",
-        aliases=("首次回复", "回复时间", "首次答复时间", "First response", "首次回復時間"),
+        aliases=("首次回复", "回复时间", "首次答复时间", "首次回復時間", "首次回應時間", "初步回覆時間", "First response"),
     ),
     Column(
         "completed_on",
@@ -148,7 +164,7 @@ CASE_COLUMNS: list[Column] = [
         "完成日期",
         "Completed on",
         "date",
-        aliases=("完成时间", "处理完毕日期", "销项日期", "结案日期", "Completed", "Closed on"),
+        aliases=("完成时间", "处理完毕日期", "销项日期", "结案日期", "完工日期", "竣工日期", "完成時間", "Completed", "Closed on"),
     ),
     Column(
         "callback_on",
@@ -156,7 +172,7 @@ CASE_COLUMNS: list[Column] = [
         "回訪日期",
         "Callback on",
         "date",
-        aliases=("回访时间", "回访", "Callback date", "Called back on"),
+        aliases=("回访时间", "回访", "跟進日期", "致電日期", "Callback date", "Called back on", "Follow-up date"),
     ),
     Column(
         "callback_method",
@@ -165,9 +181,9 @@ CASE_COLUMNS: list[Column] = [
         "Callback method",
         "enum",
         vocabulary=vocab.CALLBACK_METHODS,
-        aliases=("方式",),
+        aliases=("方式", "跟進方式"),
     ),
-    Column("callback_by", "回访人", "回訪人", "Called back by", "text", aliases=("回访人员", "Callback by")),
+    Column("callback_by", "回访人", "回訪人", "Called back by", "text", aliases=("回访人员", "跟進職員", "Callback by")),
     Column("callback_attempts", "回访次数", "回訪次數", "Callback attempts", "int", aliases=("尝试次数", "Attempts")),
     Column(
         "satisfaction",
@@ -176,7 +192,7 @@ CASE_COLUMNS: list[Column] = [
         "Satisfaction",
         "enum",
         vocabulary=vocab.SATISFACTION,
-        aliases=("满意程度", "回访结果", "评价", "Rating"),
+        aliases=("满意程度", "回访结果", "评价", "滿意程度", "Rating"),
     ),
     Column(
         "callback_notes",
@@ -184,7 +200,15 @@ CASE_COLUMNS: list[Column] = [
         "回訪意見",
         "Callback notes",
         "text",
-        aliases=("回访记录", "住户意见", "回访内容", "Notes"),
+        aliases=("回访记录", "住户意见", "回访内容", "跟進結果", "跟進紀錄", "Notes"),
+    ),
+    Column(
+        "strong_reaction",
+        "住户反应强烈",
+        "住戶反應強烈",
+        "Strong reaction",
+        "bool",
+        aliases=("客户反应强烈", "反应强烈", "業主反應強烈", "Customer reacted strongly"),
     ),
     Column(
         "no_callback_reason",
