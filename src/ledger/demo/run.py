@@ -101,7 +101,8 @@ def run_demo(
 
     ledger = load_file(path)
     code, doc, changes = send_job(ledger, path, month, via="eml", out_dir=directory, again=True)
-    apply_changes(path, ledger, changes)
+    if changes is not None:
+        apply_changes(path, ledger, changes)
     yield text["export"].format(path=directory / doc.get("attachment", ""))
     if code == 0:
         yield text["send"].format(path=next(iter(sorted(directory.glob("*.eml"))), ""))
