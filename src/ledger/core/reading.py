@@ -93,9 +93,9 @@ register(
             "en": "The date cell holds the Excel error {value}; enter the real date.",
         },
         "date.ambiguous": {
-            "zh-Hans": "日期“{value}”有歧义(无法确定年月日的顺序),请写成 2026-11-03 这样的格式。",
-            "zh-Hant": "日期「{value}」有歧義(無法確定年月日的順序),請寫成 2026-11-03 這樣的格式。",
-            "en": "The date “{value}” is ambiguous (day and month order unclear); write it as 2026-11-03.",
+            "zh-Hans": "日期“{value}”有歧义(无法确定年月日的顺序),请写成 2026-11-03 这样的格式;如本处一向先写日,请在“设置”表的“日期顺序”填“日月年”(先写月填“月日年”)。",
+            "zh-Hant": "日期「{value}」有歧義(無法確定年月日的順序),請寫成 2026-11-03 這樣的格式;如本處一向先寫日,請在「設置」表的「日期順序」填「日月年」(先寫月填「月日年」)。",
+            "en": "The date “{value}” is ambiguous (day and month order unclear); write it as 2026-11-03, or if your office always writes the day first, set “Date order” to day-month-year in the Settings sheet (month-day-year if the month comes first).",
         },
         "date.impossible": {
             "zh-Hans": "日期“{value}”不存在,请检查月份和日期。",

@@ -248,6 +248,8 @@ FIGURE_COLUMNS: dict[str, tuple[str, ...]] = {
     "responded_24h": ("first_response_at",),
     "resolved_3_workdays": ("completed_on",),
     "median_days": ("completed_on",),
+    # the clerk's severity against the suggestion, whose rules mostly ask "still unresolved after ...?"
+    "severity_raised": ("severity", "completed_on"),
 }
 KEY_FIELDS = ("received_on", "category", "completed_on")
 
@@ -676,6 +678,9 @@ def compute(
     grades, by_aspect = satisfaction(ledger.cases, first, last, s.target, s.satisfaction_target, graded)
     responded, resolved, medians, years_t = timeliness(placed, first, last, work)
     found, years_a = alerts(ledger, first, last, work)
+    missing = missing_figures(ledger)
+    if "severity_raised" in missing:  # no alert about data that is not there
+        found.severity_raised = []
     problems = list(report.problems)
     known = {p.message for p in problems}
     for year in sorted(years_t | years_a):
@@ -703,5 +708,5 @@ def compute(
         trend=trend(ledger, report, month, rates, grades=graded, judged=judged),
         problems=problems,
         excluded=excluded,
-        missing=missing_figures(ledger),
+        missing=missing,
     )

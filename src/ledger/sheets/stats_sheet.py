@@ -487,7 +487,8 @@ def _part_timeliness(sheet: _Sheet, s: MonthStats) -> None:
     ):
         gone = (2, 4) if figure in s.missing else ()
         sheet.data(_blanked([_t(key, lang), count.count, count.of, count.rate], gone, word), percent_cols=(4,))
-    _no_data_note(sheet, s, "responded_24h", "resolved_3_workdays")
+    _no_data_note(sheet, s, "responded_24h")
+    _no_data_note(sheet, s, "resolved_3_workdays")
     sheet.layout.add_row([])
     sheet.header(["category", "completed", "median"])
     gone = (2, 3) if "median_days" in s.missing else ()
