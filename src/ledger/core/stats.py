@@ -323,7 +323,7 @@ class MonthStats:
     @property
     def partial(self) -> bool:
         """The month is not over at the as-of date: its figures are so far, not final."""
-        return self.as_of < self.last_day
+        return self.as_of <= self.last_day  # on its last day, cases still come in
 
     @property
     def first_day(self) -> dt.date:

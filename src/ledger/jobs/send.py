@@ -65,7 +65,7 @@ def _refusal(ledger: Ledger, month: str, today: dt.date, partial: bool) -> str |
     """Why this month must not go to head office now: a generic office name, or a month not over."""
     if fold(ledger.settings.office) in GENERIC_OFFICES:
         return text("send.generic_office", ledger.lang, office=ledger.settings.office)
-    if today < month_bounds(month)[1] and not partial:
+    if today <= month_bounds(month)[1] and not partial:
         return text("send.partial_month", ledger.lang, month=month, as_of=today.isoformat())
     return None
 
