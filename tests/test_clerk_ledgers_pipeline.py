@@ -4,7 +4,6 @@ stats --write --export, and the month's figures add up to the rows of the month.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -92,7 +91,12 @@ def test_minimal_ledger_reports_no_data_instead_of_zero(tmp_path):
     assert set(doc["completed"].values()) == {None} and set(doc["open"].values()) == {None}
     assert doc["timeliness"]["responded_24h"] == {"count": None, "of": 2}
     assert doc["compliance"]["complaint"]["pass"] is None and doc["compliance"]["repair"]["population"] is None
-    assert doc["satisfaction"]["overall"] == {"satisfied": None, "fairly_satisfied": None, "unsatisfied": None, "rate": None}
+    assert doc["satisfaction"]["overall"] == {
+        "satisfied": None,
+        "fairly_satisfied": None,
+        "unsatisfied": None,
+        "rate": None,
+    }
     assert doc["alerts"]["severity_raised"] == []  # no completion dates: "unresolved for a month" cannot be judged
     assert "completed_on" in doc["no_data"]["open"]
 
@@ -112,5 +116,3 @@ def test_minimal_ledger_sheet_says_no_data_and_why_and_judges_nothing(tmp_path):
     rows = list(ws.iter_rows(values_only=True))
     start = rows.index(open_header)
     assert rows[start + 1][:4] == ("投诉", 2, "无数据", "无数据")  # never "every case open at month end"
-
-

@@ -46,7 +46,9 @@ def test_thirteen_complaints_with_one_unreadable_date_report_twelve_and_one_excl
 
 def test_uncountable_cases_are_named_on_the_sheet_in_the_export_and_in_json(tmp_path):
     path = cl.messy_simplified(tmp_path)
-    result = run("stats", path, "--month", cl.MONTH, *AS_OF, "--write", "--export", tmp_path / "out", "--format", "json")
+    result = run(
+        "stats", path, "--month", cl.MONTH, *AS_OF, "--write", "--export", tmp_path / "out", "--format", "json"
+    )
     assert result.exit_code == 1
     doc = json.loads(result.stdout)
     assert doc["excluded"] == [

@@ -83,7 +83,13 @@ CATEGORIES = Vocabulary(
     "category",
     [
         Term("complaint", "投诉", "投訴", "Complaint", ("投诉件", "客户投诉", "有效投诉", "住户投诉", "業主投訴")),
-        Term("repair", "维修", "維修", "Repair", ("报修", "維修服務", "维修服务", "工程维修", "家居维修", "报修维修", "保養維修")),
+        Term(
+            "repair",
+            "维修",
+            "維修",
+            "Repair",
+            ("报修", "維修服務", "维修服务", "工程维修", "家居维修", "报修维修", "保養維修"),
+        ),
         Term("special_service", "特约服务", "特約服務", "Special service", ("特约", "有偿服务", "paid service")),
         Term("help", "求助", "求助", "Help request", ("求助服务", "help", "协助", "請求協助")),
         Term("emergency", "急救", "急救", "Emergency aid", ("急救病人", "emergency")),
@@ -133,7 +139,13 @@ CALLBACK_METHODS = Vocabulary(
 SATISFACTION = Vocabulary(
     "satisfaction",
     [
-        Term("satisfied", "满意", "滿意", "Satisfied", ("a", "非常满意", "很满意", "十分满意", "满意 a", "very satisfied")),
+        Term(
+            "satisfied",
+            "满意",
+            "滿意",
+            "Satisfied",
+            ("a", "非常满意", "很满意", "十分满意", "满意 a", "very satisfied"),
+        ),
         Term(
             "fairly_satisfied",
             "一般满意",
@@ -141,7 +153,9 @@ SATISFACTION = Vocabulary(
             "Fairly satisfied",
             ("b", "基本满意", "较满意", "比较满意", "一般", "还可以", "尚可", "普通", "还行", "fair"),
         ),
-        Term("unsatisfied", "不满意", "不滿意", "Unsatisfied", ("c", "不合格", "很不满意", "非常不满意", "dissatisfied")),
+        Term(
+            "unsatisfied", "不满意", "不滿意", "Unsatisfied", ("c", "不合格", "很不满意", "非常不满意", "dissatisfied")
+        ),
     ],
 )
 

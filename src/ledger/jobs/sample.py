@@ -59,6 +59,7 @@ def sample_job(
     if month[5:] in SURVEY_MONTHS:
         result["survey"] = survey(ledger, used)
     done = shared if same_day and report is shared.report else Assessed(as_of, report, validation)
+
     def build(changes: Changes) -> None:
         changes.tool_values = done.tool_values(ledger)
         changes.cell_fills = cell_fills(ledger, done.validation.problems)  # the highlights stay in step with 问题

@@ -322,7 +322,9 @@ def _part_cases(sheet: _Sheet, s: MonthStats) -> None:
     gone = (3, 4) if "completed" in s.missing else ()
     word = _t("no_data", lang)
     for term in CATEGORIES:
-        sheet.data(_blanked([term.label(lang), s.received[term.key], s.completed[term.key], s.open[term.key]], gone, word))
+        sheet.data(
+            _blanked([term.label(lang), s.received[term.key], s.completed[term.key], s.open[term.key]], gone, word)
+        )
     sheet.data(
         _blanked(
             [_t("total", lang), sum(s.received.values()), sum(s.completed.values()), sum(s.open.values())], gone, word
