@@ -258,10 +258,10 @@ def locate_case_sheet(
     if named and not any(m.sheet in named for m in matches):
         grid = grids[named[0]]
         if not any(any(c not in (None, "") for c in row) for row in grid):
-            raise UnusableLedger("ledger.empty", lang=lang or guess_language(list(grids)), sheet=named[0])
+            raise UnusableLedger("ledger.empty", lang=lang or chinese_script(list(grids)), sheet=named[0])
     if not matches:
         seen = [*grids, *(c for g in grids.values() for row in g[:HEADER_SCAN_ROWS] for c in row)]
-        raise UnusableLedger("ledger.no_case_sheet", lang=lang or guess_language(seen), sheets="、".join(grids) or "-")
+        raise UnusableLedger("ledger.no_case_sheet", lang=lang or chinese_script(seen), sheets="、".join(grids) or "-")
     in_named = [m for m in matches if m.sheet in named]
     pool = in_named or matches
     return max(pool, key=lambda m: sum(f in m.fields for f in REQUIRED_FIELDS) * 100 + len(m.fields))
@@ -335,6 +335,15 @@ def guess_language(cells: list[Any]) -> str:
     if words and not any(any(ord(ch) > 0x2E7F for ch in w) for w in words):
         return "en"
     return "zh-Hans"
+
+
+def chinese_script(cells: list[Any]) -> str | None:
+    """zh-Hant or zh-Hans when some cell is in Chinese, else None: a workbook that is no ledger
+    (“Sheet1”, “hello”) says nothing about its clerk's language, so the caller's default stands."""
+    words = [str(c) for c in cells if isinstance(c, str)]
+    if not any(ord(ch) > 0x2E7F for w in words for ch in w):
+        return None
+    return guess_language(words)
 
 
 def title_above(grid: Any, header_row: int) -> str | None:
