@@ -43,9 +43,9 @@ register(
             "en": "No case sheet found: no sheet is named “Cases” and no sheet has a header row with Case ID, Received on and Category. Sheets: {sheets}.",
         },
         "ledger.missing_column": {
-            "zh-Hans": "工作表“{sheet}”第{row}行的表头缺少必填列:{columns}。请添加这些列或把现有列的表头改成可接受的名称,或在“设置”表的【表头映射】中指定对应的列。",
-            "zh-Hant": "工作表「{sheet}」第{row}行的表頭缺少必填欄:{columns}。請新增這些欄或把現有欄的表頭改成可接受的名稱,或在「設置」表的【表頭映射】中指定對應的欄。",
-            "en": "The header in row {row} of sheet “{sheet}” lacks required columns: {columns}. Add them or rename an existing header to an accepted one, or map it under [Header mapping] in the Settings sheet.",
+            "zh-Hans": "工作表“{sheet}”第{row}行的表头缺少必填列:{columns}。请添加这些列或把现有列的表头改成可接受的名称,或在“设置”表的【表头映射】中指定对应的列(没有这一段时,在表末另起一行写【表头映射】,下面每行填“台账表头”和“标准字段”)。",
+            "zh-Hant": "工作表「{sheet}」第{row}行的表頭缺少必填欄:{columns}。請新增這些欄或把現有欄的表頭改成可接受的名稱,或在「設置」表的【表頭映射】中指定對應的欄(沒有這一段時,在表末另起一列寫【表頭映射】,下面每列填「台賬表頭」和「標準欄位」)。",
+            "en": "The header in row {row} of sheet “{sheet}” lacks required columns: {columns}. Add them or rename an existing header to an accepted one, or map it under [Header mapping] in the Settings sheet (if that section is missing, add a row 【Header mapping】 at the end, then one row per mapping: ledger header, standard field).",
         },
         "ledger.missing_column_no_settings": {
             "zh-Hans": "工作表“{sheet}”第{row}行的表头缺少必填列:{columns}。请添加这些列或把现有列的表头改成可接受的名称;表头不能改时,先运行 ledger init --into 台账文件 添加“设置”表,再在其【表头映射】中指定对应的列。",
