@@ -10,12 +10,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import compress, count, repeat
 from operator import itemgetter
-from pathlib import Path
 from typing import Any
 
 from ledger.core import vocab
@@ -24,6 +22,7 @@ from ledger.core.columns import COLUMNS_BY_FIELD, REQUIRED_FIELDS, match_header
 from ledger.core.dates import EXCEL_ERRORS, is_excel_error, parse_when
 from ledger.core.i18n import register, text
 from ledger.core.models import Case, Ledger, Problem
+from ledger.core.office import chinese_script, guess_language, office_of, title_above
 from ledger.core.settings import SETTINGS_SHEET, Settings, read_settings
 from ledger.core.vocab import fold
 
@@ -325,52 +324,6 @@ def load_ledger(grids: dict[str, list[list[Any]]], path: str | None = None, sett
         office_source=office_source,
         title=title,
     )
-
-
-def guess_language(cells: list[Any]) -> str:
-    """The script a clerk wrote these header cells (or sheet names) in: zh-Hant, zh-Hans or en."""
-    words = [str(c) for c in cells if isinstance(c, str) and c.strip()]
-    if any(vocab.is_traditional(w) for w in words):
-        return "zh-Hant"
-    if words and not any(any(ord(ch) > 0x2E7F for ch in w) for w in words):
-        return "en"
-    return "zh-Hans"
-
-
-def chinese_script(cells: list[Any]) -> str | None:
-    """zh-Hant or zh-Hans when some cell is in Chinese, else None: a workbook that is no ledger
-    (“Sheet1”, “hello”) says nothing about its clerk's language, so the caller's default stands."""
-    words = [str(c) for c in cells if isinstance(c, str)]
-    if not any(ord(ch) > 0x2E7F for w in words for ch in w):
-        return None
-    return guess_language(words)
-
-
-def title_above(grid: Any, header_row: int) -> str | None:
-    """The first text above the header (a merged title row such as “阳光花园管理处 案件台账”)."""
-    for row in grid[: header_row - 1]:
-        for cell in row:
-            if isinstance(cell, str) and cell.strip():
-                return cell.strip()
-    return None
-
-
-_LEDGER_WORDS = re.compile(
-    r"(?:(?:19|20)\d{2}\s*年?(?:\s*\d{1,2}\s*月?)?(?:份)?|(?:案件|投诉|投訴|回访|回訪|报修|報修|维修|維修|客户|客戶|服务|服務)*"
-    r"(?:台账|台賬|台帐|台帳|登记表|登記表|记录表|記錄表|记录|記錄|统计表|統計表|一览表|一覽表)|ledger|register|cases|log)",
-    re.IGNORECASE,
-)
-
-
-def office_of(title: str | None, path: str | None) -> tuple[str, str]:
-    """(office name, where it came from) for a ledger without Settings: its title row, else its file name."""
-    for source, raw in (("title", title), ("file", Path(path).stem if path else None)):
-        if raw:
-            name = _LEDGER_WORDS.sub(" ", raw)
-            name = re.sub(r"[\s_\-—–·()()\[\]【】]+", " ", name).strip()
-            if name and not name.isdigit():
-                return name, source
-    return Settings().office, "default"
 
 
 def _as_text(value: Any) -> str | None:
