@@ -84,6 +84,23 @@ def test_a_missing_first_response_column_is_null_with_its_denominator_and_said_o
     assert "无数据:台账没有“首次回复时间”列。" in cells(ws)
 
 
+def test_a_rate_without_a_denominator_is_no_data_and_says_why(ledger_file):
+    path = ledger_file([case("R1", received=dt.date(2026, 10, 3))])  # one open repair: nothing to rate
+    assert run("stats", path, "--month", cl.MONTH, *AS_OF, "--write").exit_code == 0
+    ws = load_workbook(path)["月度统计 2026-10"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert next(r for r in rows if r[0] == "投诉24小时内首次回复")[1:4] == (0, 0, "无数据")
+    assert next(r for r in rows if r[0] == "合计(总体)")[5] == "无数据"
+    words = cells(ws)
+    for note in (
+        "比率无数据:本月没有受理投诉。",
+        "满意率无数据:本月没有评了满意度的回访。",
+        "回访率无数据:本月没有回访期限到期的案件。",
+    ):
+        assert note in words
+    assert "不合格" not in words
+
+
 # ---------------------------------------------------------------- 3. months that are not over
 
 

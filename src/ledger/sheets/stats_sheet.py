@@ -182,6 +182,21 @@ _L: dict[str, tuple[str, str, str]] = {
         "無數據:台賬沒有{columns}欄。",
         "No data: the ledger has no {columns} column.",
     ),
+    "no_windows": (
+        "回访率无数据:本月没有回访期限到期的案件。",
+        "回訪率無數據:本月沒有回訪期限到期的案件。",
+        "Callback rate: no data, no callback window closed this month.",
+    ),
+    "no_callbacks": (
+        "满意率无数据:本月没有评了满意度的回访。",
+        "滿意率無數據:本月沒有評了滿意度的回訪。",
+        "Satisfaction rate: no data, no graded callback this month.",
+    ),
+    "no_complaints": (
+        "比率无数据:本月没有受理投诉。",
+        "比率無數據:本月沒有受理投訴。",
+        "Rates: no data, no complaint was received this month.",
+    ),
     "text_excluded": (
         "⚠ {n} 件未能计入统计:第 {rows} 行,见“问题”列。",
         "⚠ {n} 件未能計入統計:第 {rows} 行,見「問題」欄。",
@@ -414,9 +429,12 @@ def _part_compliance(sheet: _Sheet, s: MonthStats) -> None:
         sheet.verdict(row, (11, 13), _verdict(c))
     total = s.compliance_total()
     all_pass = all(c.passed for c in s.compliance.values()) if total.population else None
-    row = sheet.data(_compliance_cells(_t("total", lang), total, sheet, all_pass), percent_cols=(11, 12), total=True)
+    cells = _compliance_cells(_t("total", lang), total, sheet, all_pass)
+    row = sheet.data(_blanked(cells, (11,) if not total.population else (), _t("no_data", lang)), (11, 12), True)
     sheet.verdict(row, (11, 13), all_pass)
     sheet.note(_t("s3_note", lang))
+    if not total.population:  # a rate without a denominator is no data, and says why
+        sheet.note(_t("no_windows", lang))
 
 
 def _grades_cells(label: str, g: Grades, sheet: _Sheet) -> list[Any]:
@@ -462,6 +480,9 @@ def _part_satisfaction(sheet: _Sheet, s: MonthStats) -> None:
         total=True,
     )
     sheet.verdict(row, (6, 8), overall.passed)
+    if not overall.graded:
+        sheet.layout.rows[row - 1][5] = _t("no_data", lang)
+        sheet.note(_t("no_callbacks", lang))
     sheet.note(_t("s4_note", lang, target=_pct(overall.target)))
     sheet.layout.add_row([])
     sheet.header(["aspect", *keys[1:]])
@@ -487,8 +508,10 @@ def _part_timeliness(sheet: _Sheet, s: MonthStats) -> None:
         ("responded_24h", "responded_24h", s.responded_24h),
         ("resolved_3wd", "resolved_3_workdays", s.resolved_3_workdays),
     ):
-        gone = (2, 4) if figure in s.missing else ()
+        gone = (2, 4) if figure in s.missing else ((4,) if not count.of else ())
         sheet.data(_blanked([_t(key, lang), count.count, count.of, count.rate], gone, word), percent_cols=(4,))
+    if not s.responded_24h.of:
+        sheet.note(_t("no_complaints", lang))
     _no_data_note(sheet, s, "responded_24h")
     _no_data_note(sheet, s, "resolved_3_workdays")
     sheet.layout.add_row([])
