@@ -186,3 +186,18 @@ def test_a_strong_reaction_forces_the_callback_of_a_repair(tmp_path, header):
     doc = json.loads(run("callbacks", path, *AS_OF, "--format", "json").stdout)
     forced = next(c for c in doc["cases"] if c["case_id"] == "R7")
     assert forced["sampled"] is True and forced["suggested_method"] == "on_site"
+
+
+def test_tool_columns_already_written_keep_their_language_so_no_second_set_appears(tmp_path):
+    path = cl.hong_kong(tmp_path)
+    book = load_workbook(path)
+    ws = book["個案紀錄"]
+    old = ["回访起始", "回访期限", "回访状态", "抽样", "抽样原因", "建议等级", "问题"]  # an earlier run's labels
+    for i, label in enumerate(old, start=len(cl.HK_HEADERS) + 1):
+        ws.cell(row=1, column=i, value=label)
+    book.save(path)
+    assert run("callbacks", path, *AS_OF, "--write").exit_code == 0
+    assert [c.value for c in load_workbook(path)["個案紀錄"][1]] == [*cl.HK_HEADERS, *old]
+    fresh = cl.hong_kong(tmp_path, name="fresh.xlsx")
+    run("callbacks", fresh, *AS_OF, "--write")
+    assert [c.value for c in load_workbook(fresh)["個案紀錄"][1]][-1] == "問題"  # a new ledger: its own script

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ledger.core import vocab
+from ledger.core.columns import TOOL_COLUMNS
 from ledger.core.settings import Settings
 
 
@@ -19,6 +20,21 @@ def guess_language(cells: list[Any]) -> str:
     if words and not any(any(ord(ch) > 0x2E7F for ch in w) for w in words):
         return "en"
     return "zh-Hans"
+
+
+def header_language(header: list[Any], tool_columns: dict[str, int]) -> str:
+    """The language of a ledger whose Settings do not name one: that of the tool columns already
+    written (so a later run finds and rewrites them), else the script of the clerk's headers."""
+    tools = {c.field: c for c in TOOL_COLUMNS}
+    for field, col in tool_columns.items():
+        column = tools.get(field)
+        cell = header[col - 1] if column and col <= len(header) else None
+        if isinstance(cell, str):
+            for lang in ("zh-Hans", "zh-Hant", "en"):
+                if cell.strip() == column.label(lang):
+                    return lang
+    positions = {col - 1 for field, col in tool_columns.items() if field in tools}
+    return guess_language([cell for i, cell in enumerate(header) if i not in positions])
 
 
 def chinese_script(cells: list[Any]) -> str | None:

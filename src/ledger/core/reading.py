@@ -22,7 +22,7 @@ from ledger.core.columns import COLUMNS_BY_FIELD, REQUIRED_FIELDS, match_header
 from ledger.core.dates import EXCEL_ERRORS, is_excel_error, parse_when
 from ledger.core.i18n import register, text
 from ledger.core.models import Case, Ledger, Problem
-from ledger.core.office import chinese_script, guess_language, office_of, title_above
+from ledger.core.office import chinese_script, header_language, office_of, title_above
 from ledger.core.settings import SETTINGS_SHEET, Settings, read_settings
 from ledger.core.vocab import fold
 
@@ -280,7 +280,7 @@ def load_ledger(grids: dict[str, list[list[Any]]], path: str | None = None, sett
     match = locate_case_sheet(grids, settings.header_mapping, settings.language if settings.language_given else None)
     grid = grids[match.sheet]
     if not settings.language_given:  # the workbook's script, judged by the header the clerk wrote
-        settings.language = guess_language(grid[match.row - 1])
+        settings.language = header_language(grid[match.row - 1], match.extra)
     lang = settings.language
     missing = [f for f in REQUIRED_FIELDS if f not in match.fields]
     if missing:
