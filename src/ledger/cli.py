@@ -157,7 +157,7 @@ def _with_office(ledger, office: str | None):
 
 def _check_writable(path: Path, lang: str) -> None:
     """Refuse before anything is written anywhere (issue 13.4): a ledger open in Excel stops the whole command."""
-    from ledger.io.safe_write import check_writable
+    from ledger.io.safe_write import check_writable  # lazy, as every command's imports: start-up time
 
     try:
         check_writable(path)
@@ -240,7 +240,7 @@ def init(
 
 def _settings_into(ledger_path: Path, preset: str, lang: str | None, office: str | None) -> None:
     """`init --into LEDGER`: the clerk's own ledger gets a pre-filled Settings sheet, nothing else changes."""
-    from ledger.core.changes import Changes
+    from ledger.core.changes import Changes  # lazy, as every command's imports: start-up time
     from ledger.core.rules import PRESETS
 
     ledger = _with_office(_load(ledger_path), office)
@@ -406,7 +406,7 @@ def stats(
 
 def _export(result, ledger, target: Path) -> tuple[Path, bytes | None]:
     """Write the export; return its path and the bytes of the file it replaced (None: there was none)."""
-    from ledger.io.export import export_path, export_stats
+    from ledger.io.export import export_path, export_stats  # lazy, as every command's imports: start-up time
 
     planned = export_path(target, result.office, result.month, ledger.lang)
     earlier = planned.read_bytes() if planned.is_file() else None
