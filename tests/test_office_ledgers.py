@@ -201,3 +201,15 @@ def test_tool_columns_already_written_keep_their_language_so_no_second_set_appea
     fresh = cl.hong_kong(tmp_path, name="fresh.xlsx")
     run("callbacks", fresh, *AS_OF, "--write")
     assert [c.value for c in load_workbook(fresh)["個案紀錄"][1]][-1] == "問題"  # a new ledger: its own script
+
+
+def test_every_accepted_header_reads_as_its_own_column_and_no_other():
+    from ledger.core.columns import CASE_COLUMNS, match_header
+
+    wrong = {
+        (header, column.field, match_header(header))
+        for column in CASE_COLUMNS
+        for header in column.accepted_headers()
+        if match_header(header) != column.field
+    }
+    assert wrong == set()

@@ -211,14 +211,21 @@ CASE_COLUMNS: list[Column] = [
         vocabulary=vocab.SEVERITIES,
         aliases=("投诉等级", "等级", "级别", "Level"),
     ),
-    Column("complainants", "投诉人数", "投訴人數", "Complainants", "int", aliases=("人数", "Number of complainants")),
+    Column(
+        "complainants",
+        "投诉人数",
+        "投訴人數",
+        "Complainants",
+        "int",
+        aliases=("人数", "投诉户数", "投訴戶數", "Number of complainants"),
+    ),
     Column(
         "lawsuit_or_media",
         "涉诉/媒体",
         "涉訴/媒體",
         "Lawsuit or media",
         "bool",
-        aliases=("涉诉", "媒体", "涉诉媒体", "Lawsuit/media", "Media"),
+        aliases=("涉诉", "媒体", "涉诉媒体", "涉及傳媒", "傳媒報道", "Lawsuit/media", "Media"),
     ),
     Column(
         "department",
@@ -290,7 +297,14 @@ CASE_COLUMNS: list[Column] = [
     Column(
         "callback_by", "回访人", "回訪人", "Called back by", "text", aliases=("回访人员", "跟進職員", "Callback by")
     ),
-    Column("callback_attempts", "回访次数", "回訪次數", "Callback attempts", "int", aliases=("尝试次数", "Attempts")),
+    Column(
+        "callback_attempts",
+        "回访次数",
+        "回訪次數",
+        "Callback attempts",
+        "int",
+        aliases=("尝试次数", "跟進次數", "致電次數", "Attempts"),
+    ),
     Column(
         "satisfaction",
         "满意度",
@@ -323,7 +337,7 @@ CASE_COLUMNS: list[Column] = [
         "No-callback reason",
         "enum",
         vocabulary=vocab.NO_CALLBACK_REASONS,
-        aliases=("不回访原因", "未回访原因", "Exemption"),
+        aliases=("不回访原因", "未回访原因", "免跟進原因", "不跟進原因", "Exemption"),
     ),
 ]
 
