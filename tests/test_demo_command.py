@@ -8,6 +8,7 @@ import zipfile
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from clerk_ledgers import highlighted_rows, problem_rows
 from ledger.cli import app
 from ledger.demo.run import run_demo
 
@@ -21,6 +22,9 @@ def test_demo_runs_the_monthly_job_and_leaves_every_output(tmp_path):
     assert {"validate", "sample", "callbacks", "stats", "send"} <= set(actions)
     header = [c.value for c in wb["案件台账"][1]]
     assert {"回访状态", "回访期限", "抽样", "问题"} <= set(header)
+    # issue 13.5: the demo ends coloured, the highlights in step with the 问题 column after every write
+    coloured = highlighted_rows(wb["案件台账"])
+    assert coloured and coloured == problem_rows(wb["案件台账"], 1)
     export = tmp_path / "回访统计_阳光花园管理处_2026-10.xlsx"
     with zipfile.ZipFile(export) as zf:
         assert any(n.startswith("xl/charts/chart") for n in zf.namelist())

@@ -335,7 +335,7 @@ def test_text_with_markup_and_control_characters_survives(tmp_path):
 def test_sheet_parts_declare_their_dimension(clean_file):
     with zipfile.ZipFile(clean_file) as zf:
         head = zf.read("xl/worksheets/sheet1.xml")[:600].decode()
-    assert '<dimension ref="A1:X3001"/>' in head
+    assert '<dimension ref="A1:Y3001"/>' in head
 
 
 @pytest.mark.libreoffice

@@ -679,7 +679,8 @@ def test_stats_job_changes_one_month_sheet_and_one_log_row(main_ledger):
     ledger = load_file(main_ledger)
     result, changes = stats_job(ledger, MONTH, AS_OF)
     assert [s.name for s in changes.sheets] == ["月度统计 2026-10"]
-    assert changes.tool_values is None
+    # the tool columns and highlights are rewritten too, so 问题 and the colours stay in step (issue 13.5)
+    assert set(changes.tool_values) >= {"callback_status", "problems"}
     assert len(changes.log_rows) == 1
     _, action, params, outcome, _ = changes.log_rows[0]
     assert action == "stats" and json.loads(params) == {"month": MONTH, "as_of": "2026-11-10"}

@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 5)
 TITLE_ROWS = 1  # a title above the header: the header is Excel row 2
 HEADER_ROW = TITLE_ROWS + 1
-CASE_COLS = 24  # write_ledger writes every case column, A..X
+CASE_COLS = 25  # write_ledger writes every case column, A..Y
 RED, YELLOW = "#FFC7CE", "#FFEB9C"
 TOOL_LABELS = ["回访起始", "回访期限", "回访状态", "抽样", "抽样原因", "建议等级", "问题"]
 
@@ -271,9 +271,9 @@ def test_a_used_range_not_starting_at_a1_keeps_excel_row_numbers(tmp_path):
     shifted = [[None] * 2 + row for row in grids["案件台账"]]  # the ledger starts in column C
     grids["案件台账"] = [[], [], *shifted]  # ... and row 3
     last = len(grids["案件台账"])
-    data = payload(grids, extra={"案件台账": {"used_range_address": f"C3:Z{last}"}})
+    data = payload(grids, extra={"案件台账": {"used_range_address": f"C3:AA{last}"}})
     book = book_of(data)
-    assert book.sheets["案件台账"].used_range.address == f"$C$3:$Z${last}"
+    assert book.sheets["案件台账"].used_range.address == f"$C$3:$AA${last}"
     lx.validate(book, today=TODAY)
     acts = actions(book)
     block = values_at(acts, 0, HEADER_ROW + 2, CASE_COLS + 3)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -56,6 +57,43 @@ register(
             "zh-Hans": "月份“{value}”格式不对,应为 YYYY-MM。",
             "zh-Hant": "月份「{value}」格式不對,應為 YYYY-MM。",
             "en": "“{value}” is not a month; use YYYY-MM.",
+        },
+        "cli.no_such_month": {
+            "zh-Hans": "没有这个月份:“{value}”。月份是 01 到 12,例如 2026-10。",
+            "zh-Hant": "沒有這個月份:「{value}」。月份是 01 到 12,例如 2026-10。",
+            "en": "There is no such month: “{value}”. Months run from 01 to 12, e.g. 2026-10.",
+        },
+        "cli.month_not_started": {
+            "zh-Hans": "{month} 该月尚未开始(截至 {as_of}),没有可统计的内容。请选择 {as_of_month} 或更早的月份。",
+            "zh-Hant": "{month} 該月尚未開始(截至 {as_of}),沒有可統計的內容。請選擇 {as_of_month} 或更早的月份。",
+            "en": "{month} has not started yet (as of {as_of}); there is nothing to count. Choose {as_of_month} or an earlier month.",
+        },
+        "cli.settings_added": {
+            "zh-Hans": "已在台账中添加“设置”表:管理处名称“{office}”取自{source}。请核对,并填写总部邮箱等设置项。",
+            "zh-Hant": "已在台賬中新增「設置」表:管理處名稱「{office}」取自{source}。請核對,並填寫總部郵箱等設置項。",
+            "en": "A Settings sheet was added to the ledger: the office name “{office}” was taken from {source}. Check it and fill in the head-office e-mail and other items.",
+        },
+        "cli.source_option": {"zh-Hans": " --office 参数", "zh-Hant": " --office 參數", "en": "--office"},
+        "cli.source_title": {
+            "zh-Hans": "表头上方的标题行",
+            "zh-Hant": "表頭上方的標題列",
+            "en": "the title row above the headers",
+        },
+        "cli.source_file": {"zh-Hans": "文件名", "zh-Hant": "檔案名稱", "en": "the file name"},
+        "cli.source_default": {
+            "zh-Hans": "默认值(台账没有标题行,请改成本管理处的名称)",
+            "zh-Hant": "預設值(台賬沒有標題列,請改成本管理處的名稱)",
+            "en": "the default (the ledger has no title row; enter your office's name)",
+        },
+        "cli.settings_exists": {
+            "zh-Hans": "“{path}”已经有“设置”表,未作改动。请直接在该表中修改设置。",
+            "zh-Hant": "「{path}」已經有「設置」表,未作改動。請直接在該表中修改設置。",
+            "en": "“{path}” already has a Settings sheet; nothing was changed. Edit the settings in that sheet.",
+        },
+        "cli.init_needs_path": {
+            "zh-Hans": "请给出新台账的文件名(如 ledger init 台账.xlsx),或用 --into 台账.xlsx 给已有台账添加“设置”表。",
+            "zh-Hant": "請給出新台賬的檔案名稱(如 ledger init 台賬.xlsx),或用 --into 台賬.xlsx 給已有台賬新增「設置」表。",
+            "en": "Give the new ledger's file name (ledger init ledger.xlsx), or --into LEDGER to add a Settings sheet to an existing ledger.",
         },
         "cli.written": {
             "zh-Hans": "已写入 {path}(备份:{backup})。",
@@ -115,15 +153,46 @@ def _parse_date(value: str | None) -> dt.date:
         fail(text("cli.bad_date", _lang(), value=value))
 
 
-def _parse_month(value: str | None) -> str:
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def _parse_month(value: str | None, lang: str | None = None) -> str:
+    """YYYY-MM; `2026-13` is no such month, `2026/10` is not written as a month."""
     if value is None:
         first = dt.date.today().replace(day=1) - dt.timedelta(days=1)
         return f"{first.year:04d}-{first.month:02d}"
+    m = _MONTH.match(value.strip())
+    if not m:
+        fail(text("cli.bad_month", lang or _lang(), value=value))
+    if not 1 <= int(m[2]) <= 12:
+        fail(text("cli.no_such_month", lang or _lang(), value=value))
+    return f"{int(m[1]):04d}-{int(m[2]):02d}"
+
+
+def _month_started(month: str, as_of: dt.date, lang: str) -> None:
+    """A month after the as-of month has nothing to count: exit 2 (the as-of month itself is partial)."""
+    current = f"{as_of.year:04d}-{as_of.month:02d}"
+    if month > current:
+        fail(text("cli.month_not_started", lang, month=month, as_of=as_of.isoformat(), as_of_month=current))
+
+
+def _with_office(ledger, office: str | None):
+    """`--office NAME`: the office this run reports as (and writes into a new Settings sheet)."""
+    if office and office.strip():
+        ledger.settings.office = office.strip()
+        ledger.office_source = "option"
+    return ledger
+
+
+def _check_writable(path: Path, lang: str) -> None:
+    """Refuse before anything is written anywhere (issue 13.4): a ledger open in Excel stops the whole command."""
+    from ledger.io.safe_write import check_writable  # lazy, as every command's imports: start-up time
+
     try:
-        parsed = dt.datetime.strptime(value, "%Y-%m")
-    except ValueError:
-        fail(text("cli.bad_month", _lang(), value=value))
-    return f"{parsed.year:04d}-{parsed.month:02d}"
+        check_writable(path)
+    except Exception as exc:  # noqa: BLE001 - refusals carry a clerk-facing message
+        message = getattr(exc, "message", None)
+        fail(message(lang) if callable(message) else text("cli.internal", lang, error=exc))
 
 
 def _load(path: Path):
@@ -139,15 +208,23 @@ def _print_json(doc: Any) -> None:
 
 
 def _write(path: Path, ledger, changes, out_path: Path | None = None):
-    """Apply changes; every refusal (locked, read-only, unsupported part) is exit status 2."""
+    """Apply changes; every refusal (locked, read-only, unsupported part) is exit status 2.
+
+    A ledger without a Settings sheet gets one (io.ledger_file); the clerk is told where its office name came from.
+    Refusals end here as typer.Exit, so a caller can undo what it wrote before (stats --export).
+    """
     from ledger.io.ledger_file import apply_changes  # lazy: start-up time
 
     try:
-        return apply_changes(path, ledger, changes, out_path)
-    except LedgerError:
-        raise  # a refusal the clerk can act on: see clerk_facing
+        receipt = apply_changes(path, ledger, changes, out_path)
+    except LedgerError as exc:
+        fail(exc.message(ledger.lang))
     except Exception as exc:  # noqa: BLE001 - any other failure: the ledger is unchanged, say so
         fail(text("cli.internal", ledger.lang, error=exc))
+    if not ledger.has_settings:
+        source = text(f"cli.source_{ledger.office_source}", ledger.lang)
+        typer.echo(text("cli.settings_added", ledger.lang, office=ledger.settings.office, source=source), err=True)
+    return receipt
 
 
 def _report_write(receipt, lang: str) -> None:
@@ -163,23 +240,45 @@ def _problem_lines(problems, lang: str) -> None:
 @app.command()
 @clerk_facing
 def init(
-    path: Path = typer.Argument(..., help="new ledger file (.xlsx)"),
+    path: Path | None = typer.Argument(None, help="new ledger file (.xlsx)"),
     preset: str = typer.Option("residential", help="residential | commercial"),
-    lang: str = typer.Option("zh-Hans", help="zh-Hans | zh-Hant | en"),
+    lang: str | None = typer.Option(None, help="zh-Hans | zh-Hant | en"),
     office: str | None = typer.Option(None, help="office name"),
     force: bool = typer.Option(False, "--force", help="overwrite an existing file"),
+    into: Path | None = typer.Option(None, "--into", metavar="LEDGER", help="add a Settings sheet to this ledger"),
 ) -> None:
-    """Create a new ledger from the template."""
+    """Create a new ledger from the template, or add a Settings sheet to an existing one (--into)."""
     from ledger.io.template import create_ledger  # lazy: start-up time
 
     if preset not in ("residential", "commercial"):
         fail(f"--preset: residential | commercial ({preset})")
+    if into is not None:
+        _settings_into(into, preset, lang, office)
+        return
+    if path is None:
+        fail(text("cli.init_needs_path", normalize_language(lang)))
     lang = normalize_language(lang)
     try:
         out = create_ledger(path, preset=preset, lang=lang, office=office, overwrite=force)
     except (FileExistsError, ValueError) as exc:
         fail(str(exc))
     typer.echo(str(out))
+
+
+def _settings_into(ledger_path: Path, preset: str, lang: str | None, office: str | None) -> None:
+    """`init --into LEDGER`: the clerk's own ledger gets a pre-filled Settings sheet, nothing else changes."""
+    from ledger.core.changes import Changes  # lazy, as every command's imports: start-up time
+    from ledger.core.rules import PRESETS  # lazy: start-up time
+
+    ledger = _with_office(_load(ledger_path), office)
+    if ledger.has_settings:
+        fail(text("cli.settings_exists", ledger.lang, path=ledger_path))
+    if lang:
+        ledger.settings.language = normalize_language(lang)
+    ledger.settings.preset = preset
+    ledger.settings.rules = {k: r.model_copy(deep=True) for k, r in PRESETS[preset].items()}
+    _write(ledger_path, ledger, Changes())
+    typer.echo(str(ledger_path))
 
 
 @app.command("validate")
@@ -189,12 +288,13 @@ def validate_cmd(
     write: bool = typer.Option(False, "--write", help="write the problems column and highlights"),
     as_of: str | None = typer.Option(None, "--as-of", help="YYYY-MM-DD, default today"),
     format: Format = typer.Option(Format.text, "--format"),
+    office: str | None = typer.Option(None, "--office", help="office name (fills a new Settings sheet)"),
 ) -> None:
     """Check every row; list problems with sheet, row and column."""
     from ledger.jobs.validate import validate_job  # lazy: start-up time
 
     today = _parse_date(as_of)
-    ledger = _load(ledger_path)
+    ledger = _with_office(_load(ledger_path), office)
     report, changes = validate_job(ledger, today)
     if write:
         _report_write(_write(ledger_path, ledger, changes), ledger.lang)
@@ -222,6 +322,7 @@ def callbacks(
     as_of: str | None = typer.Option(None, "--as-of", help="YYYY-MM-DD, default today"),
     write: bool = typer.Option(False, "--write", help="write the callback list sheet and tool columns"),
     format: Format = typer.Option(Format.text, "--format"),
+    office: str | None = typer.Option(None, "--office", help="office name (fills a new Settings sheet)"),
 ) -> None:
     """Callback status of every case; the list of callbacks due and overdue."""
     from ledger.core.vocab import CATEGORIES, STATUSES  # lazy: start-up time
@@ -229,7 +330,7 @@ def callbacks(
     from ledger.sheets.callback_list import assignee, listed  # lazy: start-up time
 
     day = _parse_date(as_of)
-    ledger = _load(ledger_path)
+    ledger = _with_office(_load(ledger_path), office)
     report, validation, changes = callbacks_job(ledger, day)
     if write:
         _report_write(_write(ledger_path, ledger, changes), ledger.lang)
@@ -260,14 +361,16 @@ def sample(
     write: bool = typer.Option(False, "--write", help="record the draw in the ledger and the Log"),
     as_of: str | None = typer.Option(None, "--as-of", help="YYYY-MM-DD, default today"),
     format: Format = typer.Option(Format.text, "--format"),
+    office: str | None = typer.Option(None, "--office", help="office name (fills a new Settings sheet)"),
 ) -> None:
     """Draw the callback samples of a month, reproducibly from a seed."""
     from ledger.core.vocab import CATEGORIES  # lazy: start-up time
     from ledger.jobs.sample import sample_job  # lazy: start-up time
 
-    month = _parse_month(month)
-    ledger = _load(ledger_path)
-    result, changes = sample_job(ledger, month, seed, _parse_date(as_of))
+    ledger = _with_office(_load(ledger_path), office)
+    month, day = _parse_month(month, ledger.lang), _parse_date(as_of)
+    _month_started(month, day, ledger.lang)
+    result, changes = sample_job(ledger, month, seed, day)
     if write:
         _report_write(_write(ledger_path, ledger, changes), ledger.lang)
     if format is Format.json:
@@ -298,29 +401,57 @@ def stats(
     export: Path | None = typer.Option(None, "--export", help="folder or .xlsx path for the export"),
     as_of: str | None = typer.Option(None, "--as-of", help="YYYY-MM-DD, default today"),
     format: Format = typer.Option(Format.text, "--format"),
+    office: str | None = typer.Option(None, "--office", help="office name (fills a new Settings sheet)"),
 ) -> None:
-    """Monthly statistics: received, complaints, compliance, satisfaction, timeliness, alerts."""
-    month = _parse_month(month)
-    ledger = _load(ledger_path)
+    """Monthly statistics: received, complaints, compliance, satisfaction, timeliness, alerts.
+
+    Exit 1 when cases could not be counted (`excluded`); all or nothing: a ledger that cannot
+    be written (open in Excel) stops the command before the export is written.
+    """
     from ledger.jobs.stats import stats_job  # lazy: start-up time
     from ledger.sheets.stats_sheet import stats_text  # lazy: start-up time
 
-    result, changes = stats_job(ledger, month, _parse_date(as_of))
-    if export is not None:
-        from ledger.io.export import export_stats  # lazy: start-up time
-
-        try:
-            out = export_stats(result, ledger, export)
-        except OSError as exc:
-            fail(str(exc))
-        typer.echo(str(out), err=True)
+    ledger = _with_office(_load(ledger_path), office)
+    month, day = _parse_month(month, ledger.lang), _parse_date(as_of)
+    _month_started(month, day, ledger.lang)
+    result, changes = stats_job(ledger, month, day)
     if write:
+        _check_writable(ledger_path, ledger.lang)
+    if export is not None:
+        out, earlier = _export(result, ledger, export)
+        try:
+            if write:
+                _report_write(_write(ledger_path, ledger, changes), ledger.lang)
+        except typer.Exit:
+            _undo_export(out, earlier)  # the ledger refused the write: leave no export behind either
+            raise
+        typer.echo(str(out), err=True)
+    elif write:
         _report_write(_write(ledger_path, ledger, changes), ledger.lang)
     if format is Format.json:
         _print_json(result.as_json())
     else:
         typer.echo(stats_text(result, ledger.lang))
-    raise typer.Exit(0)
+    raise typer.Exit(1 if result.excluded else 0)
+
+
+def _export(result, ledger, target: Path) -> tuple[Path, bytes | None]:
+    """Write the export; return its path and the bytes of the file it replaced (None: there was none)."""
+    from ledger.io.export import export_path, export_stats  # lazy, as every command's imports: start-up time
+
+    planned = export_path(target, result.office, result.month, ledger.lang)
+    earlier = planned.read_bytes() if planned.is_file() else None
+    try:
+        return export_stats(result, ledger, target), earlier
+    except OSError as exc:
+        fail(str(exc))
+
+
+def _undo_export(out: Path, earlier: bytes | None) -> None:
+    if earlier is None:
+        out.unlink(missing_ok=True)
+    else:
+        out.write_bytes(earlier)
 
 
 @app.command()
@@ -335,13 +466,17 @@ def send(
     smtp_security: str | None = typer.Option(None, "--smtp-security", help="ssl | starttls | none (loopback only)"),
     out_dir: Path | None = typer.Option(None, "--out-dir", help="where the export and .eml go"),
     again: bool = typer.Option(False, "--again", help="send a month that was already sent"),
+    partial: bool = typer.Option(False, "--partial", help="send a month that is not over yet"),
     format: Format = typer.Option(Format.text, "--format"),
+    office: str | None = typer.Option(None, "--office", help="office name (fills a new Settings sheet)"),
 ) -> None:
     """Build the month's statistics export and send it to head office by the 25th (docs/rules.en.md §6)."""
     from ledger.jobs.send import send_job  # lazy: start-up time
 
-    month = _parse_month(month)
-    ledger = _load(ledger_path)
+    ledger = _with_office(_load(ledger_path), office)
+    month = _parse_month(month, ledger.lang)
+    _month_started(month, dt.date.today(), ledger.lang)
+    _check_writable(ledger_path, ledger.lang)  # the send is logged in the ledger: refuse before sending
     code, doc, changes = send_job(
         ledger,
         ledger_path,
@@ -353,6 +488,7 @@ def send(
         smtp_security=smtp_security,
         out_dir=out_dir,
         again=again,
+        partial=partial,
     )
     if changes is not None:
         _write(ledger_path, ledger, changes)

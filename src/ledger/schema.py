@@ -109,31 +109,32 @@ class SampleDoc(_Open):
     required: dict[Category, int]
 
 
+# A figure whose column is missing from the ledger is null (SPEC §9.1), never 0: hence `int | None`.
 class Compliance(_Open):
-    population: int
-    required: int
-    sampled: int
-    on_time: int
-    late: int
-    too_early: int
-    overdue: int
-    exempt: int
-    unreachable: int
+    population: int | None
+    required: int | None
+    sampled: int | None
+    on_time: int | None
+    late: int | None
+    too_early: int | None
+    overdue: int | None
+    exempt: int | None
+    unreachable: int | None
     callback_rate: float | None
-    pass_: bool = Field(alias="pass")  # `pass` is a Python keyword
+    pass_: bool | None = Field(alias="pass")  # `pass` is a Python keyword; null without data
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
 
 class SatisfactionCounts(_Open):
-    satisfied: int
-    fairly_satisfied: int
-    unsatisfied: int
+    satisfied: int | None
+    fairly_satisfied: int | None
+    unsatisfied: int | None
     rate: float | None
 
 
 class Count(_Open):
-    count: int
+    count: int | None
     of: int
 
 
@@ -156,17 +157,29 @@ class Alerts(_Open):
 
 
 class Complaints(_Open):
-    by_class_severity: dict[ResponsibilityClass, dict[SeverityLevel, int]]
-    by_aspect: dict[str, int]
+    by_class_severity: dict[ResponsibilityClass, dict[SeverityLevel, int | None]]
+    by_aspect: dict[str, int | None]
+
+
+class ExcludedCase(_Open):
+    """A case left out of the month's figures (§9.1): unreadable or missing key date, unknown category."""
+
+    row: int
+    case_id: str | None
+    column: str
+    code: str
 
 
 class StatsDoc(_Open):
     month: str
     received: dict[Category, int]
-    completed: dict[Category, int]
-    open: dict[Category, int]
+    completed: dict[Category, int | None]
+    open: dict[Category, int | None]
     complaints: Complaints
     compliance: dict[Category, Compliance]
     satisfaction: dict[str, SatisfactionCounts]
     timeliness: Timeliness
     alerts: Alerts
+    excluded: list[ExcludedCase]  # §9.1: `stats` exits 1 when it is not empty
+    partial: bool  # §9.1: the month is not over at the as-of date
+    no_data: dict[str, list[str]] = Field(default_factory=dict)  # figure -> case columns the ledger lacks

@@ -52,6 +52,8 @@ _TIME = r"(?:[ T]+(?P<H>\d{1,2})(?:[:时點点](?P<M>\d{1,2})(?:[:分](?P<S>\d{1
 _YMD = re.compile(r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?" + _TIME + r"$")
 _COMPACT = re.compile(r"^(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})$")
 _XYZ = re.compile(r"^(?P<a>\d{1,2})\s*[-/.]\s*(?P<b>\d{1,2})\s*[-/.]\s*(?P<y>\d{2,4})" + _TIME + r"$")
+_NO_YEAR = re.compile(r"^\d{1,2}\s*(?:[-/.]\s*\d{1,2}|月\s*\d{1,2}\s*[日号]?)$")
+DATE_ORDERS = ("ymd", "dmy", "mdy")  # Settings 日期顺序: 年月日 / 日月年 / 月日年
 _SHORT_Y = re.compile(r"^(?P<y>\d{2})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})" + _TIME + r"$")
 
 
@@ -59,8 +61,13 @@ def is_excel_error(raw: object) -> bool:
     return isinstance(raw, str) and raw.strip().upper() in EXCEL_ERRORS
 
 
-def parse_when(raw: object) -> When:
-    """Parse a date or date-time cell value of any shape SPEC §2.1 lists."""
+def parse_when(raw: object, order: str = "ymd") -> When:
+    """Parse a date or date-time cell value of any shape SPEC §2.1 lists.
+
+    `order` is the office's way of writing a day-month-year date (Settings 日期顺序):
+    with "dmy" `8/10/2026` is 8 October, with "mdy" 10 August; with the default
+    "ymd" such a date, ambiguous when both numbers could be months, is reported.
+    """
     if raw is None or raw == "":
         return EMPTY
     if isinstance(raw, bool):
@@ -72,6 +79,8 @@ def parse_when(raw: object) -> When:
     if isinstance(raw, dt.date):
         return When(dt.datetime(raw.year, raw.month, raw.day))
     if isinstance(raw, (int, float)):
+        if 1 <= raw < 13 and not float(raw).is_integer():
+            return When(None, error="date.no_year")  # 10.5 typed as a number: month and day, no year
         return _from_serial(float(raw))
     text = unicodedata.normalize("NFKC", str(raw)).strip()
     if not text:
@@ -86,10 +95,15 @@ def parse_when(raw: object) -> When:
         a, b, year = int(m["a"]), int(m["b"]), int(m["y"])
         if year < 100:
             return When(None, error="date.ambiguous")
+        if order in ("dmy", "mdy"):
+            month, day = (b, a) if order == "dmy" else (a, b)
+            return _build(year, month, day, m.groupdict())
         if a <= 12 and b <= 12 and a != b:
             return When(None, error="date.ambiguous")
         month, day = (a, b) if b > 12 else (b, a)
         return _build(year, month, day, m.groupdict())
+    if _NO_YEAR.match(text):
+        return When(None, error="date.no_year")
     if _SHORT_Y.match(text):
         return When(None, error="date.ambiguous")
     try:

@@ -17,14 +17,15 @@ from ledger.core.i18n import DEFAULT_LANGUAGE, text
 class LedgerError(Exception):
     """A failure with a code (for logs, JSON and tests) and the parameters its message needs."""
 
-    def __init__(self, code: str, **params: Any) -> None:
+    def __init__(self, code: str, *, lang: str | None = None, **params: Any) -> None:
         super().__init__(code)
         self.code = code
         self.params = params
+        self.lang = lang  # the workbook's own language, when it was known where the error arose
 
     def message(self, lang: str | None = DEFAULT_LANGUAGE) -> str:
-        """What went wrong and what to do, in `lang`."""
-        return text(self.code, lang, **self.params)
+        """What went wrong and what to do: in the workbook's language if known, else in `lang`."""
+        return text(self.code, self.lang or lang, **self.params)
 
     def __str__(self) -> str:
         return self.message("en")

@@ -127,6 +127,9 @@ class Ledger:
     path: str | None = None
     log: list[dict] = field(default_factory=list)  # entries of the Log sheet (ledger.log.parse_log)
     sheet_names: list[str] = field(default_factory=list)
+    has_settings: bool = True  # False: the workbook has no Settings sheet (the first --write adds one)
+    office_source: str = "settings"  # where settings.office came from: settings, option, title, file, default
+    title: str | None = None  # the title row above the header, if any
 
     @property
     def lang(self) -> str:

@@ -21,9 +21,10 @@ from ledger.core.allocation import without_gc
 from ledger.core.columns import COLUMNS_BY_FIELD, REQUIRED_FIELDS, match_header
 from ledger.core.dates import EXCEL_ERRORS, is_excel_error, parse_when
 from ledger.core.errors import LedgerError
-from ledger.core.i18n import register
+from ledger.core.i18n import register, text
 from ledger.core.log import is_log_sheet, parse_log
 from ledger.core.models import Case, Ledger, Problem
+from ledger.core.office import chinese_script, header_language, office_of, title_above
 from ledger.core.settings import SETTINGS_SHEET, Settings, read_settings
 from ledger.core.vocab import fold
 
@@ -34,8 +35,6 @@ _CASE_SHEET_FOLDED = {
 }
 _SETTINGS_FOLDED = {fold(n) for n in SETTINGS_SHEET.values()}
 HEADER_SCAN_ROWS = 30
-# An optional extra column some offices keep (SPEC §3.1 "reacted strongly").
-STRONG_REACTION_HEADERS = {fold(h) for h in ("住户反应强烈", "住戶反應強烈", "反应强烈", "Strong reaction")}
 
 register(
     {
@@ -45,9 +44,19 @@ register(
             "en": "No case sheet found: no sheet is named “Cases” and no sheet has a header row with Case ID, Received on and Category. Sheets: {sheets}.",
         },
         "ledger.missing_column": {
-            "zh-Hans": "工作表“{sheet}”第{row}行的表头缺少必填列“{column}”。可接受的表头:{accepted}。请添加该列,或在“设置”表的【表头映射】中指定对应的列。",
-            "zh-Hant": "工作表「{sheet}」第{row}行的表頭缺少必填欄「{column}」。可接受的表頭:{accepted}。請新增該欄,或在「設置」表的【表頭映射】中指定對應的欄。",
-            "en": "The header in row {row} of sheet “{sheet}” lacks the required column “{column}”. Accepted headers: {accepted}. Add the column, or map it under [Header mapping] in the Settings sheet.",
+            "zh-Hans": "工作表“{sheet}”第{row}行的表头缺少必填列:{columns}。请添加这些列或把现有列的表头改成可接受的名称,或在“设置”表的【表头映射】中指定对应的列(没有这一段时,在表末另起一行写【表头映射】,下面每行填“台账表头”和“标准字段”)。",
+            "zh-Hant": "工作表「{sheet}」第{row}行的表頭缺少必填欄:{columns}。請新增這些欄或把現有欄的表頭改成可接受的名稱,或在「設置」表的【表頭映射】中指定對應的欄(沒有這一段時,在表末另起一列寫【表頭映射】,下面每列填「台賬表頭」和「標準欄位」)。",
+            "en": "The header in row {row} of sheet “{sheet}” lacks required columns: {columns}. Add them or rename an existing header to an accepted one, or map it under [Header mapping] in the Settings sheet (if that section is missing, add a row 【Header mapping】 at the end, then one row per mapping: ledger header, standard field).",
+        },
+        "ledger.missing_column_no_settings": {
+            "zh-Hans": "工作表“{sheet}”第{row}行的表头缺少必填列:{columns}。请添加这些列或把现有列的表头改成可接受的名称;表头不能改时,先运行 ledger init --into 台账文件 添加“设置”表,再在其【表头映射】中指定对应的列。",
+            "zh-Hant": "工作表「{sheet}」第{row}行的表頭缺少必填欄:{columns}。請新增這些欄或把現有欄的表頭改成可接受的名稱;表頭不能改時,先執行 ledger init --into 台賬檔案 新增「設置」表,再在其【表頭映射】中指定對應的欄。",
+            "en": "The header in row {row} of sheet “{sheet}” lacks required columns: {columns}. Add them or rename an existing header to an accepted one; if the headers must stay, run ledger init --into LEDGER to add a Settings sheet and map them under its [Header mapping].",
+        },
+        "ledger.missing_one": {
+            "zh-Hans": "“{column}”(可接受的表头:{accepted})",
+            "zh-Hant": "「{column}」(可接受的表頭:{accepted})",
+            "en": "“{column}” (accepted headers: {accepted})",
         },
         "ledger.empty": {
             "zh-Hans": "工作表“{sheet}”是空的,没有表头也没有案件。",
@@ -85,9 +94,9 @@ register(
             "en": "The date cell holds the Excel error {value}; enter the real date.",
         },
         "date.ambiguous": {
-            "zh-Hans": "日期“{value}”有歧义(无法确定年月日的顺序),请写成 2026-11-03 这样的格式。",
-            "zh-Hant": "日期「{value}」有歧義(無法確定年月日的順序),請寫成 2026-11-03 這樣的格式。",
-            "en": "The date “{value}” is ambiguous (day and month order unclear); write it as 2026-11-03.",
+            "zh-Hans": "日期“{value}”有歧义(无法确定年月日的顺序),请写成 2026-11-03 这样的格式;如本处一向先写日,请在“设置”表的“日期顺序”填“日月年”(先写月填“月日年”)。",
+            "zh-Hant": "日期「{value}」有歧義(無法確定年月日的順序),請寫成 2026-11-03 這樣的格式;如本處一向先寫日,請在「設置」表的「日期順序」填「日月年」(先寫月填「月日年」)。",
+            "en": "The date “{value}” is ambiguous (day and month order unclear); write it as 2026-11-03, or if your office always writes the day first, set “Date order” to day-month-year in the Settings sheet (month-day-year if the month comes first).",
         },
         "date.impossible": {
             "zh-Hans": "日期“{value}”不存在,请检查月份和日期。",
@@ -99,6 +108,11 @@ register(
             "zh-Hant": "「{value}」不像是台賬中的日期(應在2000至2099年之間)。",
             "en": "“{value}” does not look like a ledger date (expected 2000–2099).",
         },
+        "date.no_year": {
+            "zh-Hans": "日期“{value}”缺少年份,请写成 2026-10-05 这样的完整日期。",
+            "zh-Hant": "日期「{value}」缺少年份,請寫成 2026-10-05 這樣的完整日期。",
+            "en": "The date “{value}” has no year; write the full date, e.g. 2026-10-05.",
+        },
         "date.unreadable": {
             "zh-Hans": "无法识别日期“{value}”,请写成 2026-11-03 或 2026年11月3日。",
             "zh-Hant": "無法識別日期「{value}」,請寫成 2026-11-03 或 2026年11月3日。",
@@ -109,7 +123,9 @@ register(
 
 
 class UnusableLedger(LedgerError):
-    """The input cannot be used at all (exit status 2)."""
+    """The input cannot be used at all (exit status 2).
+
+    Raised with `lang=` once the headers tell the workbook's script, so the message is in it."""
 
 
 @dataclass
@@ -195,8 +211,6 @@ def find_header(name: str, grid: list[list[Any]], mapping: dict[str, str]) -> He
                 headers[field] = str(cell).strip()
             elif field and field not in extra:
                 extra[field] = c + 1
-            elif fold(str(cell)) in STRONG_REACTION_HEADERS:
-                extra["strong_reaction"] = c + 1
         score = len(fields) + 2 * sum(f in fields for f in REQUIRED_FIELDS)
         if score > best_score and len(fields) >= 2:
             best, best_score = HeaderMatch(name, r + 1, fields, headers, extra), score
@@ -230,16 +244,19 @@ def _second_header_row(match: HeaderMatch, grid: list[list[Any]], mapping: dict[
         match.data_row = match.row + 2
 
 
-def locate_case_sheet(grids: dict[str, list[list[Any]]], mapping: dict[str, str]) -> HeaderMatch:
+def locate_case_sheet(
+    grids: dict[str, list[list[Any]]], mapping: dict[str, str], lang: str | None = None
+) -> HeaderMatch:
     named = [n for n in grids if fold(n) in _CASE_SHEET_FOLDED]
     candidates = named + [n for n in grids if n not in named and fold(n) not in _SETTINGS_FOLDED]
     matches = [m for n in candidates if (m := find_header(n, grids[n], mapping))]
     if named and not any(m.sheet in named for m in matches):
         grid = grids[named[0]]
         if not any(any(c not in (None, "") for c in row) for row in grid):
-            raise UnusableLedger("ledger.empty", sheet=named[0])
+            raise UnusableLedger("ledger.empty", lang=lang or chinese_script(list(grids)), sheet=named[0])
     if not matches:
-        raise UnusableLedger("ledger.no_case_sheet", sheets="、".join(grids) or "-")
+        seen = [*grids, *(c for g in grids.values() for row in g[:HEADER_SCAN_ROWS] for c in row)]
+        raise UnusableLedger("ledger.no_case_sheet", lang=lang or chinese_script(seen), sheets="、".join(grids) or "-")
     in_named = [m for m in matches if m.sheet in named]
     pool = in_named or matches
     return max(pool, key=lambda m: sum(f in m.fields for f in REQUIRED_FIELDS) * 100 + len(m.fields))
@@ -255,20 +272,34 @@ def load_ledger(grids: dict[str, list[list[Any]]], path: str | None = None, sett
             grids.get(settings_name) if settings_name else None, settings_name or "设置"
         )
         problems.extend(settings_problems)
+    has_settings = any(fold(n) in _SETTINGS_FOLDED for n in grids)
+    match = locate_case_sheet(grids, settings.header_mapping, settings.language if settings.language_given else None)
+    grid = grids[match.sheet]
+    if not settings.language_given:  # the workbook's script, judged by the header the clerk wrote
+        settings.language = header_language(grid[match.row - 1], match.extra)
     lang = settings.language
-    match = locate_case_sheet(grids, settings.header_mapping)
     missing = [f for f in REQUIRED_FIELDS if f not in match.fields]
     if missing:
-        col = COLUMNS_BY_FIELD[missing[0]]
         raise UnusableLedger(
-            "ledger.missing_column",
+            "ledger.missing_column" if has_settings else "ledger.missing_column_no_settings",
+            lang=lang,
             sheet=match.sheet,
             row=match.row,
-            column=col.label(lang),
-            accepted=" / ".join(col.accepted()[:3] + col.aliases[:4]),
+            columns=";".join(
+                text(
+                    "ledger.missing_one",
+                    lang,
+                    column=COLUMNS_BY_FIELD[f].label(lang),
+                    accepted=" / ".join(COLUMNS_BY_FIELD[f].accepted_headers()),
+                )
+                for f in missing
+            ),
         )
-    grid = grids[match.sheet]
-    cases, cell_problems = _read_rows(match, grid, lang)
+    title = title_above(grid, match.row)
+    office_source = "settings"
+    if not has_settings:
+        settings.office, office_source = office_of(title, path)
+    cases, cell_problems = _read_rows(match, grid, lang, settings.date_order)
     problems.extend(cell_problems)
     log_name = next((n for n in grids if is_log_sheet(n)), None)
     return Ledger(
@@ -283,6 +314,9 @@ def load_ledger(grids: dict[str, list[list[Any]]], path: str | None = None, sett
         path=path,
         log=parse_log(grids.get(log_name)) if log_name else [],
         sheet_names=list(grids),
+        has_settings=has_settings,
+        office_source=office_source,
+        title=title,
     )
 
 
@@ -329,6 +363,7 @@ _TARGETS: dict[str, tuple[tuple[str, Any], ...]] = {
     "first_response_at": (("first_response_at", _moment), ("first_response_has_time", _has_time)),
     "complainants": (("complainants", _one_if_blank),),
     "lawsuit_or_media": (("lawsuit_or_media", bool),),
+    "strong_reaction": (("strong_reaction", bool),),
 }
 
 
@@ -338,7 +373,7 @@ def _targets(field: str, kind: str) -> tuple[tuple[str, Any], ...]:
     return ((field, _day),) if kind in ("date", "datetime") else ((field, None),)
 
 
-def _read_rows(match: HeaderMatch, grid: Any, lang: str) -> tuple[list[Case], list[Problem]]:
+def _read_rows(match: HeaderMatch, grid: Any, lang: str, order: str = "ymd") -> tuple[list[Case], list[Problem]]:
     """Read the case rows column by column.
 
     Ledger columns repeat a handful of values (categories, aspects, the same
@@ -377,6 +412,7 @@ def _read_rows(match: HeaderMatch, grid: Any, lang: str) -> tuple[list[Case], li
             _column_of(col - 1),
             [finish for _, finish in targets],
             grid.distinct(col - 1) if isinstance(grid, ColumnGrid) else None,
+            order,
         )
         for (name, _), values in zip(targets, outputs):
             columns[name] = values
@@ -392,7 +428,7 @@ def _read_rows(match: HeaderMatch, grid: Any, lang: str) -> tuple[list[Case], li
                     allowed="、".join(column.vocabulary.labels(lang)) if column.vocabulary else "",
                 )
             )
-    for extra, parse in (("sampled", _as_bool), ("sample_reason", _as_text), ("strong_reaction", _as_bool)):
+    for extra, parse in (("sampled", _as_bool), ("sample_reason", _as_text)):
         col = match.extra.get(extra)
         if col:
             raw = _column_of(col - 1)
@@ -461,7 +497,7 @@ def _column(rows: list[list[Any]], index: int) -> list[Any]:
 
 
 def _convert(
-    column, raw: list[Any], finishes: list[Any], distinct: dict | None = None
+    column, raw: list[Any], finishes: list[Any], distinct: dict | None = None, order: str = "ymd"
 ) -> tuple[list[list[Any]], list[tuple[int, str, Any]]]:
     """The column converted once per finishing function (None: as converted), and the
     unreadable cells as (index, problem code, shown value). `distinct`, if given, has
@@ -475,8 +511,8 @@ def _convert(
     if distinct is None:
         distinct = dict.fromkeys(raw)
     if _NUMERIC.intersection(map(type, distinct)) and len(_NUMERIC.intersection(map(type, raw))) > 1:
-        return _convert_mixed(column, raw, finishes)
-    results = _convert_distinct(column, distinct)
+        return _convert_mixed(column, raw, finishes, order)
+    results = _convert_distinct(column, distinct, order)
     failing = {value: result[1] for value, result in results.items() if result[1]}
     bad = [(i, failing[value], _as_text(value)) for i, value in _cells_holding(raw, failing)] if failing else []
     outputs = []
@@ -507,13 +543,14 @@ def _cells_holding(raw: list[Any], values: dict[Any, Any]) -> list[tuple[int, An
     return sorted(found, key=_first)
 
 
-def _convert_distinct(column, distinct: dict[Any, None]) -> dict[Any, tuple[Any, str | None]]:
+def _convert_distinct(column, distinct: dict[Any, None], order: str = "ymd") -> dict[Any, tuple[Any, str | None]]:
     """value -> (converted, problem code or None) for each distinct cell value."""
     kind = column.kind
     blank = (None, None)
     if kind in ("date", "datetime", "enum", "int", "bool") or str not in set(map(type, distinct)):
         return {
-            value: blank if value is None or value == "" else _convert_one(column, kind, value) for value in distinct
+            value: blank if value is None or value == "" else _convert_one(column, kind, value, order)
+            for value in distinct
         }
     # text: a string is itself, stripped, unless it strips to nothing or is an Excel error
     strings = [v for v in distinct if type(v) is str]
@@ -529,7 +566,9 @@ def _convert_distinct(column, distinct: dict[Any, None]) -> dict[Any, tuple[Any,
     return results
 
 
-def _convert_mixed(column, raw: list[Any], finishes: list[Any]) -> tuple[list[list[Any]], list[tuple[int, str, Any]]]:
+def _convert_mixed(
+    column, raw: list[Any], finishes: list[Any], order: str = "ymd"
+) -> tuple[list[list[Any]], list[tuple[int, str, Any]]]:
     kind = column.kind
     cache: dict[Any, Any] = {}
     out: list[Any] = []
@@ -541,7 +580,7 @@ def _convert_mixed(column, raw: list[Any], finishes: list[Any]) -> tuple[list[li
         key = (type(value), value)
         hit = cache.get(key, _MISSING)
         if hit is _MISSING:
-            hit = cache[key] = _convert_one(column, kind, value)
+            hit = cache[key] = _convert_one(column, kind, value, order)
         converted, code = hit
         if code:
             bad.append((i, code, _as_text(value)))
@@ -549,11 +588,11 @@ def _convert_mixed(column, raw: list[Any], finishes: list[Any]) -> tuple[list[li
     return [out if finish is None else list(map(finish, out)) for finish in finishes], bad
 
 
-def _convert_one(column, kind: str, value: Any) -> tuple[Any, str | None]:
+def _convert_one(column, kind: str, value: Any, order: str = "ymd") -> tuple[Any, str | None]:
     if kind not in ("date", "datetime") and is_excel_error(value):
         return None, "cell.error_value"
     if kind in ("date", "datetime"):
-        when = parse_when(value)
+        when = parse_when(value, order)
         return (None, when.error) if when.error else (when, None)
     if kind == "enum":
         term = column.vocabulary.parse(value)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from ledger.core import vocab
 from ledger.core.columns import resolve_field
@@ -58,6 +58,13 @@ class Settings(BaseModel):
     satisfaction_targets: dict[str, float] = Field(default_factory=dict)  # per category
     keep_backups: int = 10
     survey_rate: float = 0.05
+    date_order: str = "ymd"  # how the office writes 8/10/2026: ymd (report as ambiguous), dmy, mdy
+    _language_given: bool = PrivateAttr(default=False)
+
+    @property
+    def language_given(self) -> bool:
+        """Whether the Settings sheet names the language (else the headers decide, reading.guess_language)."""
+        return self._language_given
 
     def rule(self, category: str) -> CategoryRule:
         return self.rules[category]
@@ -89,7 +96,19 @@ SCALAR_KEYS: list[tuple[str, str, str, str]] = [
     ("satisfaction_target", "满意率目标", "滿意率目標", "Satisfaction target"),
     ("keep_backups", "备份保留份数", "備份保留份數", "Backups to keep"),
     ("survey_rate", "书面调查比例", "書面調查比例", "Written survey rate"),
+    ("date_order", "日期顺序", "日期順序", "Date order"),
 ]
+# Settings 日期顺序: the words a clerk writes, and what each is written as in a new Settings sheet
+DATE_ORDER_WORDS = {
+    "ymd": ("年月日", "年月日", "year-month-day"),
+    "dmy": ("日月年", "日月年", "day-month-year"),
+    "mdy": ("月日年", "月日年", "month-day-year"),
+}
+_DATE_ORDER_BY_WORD = {
+    fold(w): key
+    for key, words in DATE_ORDER_WORDS.items()
+    for w in (key, *words, {"ymd": "YYYY-MM-DD", "dmy": "DD/MM/YYYY", "mdy": "MM/DD/YYYY"}[key])
+}
 SECTIONS: dict[str, tuple[str, str, str]] = {
     "rules": ("回访规则", "回訪規則", "Callback rules"),
     "staff": ("人员", "人員", "Staff"),
@@ -189,6 +208,7 @@ def read_settings(grid: list[list[Any]] | None, sheet: str = "设置") -> tuple[
         tables[section].append((index + 1, cells))
     lang = normalize_language(_text(values.get("language", (0, "", ""))[2]) or None)
     settings = Settings(language=lang)
+    settings._language_given = bool(_text(values.get("language", (0, "", ""))[2]))
     settings.preset = (
         "commercial"
         if fold(_text(values.get("preset", (0, "", ""))[2])) in ("commercial", "商业", "商業", "写字楼", "寫字樓")
@@ -227,6 +247,11 @@ def read_settings(grid: list[list[Any]] | None, sheet: str = "设置") -> tuple[
                 setattr(settings, key, int(float(_text(raw))))
             elif key in ("satisfaction_target", "survey_rate"):
                 setattr(settings, key, parse_rate(raw))
+            elif key == "date_order":
+                order = _DATE_ORDER_BY_WORD.get(fold(_text(raw)))
+                if order is None:
+                    raise ValueError(raw)
+                settings.date_order = order
             elif key == "smtp_security":
                 sec = fold(_text(raw))
                 if sec not in ("ssl", "starttls", "none"):
@@ -309,6 +334,7 @@ def settings_grid(settings: Settings, lang: str) -> list[list[Any]]:
         "satisfaction_target": settings.satisfaction_target,
         "keep_backups": settings.keep_backups,
         "survey_rate": settings.survey_rate,
+        "date_order": DATE_ORDER_WORDS[settings.date_order][i],
     }
     grid: list[list[Any]] = [[text("settings.item", lang), text("settings.value", lang)]]
     for key, *labels in SCALAR_KEYS:

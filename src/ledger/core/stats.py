@@ -31,6 +31,7 @@ from typing import Any
 
 from ledger.core.allocation import without_gc
 from ledger.core.callbacks import CallbackReport, assess
+from ledger.core.coverage import Excluded, excluded_cases, missing_figures
 from ledger.core.models import Case, Ledger, Problem
 from ledger.core.sampling import required_count
 from ledger.core.severity import suggest_since
@@ -244,6 +245,13 @@ class MonthStats:
     alerts: Alerts
     trend: list[TrendPoint] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    excluded: list[Excluded] = field(default_factory=list)
+    missing: dict[str, list[str]] = field(default_factory=dict)  # figure -> case columns the ledger lacks
+
+    @property
+    def partial(self) -> bool:
+        """The month is not over at the as-of date: its figures are so far, not final."""
+        return self.as_of <= self.last_day  # on its last day, cases still come in
 
     @property
     def first_day(self) -> dt.date:
@@ -257,27 +265,40 @@ class MonthStats:
         return combined(self.compliance.values())
 
     def as_json(self) -> dict[str, Any]:
-        """The §9 `stats` document; keys beyond §9 are added at the top level only."""
+        """The §9 `stats` document; keys beyond §9 are added at the top level only.
+
+        A figure whose column the ledger lacks is null (counts and rates), never 0 (§9.1).
+        """
+        gone = self.missing
+
+        def null(doc: dict[str, Any], figure: str, keep: tuple[str, ...] = ()) -> dict[str, Any]:
+            return {k: (v if k in keep else None) for k, v in doc.items()} if figure in gone else doc
+
         return {
             "month": self.month,
             "received": dict(self.received),
-            "completed": dict(self.completed),
-            "open": dict(self.open),
+            "completed": null(dict(self.completed), "completed"),
+            "open": null(dict(self.open), "open"),
             "complaints": {
-                "by_class_severity": {k: dict(v) for k, v in self.by_class_severity.items()},
-                "by_aspect": dict(self.by_aspect),
+                "by_class_severity": {k: null(dict(v), "by_class_severity") for k, v in self.by_class_severity.items()},
+                "by_aspect": null(dict(self.by_aspect), "by_aspect"),
             },
-            "compliance": {k: c.as_json() for k, c in self.compliance.items()},
-            "satisfaction": {k: g.as_json() for k, g in self.satisfaction.items()},
+            "compliance": {k: null(c.as_json(), "compliance") for k, c in self.compliance.items()},
+            "satisfaction": {k: null(g.as_json(), "satisfaction") for k, g in self.satisfaction.items()},
             "timeliness": {
-                "responded_24h": self.responded_24h.as_json(),
-                "resolved_3_workdays": self.resolved_3_workdays.as_json(),
+                "responded_24h": null(self.responded_24h.as_json(), "responded_24h", ("of",)),
+                "resolved_3_workdays": null(self.resolved_3_workdays.as_json(), "resolved_3_workdays", ("of",)),
             },
             "alerts": self.alerts.as_json(),
+            "excluded": [e.as_json() for e in self.excluded],
+            "partial": self.partial,
+            "no_data": {figure: list(fields) for figure, fields in gone.items()},
             "office": self.office,
             "as_of": self.as_of.isoformat(),
-            "satisfaction_by_aspect": {k: g.as_json() for k, g in self.satisfaction_by_aspect.items()},
-            "median_days_to_complete": dict(self.median_days),
+            "satisfaction_by_aspect": {
+                k: null(g.as_json(), "satisfaction") for k, g in self.satisfaction_by_aspect.items()
+            },
+            "median_days_to_complete": null(dict(self.median_days), "median_days"),
             "trend": [p.as_json() for p in self.trend],
         }
 
@@ -285,7 +306,7 @@ class MonthStats:
         """The few numbers a covering e-mail quotes (ledger.sending placeholders)."""
         return {
             "callbacks": self.satisfaction["overall"].graded,
-            "satisfaction_rate": self.satisfaction["overall"].rate,
+            "satisfaction_rate": None if "satisfaction" in self.missing else self.satisfaction["overall"].rate,
             "overdue": self.compliance_total().overdue,
             "alerts": self.alerts.total,
         }
@@ -577,11 +598,17 @@ def compute(
     report = report or assess(ledger, as_of, seeds)
     rates = {k: s.rule(k).rate for k in CATEGORIES.keys()}
     graded, judged = grade_tally(ledger.cases), compliance_tally(report)
-    received, completed, still_open = case_counts(ledger.cases, first, last)
-    table, aspects, unclassified = complaint_tables(ledger.cases, first, last)
+    excluded = excluded_cases(ledger, first, last)
+    left_out = {e.row for e in excluded}
+    placed = [c for c in ledger.cases if c.row not in left_out] if left_out else ledger.cases
+    received, completed, still_open = case_counts(placed, first, last)
+    table, aspects, unclassified = complaint_tables(placed, first, last)
     grades, by_aspect = satisfaction(ledger.cases, first, last, s.target, s.satisfaction_target, graded)
-    responded, resolved, medians, years_t = timeliness(ledger.cases, first, last, work)
+    responded, resolved, medians, years_t = timeliness(placed, first, last, work)
     found, years_a = alerts(ledger, first, last, work)
+    missing = missing_figures(ledger)
+    if "severity_raised" in missing:  # no alert about data that is not there
+        found.severity_raised = []
     problems = list(report.problems)
     known = {p.message for p in problems}
     for year in sorted(years_t | years_a):
@@ -608,4 +635,6 @@ def compute(
         alerts=found,
         trend=trend(ledger, report, month, rates, grades=graded, judged=judged),
         problems=problems,
+        excluded=excluded,
+        missing=missing,
     )

@@ -79,9 +79,9 @@ register(
             "en": "A complaint should have “{column}”.",
         },
         "row.phone_not_diallable": {
-            "zh-Hans": "联系电话“{value}”无法拨打:手机应为11位(1开头),座机应带区号(如 0592-1234567)。",
-            "zh-Hant": "聯繫電話「{value}」無法撥打:手機應為11位(1開頭),座機應帶區號(如 0592-1234567)。",
-            "en": "The phone number “{value}” cannot be dialled: mobiles have 11 digits starting with 1, landlines need an area code (0592-1234567).",
+            "zh-Hans": "联系电话“{value}”无法拨打:内地手机应为11位(1开头),座机应带区号(如 0592-1234567);香港、澳门为8位(可加 +852 / +853),台湾手机为 09 开头10位(可加 +886)。",
+            "zh-Hant": "聯絡電話「{value}」無法撥打:內地手機應為11位(1開頭),座機應帶區號(如 0592-1234567);香港、澳門為8位(可加 +852 / +853),台灣手機為 09 開頭10位(可加 +886)。",
+            "en": "The phone number “{value}” cannot be dialled: mainland mobiles have 11 digits starting with 1, landlines need an area code (0592-1234567); Hong Kong and Macau numbers have 8 digits (+852 / +853), Taiwan mobiles 10 digits starting 09 (+886).",
         },
         "row.phone_lost_zero": {
             "zh-Hans": "联系电话“{value}”以数字保存,开头的0可能已丢失;请把该列设为文本格式后重新输入。",
@@ -129,6 +129,9 @@ _PLAIN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^(?:\+?86)?0\d{2,3}\d{7,8}(?:(?:转|ext|x|#)\d{1,6})?$")
 _SERVICE = re.compile(r"^(?:400|800)\d{7}$|^[2-9]\d{6,7}$")
+# Hong Kong (+852) and Macau (+853): 8 digits; Taiwan (+886): mobiles 09xx-xxx-xxx, landlines 0X-xxxx-xxxx.
+_HK_MACAU = re.compile(r"^(?:\+?85[23])?[2-9]\d{7}$")
+_TAIWAN = re.compile(r"^(?:\+?886|0)(?:9\d{8}|[2-8]\d{7,8})$")
 
 
 def diallable(phone: str) -> bool:
@@ -141,7 +144,13 @@ def diallable(phone: str) -> bool:
         return False
     for number in numbers:
         digits = re.sub(r"[\s\-()()]", "", number).lower()
-        if not (_MOBILE.match(digits) or _LANDLINE.match(digits) or _SERVICE.match(digits)):
+        if not (
+            _MOBILE.match(digits)
+            or _LANDLINE.match(digits)
+            or _SERVICE.match(digits)
+            or _HK_MACAU.match(digits)
+            or _TAIWAN.match(digits)
+        ):
             return False
     return True
 

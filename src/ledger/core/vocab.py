@@ -74,13 +74,24 @@ def fold(text: str) -> str:
     return _t2s().convert(s) if any(ord(ch) > 0x2E7F for ch in s) else s
 
 
+def is_traditional(text: str) -> bool:
+    """Whether the text holds a Traditional character (it changes when converted to Simplified)."""
+    return any(ord(ch) > 0x2E7F for ch in text) and _t2s().convert(text) != text
+
+
 CATEGORIES = Vocabulary(
     "category",
     [
-        Term("complaint", "投诉", "投訴", "Complaint", ("投诉件", "客户投诉", "有效投诉")),
-        Term("repair", "维修", "維修", "Repair", ("报修", "維修服務", "维修服务", "工程维修")),
+        Term("complaint", "投诉", "投訴", "Complaint", ("投诉件", "客户投诉", "有效投诉", "住户投诉", "業主投訴")),
+        Term(
+            "repair",
+            "维修",
+            "維修",
+            "Repair",
+            ("报修", "維修服務", "维修服务", "工程维修", "家居维修", "报修维修", "保養維修"),
+        ),
         Term("special_service", "特约服务", "特約服務", "Special service", ("特约", "有偿服务", "paid service")),
-        Term("help", "求助", "求助", "Help request", ("求助服务", "help")),
+        Term("help", "求助", "求助", "Help request", ("求助服务", "help", "协助", "請求協助")),
         Term("emergency", "急救", "急救", "Emergency aid", ("急救病人", "emergency")),
         Term(
             "event",
@@ -97,11 +108,11 @@ CATEGORIES = Vocabulary(
 CHANNELS = Vocabulary(
     "channel",
     [
-        Term("phone", "电话", "電話", "Phone", ("来电",)),
-        Term("visit", "来访", "來訪", "Visit", ("上门", "到访")),
+        Term("phone", "电话", "電話", "Phone", ("来电", "电话投诉", "电话报修", "熱線")),
+        Term("visit", "来访", "來訪", "Visit", ("上门", "到访", "亲临", "親身")),
         Term("letter", "信函", "信函", "Letter", ("来信",)),
-        Term("email", "电子邮件", "電子郵件", "E-mail", ("邮件", "email")),
-        Term("online", "网上", "網上", "Online", ("网络", "微信", "app", "网上投诉")),
+        Term("email", "电子邮件", "電子郵件", "E-mail", ("邮件", "email", "電郵")),
+        Term("online", "网上", "網上", "Online", ("网络", "微信", "app", "网上投诉", "短信", "whatsapp", "网上报修")),
         Term("complaint_box", "投诉箱", "投訴箱", "Complaint box", ("意见箱",)),
         Term("other", "其他", "其他", "Other", ("其它",)),
     ],
@@ -110,27 +121,41 @@ CHANNELS = Vocabulary(
 CALLBACK_METHODS = Vocabulary(
     "callback_method",
     [
-        Term("phone", "电话", "電話", "Phone"),
-        Term("in_person", "面谈", "面談", "In person"),
-        Term("on_site", "上门", "上門", "On-site visit", ("上门回访", "现场")),
-        Term("written", "书面", "書面", "Written", ("问卷", "信函")),
-        Term("meeting", "会议", "會議", "Meeting", ("座谈会",)),
-        Term("online", "网上", "網上", "Online", ("网络", "微信")),
+        Term("phone", "电话", "電話", "Phone", ("电话回访", "致电", "来电回访", "phone call")),
+        Term("in_person", "面谈", "面談", "In person", ("面谈回访", "当面", "面對面")),
+        Term("on_site", "上门", "上門", "On-site visit", ("上门回访", "现场", "现场回访", "上门拜访", "家访")),
+        Term("written", "书面", "書面", "Written", ("问卷", "信函", "书面回访", "问卷调查")),
+        Term("meeting", "会议", "會議", "Meeting", ("座谈会", "会议回访")),
+        Term(
+            "online",
+            "网上",
+            "網上",
+            "Online",
+            ("网络", "微信", "微信回访", "短信", "短信回访", "网上回访", "whatsapp", "電郵", "邮件"),
+        ),
     ],
 )
 
 SATISFACTION = Vocabulary(
     "satisfaction",
     [
-        Term("satisfied", "满意", "滿意", "Satisfied", ("a", "非常满意", "很满意")),
+        Term(
+            "satisfied",
+            "满意",
+            "滿意",
+            "Satisfied",
+            ("a", "非常满意", "很满意", "十分满意", "满意 a", "very satisfied"),
+        ),
         Term(
             "fairly_satisfied",
             "一般满意",
             "一般滿意",
             "Fairly satisfied",
-            ("b", "基本满意", "较满意", "比较满意", "一般"),
+            ("b", "基本满意", "较满意", "比较满意", "一般", "还可以", "尚可", "普通", "还行", "fair"),
         ),
-        Term("unsatisfied", "不满意", "不滿意", "Unsatisfied", ("c", "不合格", "很不满意", "dissatisfied")),
+        Term(
+            "unsatisfied", "不满意", "不滿意", "Unsatisfied", ("c", "不合格", "很不满意", "非常不满意", "dissatisfied")
+        ),
     ],
 )
 

@@ -108,7 +108,8 @@ def run_demo(
 
     ledger = load_file(path)
     code, doc, changes = send_job(ledger, path, month, via="eml", out_dir=directory, again=True)
-    apply_changes(path, ledger, changes)
+    if changes is not None:
+        apply_changes(path, ledger, changes)
     yield say("export", path=directory / doc.get("attachment", ""))
     if code == 0:
         yield say("send", path=next(iter(sorted(directory.glob("*.eml"))), ""))

@@ -54,17 +54,21 @@ def masked_layout(layout: SheetLayout) -> SheetLayout:
     )
 
 
-def export_name(office: str, month: str) -> str:
+EXPORT_PREFIX = {"zh-Hans": "回访统计", "zh-Hant": "回訪統計", "en": "Callback statistics"}
+
+
+def export_name(office: str, month: str, lang: str = "zh-Hans") -> str:
+    """`回访统计_<office>_<YYYY-MM>.xlsx`, the first word in the workbook's script."""
     safe = _UNSAFE_FILE_CHARS.sub("_", mask_phones(office)).strip(" .") or "office"
-    return f"回访统计_{safe}_{month}.xlsx"
+    return f"{EXPORT_PREFIX.get(lang, EXPORT_PREFIX['zh-Hans'])}_{safe}_{month}.xlsx"
 
 
-def export_path(target: str | Path, office: str, month: str) -> Path:
+def export_path(target: str | Path, office: str, month: str, lang: str = "zh-Hans") -> Path:
     """A folder (existing, or any path not ending in .xlsx) gets the standard name inside it."""
     target = Path(target)
     if target.suffix.lower() == ".xlsx" and not target.is_dir():
         return target
-    return target / export_name(office, month)
+    return target / export_name(office, month, lang)
 
 
 def export_workbook(result: MonthStats, ledger: Ledger) -> Workbook:
@@ -72,13 +76,13 @@ def export_workbook(result: MonthStats, ledger: Ledger) -> Workbook:
     book.remove(book.active)
     render(masked_layout(stats_layout(result, ledger.lang, ledger)), book)
     book.properties.creator = "ledger"
-    book.properties.title = export_name(result.office, result.month)[:-5]
+    book.properties.title = export_name(result.office, result.month, ledger.lang)[:-5]
     return book
 
 
 def export_stats(result: MonthStats, ledger: Ledger, target: str | Path) -> Path:
     """Write the export and return its path; an existing file of the same name is replaced atomically."""
-    path = export_path(target, result.office, result.month)
+    path = export_path(target, result.office, result.month, ledger.lang)
     path.parent.mkdir(parents=True, exist_ok=True)
     book = export_workbook(result, ledger)
     fd, tmp_name = tempfile.mkstemp(prefix=".~export_", suffix=".xlsx", dir=path.parent)

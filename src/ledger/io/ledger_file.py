@@ -11,6 +11,7 @@ from ledger.core.columns import TOOL_COLUMNS
 from ledger.core.log import LOG_HEADERS, LOG_SHEET
 from ledger.core.models import Ledger
 from ledger.io.package import CaseSheetPatch, ColumnPatch, save_changes
+from ledger.sheets.settings_sheet import settings_layout
 
 TOOL_HEADER_FILL = "FFE699"
 TOOL_WIDTHS = {
@@ -48,6 +49,8 @@ def tool_patch(ledger: Ledger, values: dict[str, dict[int, Any]], fills: dict[tu
 def apply_changes(path: str | Path, ledger: Ledger, changes: Changes, out_path: str | Path | None = None):
     """Write the changes into the ledger (atomically, with a backup) or into `out_path`."""
     layouts = list(changes.sheets or [])
+    if not ledger.has_settings:  # a clerk's own workbook gets its Settings sheet on the first write (issue 13.6)
+        layouts.append(settings_layout(ledger.settings, ledger.lang))
     log_name = next((n for n in ledger.sheet_names if n in LOG_SHEET.values()), None) or LOG_SHEET.get(
         ledger.lang, LOG_SHEET["zh-Hans"]
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 from ledger.core.allocation import without_gc
 from ledger.core.callbacks import CallbackReport
-from ledger.core.changes import Assessed, Changes, seeds_of, shared_or_assessed
+from ledger.core.changes import Assessed, Changes, cell_fills, seeds_of, shared_or_assessed
 from ledger.core.log import log_row
 from ledger.core.models import Ledger
 from ledger.core.sampling import default_seed
@@ -85,6 +85,7 @@ def callbacks_job(
         if forms:
             changes.sheets.append(record_forms_layout(report, ledger, ledger.lang))
         changes.tool_values = done.tool_values(ledger)
+        changes.cell_fills = cell_fills(ledger, validation.problems)  # the highlights stay in step with 问题
 
     changes = Changes().defer(build)
     changes.log_rows.extend(implied_draw_rows(report, seeds, "callbacks"))

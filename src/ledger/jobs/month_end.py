@@ -27,6 +27,6 @@ def month_end_job(ledger: Ledger, month: str, as_of: dt.date) -> tuple[dict[str,
     changes.merge(more)
     report, _, more = callbacks_job(ledger, as_of, shared=shared)
     changes.merge(more)
-    stats, more = stats_job(ledger, month, as_of, report=shared.report)
+    stats, more = stats_job(ledger, month, as_of, shared=shared)
     changes.merge(more)
     return {"validation": validation, "sample": sample, "callbacks": report, "stats": stats}, changes

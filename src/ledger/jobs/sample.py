@@ -7,7 +7,7 @@ from typing import Any
 
 from ledger.core.allocation import without_gc
 from ledger.core.callbacks import assess
-from ledger.core.changes import Assessed, Changes, seeds_of
+from ledger.core.changes import Assessed, Changes, cell_fills, seeds_of
 from ledger.core.log import log_row
 from ledger.core.models import Ledger
 from ledger.core.sampling import default_seed, household_survey
@@ -59,7 +59,12 @@ def sample_job(
     if month[5:] in SURVEY_MONTHS:
         result["survey"] = survey(ledger, used)
     done = shared if same_day and report is shared.report else Assessed(as_of, report, validation)
-    changes = Changes().defer(lambda ch: setattr(ch, "tool_values", done.tool_values(ledger)))
+
+    def build(changes: Changes) -> None:
+        changes.tool_values = done.tool_values(ledger)
+        changes.cell_fills = cell_fills(ledger, done.validation.problems)  # the highlights stay in step with 问题
+
+    changes = Changes().defer(build)
     changes.log_rows.extend(implied_draw_rows(report, seeds, "sample", skip=month))
     log_result: dict[str, Any] = {"drawn": drawn, "required": required, "new": new}
     if "survey" in result:

@@ -11,6 +11,8 @@ from ledger.core.changes import Changes
 from ledger.core.i18n import register, text
 from ledger.core.log import log_row, sends
 from ledger.core.models import Ledger
+from ledger.core.vocab import fold
+from ledger.core.windows import month_bounds
 from ledger.io.export import export_stats
 from ledger.jobs.stats import stats_job
 from ledger.mail.delivery import MailError, MailSettings, smtp_password
@@ -28,6 +30,16 @@ register(
             "zh-Hant": "郵件檔案已產生:{path}。請用郵件程式開啟並發送給 {recipients}。",
             "en": "The e-mail file is ready: {path}. Open it in your mail program and send it to {recipients}.",
         },
+        "send.generic_office": {
+            "zh-Hans": "“设置”表的管理处名称还是通用的“{office}”,总部无法分辨是哪个管理处。请在“设置”表填写本管理处的名称(或加 --office 名称)后再发送。",
+            "zh-Hant": "「設置」表的管理處名稱還是通用的「{office}」,總部無法分辨是哪個管理處。請在「設置」表填寫本管理處的名稱(或加 --office 名稱)後再發送。",
+            "en": "The office name in Settings is still the generic “{office}”: head office cannot tell which office this is. Enter your office's name in the Settings sheet (or pass --office NAME) and send again.",
+        },
+        "send.partial_month": {
+            "zh-Hans": "{month} 尚未结束(截至 {as_of}),统计还不完整,不发送。月末之后再发送;确需发送不完整的统计时,加 --partial。",
+            "zh-Hant": "{month} 尚未結束(截至 {as_of}),統計還不完整,不發送。月末之後再發送;確需發送不完整的統計時,加 --partial。",
+            "en": "{month} is not over yet (as of {as_of}); its statistics are incomplete and were not sent. Send after the month ends, or pass --partial to send them as they are.",
+        },
         "send.draft_done": {
             "zh-Hans": "已在 Outlook 中创建草稿,请检查后发送给 {recipients}。",
             "zh-Hant": "已在 Outlook 中建立草稿,請檢查後發送給 {recipients}。",
@@ -37,15 +49,29 @@ register(
 )
 
 
+GENERIC_OFFICES = frozenset(
+    fold(name) for name in ("物业管理处", "物業管理處", "管理处", "物业公司", "Property management office", "office")
+)
+
+
 def headline(result: Any) -> dict[str, Any]:
-    """The numbers the mail body quotes, from the statistics JSON."""
+    """The numbers the mail body quotes, from the statistics JSON (a figure without data counts none)."""
     doc = result.as_json()
     sat = doc["satisfaction"]["overall"]
-    callbacks = sat["satisfied"] + sat["fairly_satisfied"] + sat["unsatisfied"]
-    overdue = sum(c["overdue"] for c in doc["compliance"].values())
+    callbacks = (sat["satisfied"] or 0) + (sat["fairly_satisfied"] or 0) + (sat["unsatisfied"] or 0)
+    overdue = sum(c["overdue"] or 0 for c in doc["compliance"].values())
     alerts = doc["alerts"]
     n_alerts = sum(len(v) for v in alerts.values())
     return {"callbacks": callbacks, "satisfaction_rate": sat["rate"], "overdue": overdue, "alerts": n_alerts}
+
+
+def _refusal(ledger: Ledger, month: str, today: dt.date, partial: bool) -> str | None:
+    """Why this month must not go to head office now: a generic office name, or a month not over."""
+    if fold(ledger.settings.office) in GENERIC_OFFICES:
+        return text("send.generic_office", ledger.lang, office=ledger.settings.office)
+    if today <= month_bounds(month)[1] and not partial:
+        return text("send.partial_month", ledger.lang, month=month, as_of=today.isoformat())
+    return None
 
 
 def send_job(
@@ -60,14 +86,22 @@ def send_job(
     smtp_security: str | None = None,
     out_dir: Path | None = None,
     again: bool = False,
+    partial: bool = False,
     now: dt.datetime | None = None,
     ssl_context: ssl.SSLContext | None = None,
     password: str | None = None,
-) -> tuple[int, dict[str, Any], Changes]:
-    """Returns (exit status, JSON document with clerk-readable "lines", the Log row to write)."""
+) -> tuple[int, dict[str, Any], Changes | None]:
+    """Returns (exit status, JSON document with clerk-readable "lines", the Log row to write or None).
+
+    Refuses (status 2, nothing built or sent) to address head office as a generic office, or to send
+    a month that is not over unless `partial`.
+    """
     settings = ledger.settings
     lang = ledger.lang
     now = now or dt.datetime.now().astimezone()
+    refusal = _refusal(ledger, month, now.date(), partial)
+    if refusal:  # nothing built, nothing sent, nothing logged
+        return 2, {"month": month, "refused": True, "lines": [refusal]}, None
     result, _ = stats_job(ledger, month, now.date())
     folder = out_dir or Path(ledger_path).resolve().parent
     folder.mkdir(parents=True, exist_ok=True)

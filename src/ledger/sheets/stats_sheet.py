@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ledger.core.columns import COLUMNS_BY_FIELD
 from ledger.core.i18n import register, text
 from ledger.core.models import Case, Ledger
 from ledger.core.stats import Compliance, Grades, MonthStats
@@ -165,6 +166,42 @@ _L: dict[str, tuple[str, str, str]] = {
         "投訴 {of} 件:24小時內回覆 {r24},3個工作日內解決 {r3}。",
         "{of} complaints: {r24} answered within 24 h, {r3} resolved within 3 working days.",
     ),
+    "partial_title": (
+        "(截至 {as_of},未满月)",
+        "(截至 {as_of},未滿月)",
+        " (up to {as_of}, month not over)",
+    ),
+    "excluded": (
+        "{n} 件未能计入统计:第 {rows} 行,见“问题”列。",
+        "{n} 件未能計入統計:第 {rows} 行,見「問題」欄。",
+        "{n} case(s) could not be counted: rows {rows}; see the Problems column.",
+    ),
+    "no_data": ("无数据", "無數據", "No data"),
+    "no_data_why": (
+        "无数据:台账没有{columns}列。",
+        "無數據:台賬沒有{columns}欄。",
+        "No data: the ledger has no {columns} column.",
+    ),
+    "no_windows": (
+        "回访率无数据:本月没有回访期限到期的案件。",
+        "回訪率無數據:本月沒有回訪期限到期的案件。",
+        "Callback rate: no data, no callback window closed this month.",
+    ),
+    "no_callbacks": (
+        "满意率无数据:本月没有评了满意度的回访。",
+        "滿意率無數據:本月沒有評了滿意度的回訪。",
+        "Satisfaction rate: no data, no graded callback this month.",
+    ),
+    "no_complaints": (
+        "比率无数据:本月没有受理投诉。",
+        "比率無數據:本月沒有受理投訴。",
+        "Rates: no data, no complaint was received this month.",
+    ),
+    "text_excluded": (
+        "⚠ {n} 件未能计入统计:第 {rows} 行,见“问题”列。",
+        "⚠ {n} 件未能計入統計:第 {rows} 行,見「問題」欄。",
+        "⚠ {n} case(s) could not be counted: rows {rows}; see the Problems column.",
+    ),
     "text_alerts": (
         "预警:不满意 {u},重复投诉 {rc} 组,重复维修 {rr} 组,等级建议上调 {sr}。",
         "預警:不滿意 {u},重複投訴 {rc} 組,重複維修 {rr} 組,等級建議上調 {sr}。",
@@ -180,6 +217,25 @@ def _t(key: str, lang: str, **params: Any) -> str:
 
 def sheet_name(month: str, lang: str) -> str:
     return SHEET_NAME.get(lang, SHEET_NAME["zh-Hans"]).format(month=month)
+
+
+def _no_data_note(sheet: _Sheet, s: MonthStats, *figures: str) -> bool:
+    """Say why a figure has no data (its columns are missing from the ledger); True when one has none."""
+    fields = list(dict.fromkeys(f for figure in figures for f in s.missing.get(figure, ())))
+    if fields:
+        quote = "“{}”" if sheet.lang == "zh-Hans" else ("「{}」" if sheet.lang == "zh-Hant" else "“{}”")
+        columns = "、".join(quote.format(COLUMNS_BY_FIELD[f].label(sheet.lang)) for f in fields)
+        sheet.note(_t("no_data_why", sheet.lang, columns=columns))
+    return bool(fields)
+
+
+def _blanked(values: list[Any], cols: range | tuple[int, ...], word: str) -> list[Any]:
+    """The row with the cells of these 1-based columns saying "no data" instead of a number."""
+    return [word if i + 1 in cols else v for i, v in enumerate(values)]
+
+
+def _excluded_rows(s: MonthStats) -> str:
+    return "、".join(str(e.row) for e in s.excluded)
 
 
 def _result_key(passed: bool | None) -> str:
@@ -241,7 +297,10 @@ def stats_layout(stats: MonthStats, lang: str, ledger: Ledger | None = None) -> 
     """The month's statistics sheet; `ledger` (optional) lets alerts name units and aspects."""
     layout = SheetLayout(sheet_name(stats.month, lang))
     sheet = _Sheet(layout, lang)
-    layout.add_row([_t("title", lang, office=stats.office, month=stats.month)], "title")
+    title = _t("title", lang, office=stats.office, month=stats.month)
+    if stats.partial:
+        title += _t("partial_title", lang, as_of=stats.as_of.isoformat())
+    layout.add_row([title], "title")
     layout.merged.append((1, 1, 1, WIDTH))
     layout.add_row(
         [
@@ -275,29 +334,43 @@ def _part_cases(sheet: _Sheet, s: MonthStats) -> None:
     lang = sheet.lang
     sheet.heading("s1")
     sheet.header(["category", "received", "completed", "open"])
+    gone = (3, 4) if "completed" in s.missing else ()
+    word = _t("no_data", lang)
     for term in CATEGORIES:
-        sheet.data([term.label(lang), s.received[term.key], s.completed[term.key], s.open[term.key]])
+        sheet.data(
+            _blanked([term.label(lang), s.received[term.key], s.completed[term.key], s.open[term.key]], gone, word)
+        )
     sheet.data(
-        [_t("total", lang), sum(s.received.values()), sum(s.completed.values()), sum(s.open.values())], total=True
+        _blanked(
+            [_t("total", lang), sum(s.received.values()), sum(s.completed.values()), sum(s.open.values())], gone, word
+        ),
+        total=True,
     )
+    _no_data_note(sheet, s, "completed")
+    if s.excluded:
+        sheet.note(_t("excluded", lang, n=len(s.excluded), rows=_excluded_rows(s)))
 
 
 def _part_complaints(sheet: _Sheet, s: MonthStats) -> None:
     lang = sheet.lang
     sheet.heading("s2")
     sheet.layout.add_row([_t("class", lang), *SEVERITIES.labels(lang), _t("total", lang)], "header")
+    word = _t("no_data", lang)
+    gone = range(2, 7) if "by_class_severity" in s.missing else ()
     for term in RESPONSIBILITY:
         cells = [s.by_class_severity[term.key][k] for k in SEVERITIES.keys()]
-        sheet.data([term.label(lang), *cells, sum(cells)])
+        sheet.data(_blanked([term.label(lang), *cells, sum(cells)], gone, word))
     columns = [sum(s.by_class_severity[c][k] for c in RESPONSIBILITY.keys()) for k in SEVERITIES.keys()]
-    sheet.data([_t("total", lang), *columns, sum(columns)], total=True)
-    if s.unclassified:
+    sheet.data(_blanked([_t("total", lang), *columns, sum(columns)], gone, word), total=True)
+    if not _no_data_note(sheet, s, "by_class_severity") and s.unclassified:
         sheet.note(_t("unclassified", lang, n=s.unclassified))
     sheet.layout.add_row([])
     sheet.header(["aspect", "complaints"])
+    gone = (2,) if "by_aspect" in s.missing else ()
     for term in ASPECTS:
-        sheet.data([term.label(lang), s.by_aspect[term.key]])
-    sheet.data([_t("total", lang), sum(s.by_aspect.values())], total=True)
+        sheet.data(_blanked([term.label(lang), s.by_aspect[term.key]], gone, word))
+    sheet.data(_blanked([_t("total", lang), sum(s.by_aspect.values())], gone, word), total=True)
+    _no_data_note(sheet, s, "by_aspect")
 
 
 def _verdict(c: Compliance) -> bool | None:
@@ -344,15 +417,24 @@ def _part_compliance(sheet: _Sheet, s: MonthStats) -> None:
             "result",
         ]
     )
+    if "compliance" in s.missing:  # no verdict about data that is not there
+        word = _t("no_data", lang)
+        for label in [*CATEGORIES.labels(lang), _t("total", lang)]:
+            sheet.data([label, *[word] * 10, None, None], total=label == _t("total", lang))
+        _no_data_note(sheet, s, "compliance")
+        return
     for term in CATEGORIES:
         c = s.compliance[term.key]
         row = sheet.data(_compliance_cells(term.label(lang), c, sheet, _verdict(c)), percent_cols=(11, 12))
         sheet.verdict(row, (11, 13), _verdict(c))
     total = s.compliance_total()
     all_pass = all(c.passed for c in s.compliance.values()) if total.population else None
-    row = sheet.data(_compliance_cells(_t("total", lang), total, sheet, all_pass), percent_cols=(11, 12), total=True)
+    cells = _compliance_cells(_t("total", lang), total, sheet, all_pass)
+    row = sheet.data(_blanked(cells, (11,) if not total.population else (), _t("no_data", lang)), (11, 12), True)
     sheet.verdict(row, (11, 13), all_pass)
     sheet.note(_t("s3_note", lang))
+    if not total.population:  # a rate without a denominator is no data, and says why
+        sheet.note(_t("no_windows", lang))
 
 
 def _grades_cells(label: str, g: Grades, sheet: _Sheet) -> list[Any]:
@@ -373,6 +455,14 @@ def _part_satisfaction(sheet: _Sheet, s: MonthStats) -> None:
     sheet.heading("s4")
     keys = ["category", "satisfied", "fairly_satisfied", "unsatisfied", "graded", "sat_rate", "target", "result"]
     sheet.header(keys)
+    if "satisfaction" in s.missing:  # no verdict about data that is not there
+        word = _t("no_data", lang)
+        for term in CATEGORIES:
+            sheet.data([term.label(lang), *[word] * 5, s.satisfaction[term.key].target, None], percent_cols=(7,))
+        overall = s.satisfaction["overall"]
+        sheet.data([_t("overall", lang), *[word] * 5, overall.target, None], percent_cols=(7,), total=True)
+        _no_data_note(sheet, s, "satisfaction")
+        return
     for term in CATEGORIES:
         g = s.satisfaction[term.key]
         row = sheet.data(_grades_cells(term.label(lang), g, sheet), percent_cols=(6, 7))
@@ -390,6 +480,9 @@ def _part_satisfaction(sheet: _Sheet, s: MonthStats) -> None:
         total=True,
     )
     sheet.verdict(row, (6, 8), overall.passed)
+    if not overall.graded:
+        sheet.layout.rows[row - 1][5] = _t("no_data", lang)
+        sheet.note(_t("no_callbacks", lang))
     sheet.note(_t("s4_note", lang, target=_pct(overall.target)))
     sheet.layout.add_row([])
     sheet.header(["aspect", *keys[1:]])
@@ -410,14 +503,28 @@ def _part_timeliness(sheet: _Sheet, s: MonthStats) -> None:
     lang = sheet.lang
     sheet.heading("s5")
     sheet.header(["item", "count", "of", "ratio"])
-    for key, count in (("responded_24h", s.responded_24h), ("resolved_3wd", s.resolved_3_workdays)):
-        sheet.data([_t(key, lang), count.count, count.of, count.rate], percent_cols=(4,))
+    word = _t("no_data", lang)
+    for key, figure, count in (
+        ("responded_24h", "responded_24h", s.responded_24h),
+        ("resolved_3wd", "resolved_3_workdays", s.resolved_3_workdays),
+    ):
+        gone = (2, 4) if figure in s.missing else ((4,) if not count.of else ())
+        sheet.data(_blanked([_t(key, lang), count.count, count.of, count.rate], gone, word), percent_cols=(4,))
+    if not s.responded_24h.of:
+        sheet.note(_t("no_complaints", lang))
+    _no_data_note(sheet, s, "responded_24h")
+    _no_data_note(sheet, s, "resolved_3_workdays")
     sheet.layout.add_row([])
     sheet.header(["category", "completed", "median"])
+    gone = (2, 3) if "median_days" in s.missing else ()
     for term in CATEGORIES:
-        sheet.data([term.label(lang), s.completed[term.key], s.median_days[term.key]], plain_cols=(3,))
+        sheet.data(
+            _blanked([term.label(lang), s.completed[term.key], s.median_days[term.key]], gone, word), plain_cols=(3,)
+        )
     sheet.data(
-        [_t("total", lang), sum(s.completed.values()), s.median_days.get("overall")], total=True, plain_cols=(3,)
+        _blanked([_t("total", lang), sum(s.completed.values()), s.median_days.get("overall")], gone, word),
+        total=True,
+        plain_cols=(3,),
     )
 
 
@@ -599,18 +706,20 @@ def _part_trend(sheet: _Sheet, s: MonthStats) -> None:
 
 def stats_text(result: MonthStats, lang: str) -> str:
     """A few readable lines for the terminal."""
+    word, gone = _t("no_data", lang), result.missing
     lines = [
-        _t("text_head", lang, office=result.office, month=result.month, as_of=result.as_of.isoformat()),
+        _t("text_head", lang, office=result.office, month=result.month, as_of=result.as_of.isoformat())
+        + (_t("partial_title", lang, as_of=result.as_of.isoformat()) if result.partial else ""),
         _t(
             "text_cases",
             lang,
             received=sum(result.received.values()),
-            completed=sum(result.completed.values()),
-            open=sum(result.open.values()),
+            completed=word if "completed" in gone else sum(result.completed.values()),
+            open=word if "open" in gone else sum(result.open.values()),
         ),
     ]
     for key, c in result.compliance.items():
-        if c.population or c.exempt:
+        if (c.population or c.exempt) and "compliance" not in gone:
             lines.append(
                 _t(
                     "text_compliance",
@@ -630,15 +739,21 @@ def stats_text(result: MonthStats, lang: str) -> str:
             )
     overall = result.satisfaction["overall"]
     lines.append(
-        _t("text_satisfaction", lang, graded=overall.graded, rate=_pct(overall.rate), target=_pct(overall.target))
+        _t(
+            "text_satisfaction",
+            lang,
+            graded=word if "satisfaction" in gone else overall.graded,
+            rate=word if "satisfaction" in gone else _pct(overall.rate),
+            target=_pct(overall.target),
+        )
     )
     lines.append(
         _t(
             "text_timeliness",
             lang,
             of=result.responded_24h.of,
-            r24=result.responded_24h.count,
-            r3=result.resolved_3_workdays.count,
+            r24=word if "responded_24h" in gone else result.responded_24h.count,
+            r3=word if "resolved_3_workdays" in gone else result.resolved_3_workdays.count,
         )
     )
     a = result.alerts
@@ -652,6 +767,8 @@ def stats_text(result: MonthStats, lang: str) -> str:
             sr=len(a.severity_raised),
         )
     )
+    if result.excluded:
+        lines.append(_t("text_excluded", lang, n=len(result.excluded), rows=_excluded_rows(result)))
     for p in result.problems:
         lines.append("⚠ " + p.located(lang))
     return "\n".join(lines)
