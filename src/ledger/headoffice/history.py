@@ -1,0 +1,137 @@
+"""Every consolidated month in an embedded DuckDB database beside the head-office workbook.
+
+Two tables, one row per office and month (a month consolidated again replaces
+that month):
+
+- `submissions`: month, office, file, sent_at (ISO text), late, households,
+  sha256, the office's whole stats JSON (`stats`), consolidated_at;
+- `league`: the counts behind the league table (no rates: rates are computed
+  from summed counts in the queries, so group figures are never an average of
+  rates).
+
+The trends of the workbook come from here, so old exports are never needed
+again. The same two tables written as Parquet answer the same SQL on DuckDB
+over object storage or on Spark (docs/scale.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ledger.headoffice.figures import ratio
+
+COUNTS = (
+    "received",
+    "completed",
+    "callbacks",
+    "population",
+    "called",
+    "on_time",
+    "satisfied",
+    "graded",
+    "overdue",
+    "repeat_complaints",
+    "complaints",
+    "households",
+)
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS submissions (
+    month VARCHAR, office VARCHAR, file VARCHAR, sent_at VARCHAR, late BOOLEAN, households BIGINT,
+    sha256 VARCHAR, stats JSON, consolidated_at TIMESTAMP, PRIMARY KEY (month, office));
+CREATE TABLE IF NOT EXISTS league (
+    month VARCHAR, office VARCHAR, {", ".join(f"{c} BIGINT" for c in COUNTS)}, PRIMARY KEY (month, office));
+"""
+
+#: The trend query: per office, and the group ("" office) from summed counts.
+TREND_SQL = """
+SELECT month, office, graded, satisfied, population, called, on_time, overdue, received
+FROM league WHERE month BETWEEN ? AND ?
+UNION ALL
+SELECT month, '' AS office, sum(graded), sum(satisfied), sum(population), sum(called), sum(on_time),
+       sum(overdue), sum(received)
+FROM league WHERE month BETWEEN ? AND ? GROUP BY month
+ORDER BY month, office
+"""
+
+
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    con.execute(_SCHEMA)
+    return con
+
+
+def record_month(path: Path, month: str, rows: list[dict[str, Any]]) -> None:
+    """Replace month M's rows. Each row: office, file, sent_at, late, households, sha256, stats, and COUNTS."""
+    con = connect(path)
+    try:
+        con.execute("BEGIN")
+        con.execute("DELETE FROM submissions WHERE month = ?", [month])
+        con.execute("DELETE FROM league WHERE month = ?", [month])
+        now = dt.datetime.now()
+        con.executemany(
+            "INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [
+                    month,
+                    r["office"],
+                    r["file"],
+                    r["sent_at"],
+                    r["late"],
+                    r["households"],
+                    r["sha256"],
+                    json.dumps(r["stats"], ensure_ascii=False),
+                    now,
+                ]
+                for r in rows
+            ],
+        )
+        con.executemany(
+            f"INSERT INTO league VALUES (?, ?, {', '.join('?' for _ in COUNTS)})",
+            [[month, r["office"], *(_int(r.get(c)) for c in COUNTS)] for r in rows],
+        )
+        con.execute("COMMIT")
+    finally:
+        con.close()
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def trend_months(month: str, count: int = 12) -> list[str]:
+    year, mon = int(month[:4]), int(month[5:7])
+    out = []
+    for i in range(count - 1, -1, -1):
+        y, m = divmod(year * 12 + mon - 1 - i, 12)
+        out.append(f"{y:04d}-{m + 1:02d}")
+    return out
+
+
+def trends(path: Path, month: str, count: int = 12) -> dict[str, dict[str, dict[str, Any]]]:
+    """{office or "" for the group: {month: {graded, satisfaction_rate, callback_rate, on_time_rate, ...}}}."""
+    months = trend_months(month, count)
+    con = connect(path)
+    try:
+        rows = con.execute(TREND_SQL, [months[0], months[-1]] * 2).fetchall()
+    finally:
+        con.close()
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for m, office, graded, satisfied, population, called, on_time, overdue, received in rows:
+        out.setdefault(office, {})[m] = {
+            "graded": graded,
+            "satisfaction_rate": ratio(satisfied, graded),
+            "population": population,
+            "callback_rate": ratio(called, population),
+            "on_time_rate": ratio(on_time, population),
+            "overdue": overdue,
+            "received": received,
+        }
+    return out
