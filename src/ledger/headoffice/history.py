@@ -7,7 +7,10 @@ that month):
   sha256, the office's whole stats JSON (`stats`), consolidated_at;
 - `league`: the counts behind the league table (no rates: rates are computed
   from summed counts in the queries, so group figures are never an average of
-  rates).
+  rates);
+- `reported_trend`: the 12 months each export reports of itself (`trend` of the
+  stats JSON), so the first consolidation already draws a year of trends; a
+  month consolidated in `league` always wins over these.
 
 The trends of the workbook come from here, so old exports are never needed
 again. The same two tables written as Parquet answer the same SQL on DuckDB
@@ -46,17 +49,34 @@ CREATE TABLE IF NOT EXISTS submissions (
     sha256 VARCHAR, stats JSON, consolidated_at TIMESTAMP, PRIMARY KEY (month, office));
 CREATE TABLE IF NOT EXISTS league (
     month VARCHAR, office VARCHAR, {", ".join(f"{c} BIGINT" for c in COUNTS)}, PRIMARY KEY (month, office));
+CREATE TABLE IF NOT EXISTS reported_trend (
+    month VARCHAR, office VARCHAR, graded BIGINT, satisfied BIGINT, population BIGINT, called BIGINT,
+    on_time BIGINT, reported_in VARCHAR, PRIMARY KEY (month, office));
 """
 
 #: The trend query: per office, and the group ("" office) from summed counts.
 TREND_SQL = """
-SELECT month, office, graded, satisfied, population, called, on_time, overdue, received
-FROM league WHERE month BETWEEN ? AND ?
+WITH points AS (
+    SELECT month, office, graded, satisfied, population, called, on_time, overdue, received
+    FROM league WHERE month BETWEEN $first AND $last
+    UNION ALL
+    SELECT r.month, r.office, r.graded, r.satisfied, r.population, r.called, r.on_time, NULL, NULL
+    FROM reported_trend r
+    WHERE r.month BETWEEN $first AND $last
+      AND NOT EXISTS (SELECT 1 FROM league l WHERE l.month = r.month AND l.office = r.office))
+SELECT month, office, graded, satisfied, population, called, on_time, overdue, received FROM points
 UNION ALL
 SELECT month, '' AS office, sum(graded), sum(satisfied), sum(population), sum(called), sum(on_time),
        sum(overdue), sum(received)
-FROM league WHERE month BETWEEN ? AND ? GROUP BY month
+FROM points GROUP BY month
 ORDER BY month, office
+"""
+_REPORTED = """
+INSERT INTO reported_trend VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (month, office) DO UPDATE SET graded = excluded.graded, satisfied = excluded.satisfied,
+    population = excluded.population, called = excluded.called, on_time = excluded.on_time,
+    reported_in = excluded.reported_in
+WHERE excluded.reported_in >= reported_trend.reported_in
 """
 
 
@@ -97,9 +117,21 @@ def record_month(path: Path, month: str, rows: list[dict[str, Any]]) -> None:
             f"INSERT INTO league VALUES (?, ?, {', '.join('?' for _ in COUNTS)})",
             [[month, r["office"], *(_int(r.get(c)) for c in COUNTS)] for r in rows],
         )
+        points = [_reported(month, r["office"], p) for r in rows for p in r["stats"].get("trend") or []]
+        con.executemany(_REPORTED, [p for p in points if p is not None])
         con.execute("COMMIT")
     finally:
         con.close()
+
+
+def _reported(month: str, office: str, point: Any) -> list[Any] | None:
+    """A month of an export's own trend; satisfied = rate × graded (exact: the rate was computed from them)."""
+    if not isinstance(point, dict) or not point.get("month") or point["month"] >= month:
+        return None
+    graded, rate = point.get("graded"), point.get("satisfaction_rate")
+    satisfied = round(rate * graded) if graded is not None and rate is not None else None
+    counts = [_int(point.get(k)) for k in ("population", "called", "on_time")]
+    return [point["month"], office, _int(graded), satisfied, *counts, month]
 
 
 def _int(value: Any) -> int | None:
@@ -120,7 +152,7 @@ def trends(path: Path, month: str, count: int = 12) -> dict[str, dict[str, dict[
     months = trend_months(month, count)
     con = connect(path)
     try:
-        rows = con.execute(TREND_SQL, [months[0], months[-1]] * 2).fetchall()
+        rows = con.execute(TREND_SQL, {"first": months[0], "last": months[-1]}).fetchall()
     finally:
         con.close()
     out: dict[str, dict[str, dict[str, Any]]] = {}
