@@ -49,7 +49,9 @@ def _rates(block: Any) -> Any:
         called = _sum(out.get(k) for k in ("on_time", "late", "too_early"))
         out["callback_rate"] = ratio(called, out["population"])
         if "pass" in out:
-            out["pass"] = None if out["on_time"] is None or out.get("required") is None else out["on_time"] >= out["required"]
+            out["pass"] = (
+                None if out["on_time"] is None or out.get("required") is None else out["on_time"] >= out["required"]
+            )
     if "satisfied" in out and "unsatisfied" in out:
         content = _sum(out.get(k) for k in ("satisfied", "fairly_satisfied"))
         out["rate"] = ratio(content, _sum(out.get(k) for k in ("satisfied", "fairly_satisfied", "unsatisfied")))

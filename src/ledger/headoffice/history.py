@@ -96,7 +96,8 @@ def record_month(path: Path, month: str, rows: list[dict[str, Any]]) -> None:
         con.execute("DELETE FROM submissions WHERE month = ?", [month])
         con.execute("DELETE FROM league WHERE month = ?", [month])
         now = dt.datetime.now()
-        con.executemany(
+        _insert_many(
+            con,
             "INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 [
@@ -113,15 +114,21 @@ def record_month(path: Path, month: str, rows: list[dict[str, Any]]) -> None:
                 for r in rows
             ],
         )
-        con.executemany(
+        _insert_many(
+            con,
             f"INSERT INTO league VALUES (?, ?, {', '.join('?' for _ in COUNTS)})",
             [[month, r["office"], *(_int(r.get(c)) for c in COUNTS)] for r in rows],
         )
         points = [_reported(month, r["office"], p) for r in rows for p in r["stats"].get("trend") or []]
-        con.executemany(_REPORTED, [p for p in points if p is not None])
+        _insert_many(con, _REPORTED, [p for p in points if p is not None])
         con.execute("COMMIT")
     finally:
         con.close()
+
+
+def _insert_many(con: duckdb.DuckDBPyConnection, sql: str, rows: list[list[Any]]) -> None:
+    if rows:  # DuckDB refuses an empty executemany
+        con.executemany(sql, rows)
 
 
 def _reported(month: str, office: str, point: Any) -> list[Any] | None:

@@ -131,7 +131,9 @@ def league_sheet(book: Workbook, month: str, ranked: list[dict[str, Any]], group
                                mid_color="FFEB84", end_type="max", end_color="63BE7B"),
             )  # fmt: skip
         col = get_column_letter(headers.index("overdue") + 1)
-        ws.conditional_formatting.add(f"{col}3:{col}{last}", CellIsRule(operator="greaterThan", formula=["0"], fill=_RED))
+        ws.conditional_formatting.add(
+            f"{col}3:{col}{last}", CellIsRule(operator="greaterThan", formula=["0"], fill=_RED)
+        )
         first, final = (get_column_letter(headers.index(k) + 1) for k in (VERDICTS[0], VERDICTS[-1]))
         for word, fill in ((_t("no", lang), _RED), (_t("yes", lang), _GREEN)):
             ws.conditional_formatting.add(

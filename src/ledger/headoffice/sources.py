@@ -123,9 +123,7 @@ def _from_mail(msg: EmailMessage, label: str, *, explicit: bool) -> Iterator[Ite
             continue
         found = True
         data = part.get_payload(decode=True) or b""
-        yield Item(
-            name=f"{label}#{filename}", load=lambda d=data: read_export(io.BytesIO(d)), sent_at=sent, via="mail"
-        )
+        yield Item(name=f"{label}#{filename}", load=lambda d=data: read_export(io.BytesIO(d)), sent_at=sent, via="mail")
     if not found and explicit:
         yield Item(name=label, load=_nothing, sent_at=sent, via="mail", reason="no_attachment")
 

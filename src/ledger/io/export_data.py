@@ -146,6 +146,7 @@ def _is_zip(source: Any) -> bool:
 def parse_rows(rows: list[list[Any]]) -> ExportData:
     meta: dict[str, Any] = {}
     pieces: list[tuple[int, str]] = []
+    figures: dict[str, Any] = {}
     for row in rows[1:]:
         if len(row) < 3:
             continue
@@ -154,6 +155,8 @@ def parse_rows(rows: list[list[Any]]) -> ExportData:
             meta[str(key)] = value
         elif section == "stats_json":
             pieces.append((int(float(key)), "" if value is None else str(value)))
+        elif section == "figure":
+            figures[str(key)] = value
     if meta.get("format") != FORMAT:
         raise ExportUnreadable("not_ours", "format marker missing")
     try:
@@ -164,6 +167,8 @@ def parse_rows(rows: list[list[Any]]) -> ExportData:
         raise ExportUnreadable("hash_mismatch", str(meta.get("sha256", ""))[:12])
     if stats.get("office") != meta.get("office") or stats.get("month") != meta.get("month"):
         raise ExportUnreadable("hash_mismatch", "office or month differs from the figures")
+    if any(not _same(figures.get(path, _ABSENT), value) for path, value in _figures(stats)):
+        raise ExportUnreadable("hash_mismatch", "figure rows differ from the hashed figures")
     return ExportData(
         office=str(meta.get("office") or ""),
         month=str(meta.get("month") or ""),
@@ -173,6 +178,20 @@ def parse_rows(rows: list[list[Any]]) -> ExportData:
         sha256=str(meta["sha256"]),
         stats=stats,
     )
+
+
+_ABSENT = object()
+
+
+def _same(cell: Any, value: Any) -> bool:
+    """A figure row read back from the sheet (numbers may come back as floats, yes/no as booleans)."""
+    if cell is _ABSENT:
+        return False
+    if value is None or cell is None or cell == "":
+        return value is None and cell in (None, "")
+    if isinstance(value, bool) or isinstance(cell, bool):
+        return cell == value and isinstance(cell, bool) == isinstance(value, bool)
+    return abs(float(cell) - float(value)) <= 1e-12 * max(1.0, abs(float(value)))
 
 
 def _parse_time(value: Any) -> dt.datetime | None:

@@ -46,7 +46,11 @@ register(
             "zh-Hant": "重複:{office} 保留 {kept},未採用 {files}",
             "en": "Duplicate: {office} kept {kept}, set aside {files}",
         },
-        "ho.rejected": {"zh-Hans": "退回:{file}:{reason}", "zh-Hant": "退回:{file}:{reason}", "en": "Rejected: {file}: {reason}"},
+        "ho.rejected": {
+            "zh-Hans": "退回:{file}:{reason}",
+            "zh-Hant": "退回:{file}:{reason}",
+            "en": "Rejected: {file}: {reason}",
+        },
     }
 )
 
