@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from ledger.headoffice.figures import ratio
 
@@ -71,8 +72,9 @@ SELECT month, '' AS office, sum(graded), sum(satisfied), sum(population), sum(ca
 FROM points GROUP BY month
 ORDER BY month, office
 """
+_REPORTED_COLUMNS = ("month", "office", "graded", "satisfied", "population", "called", "on_time", "reported_in")
 _REPORTED = """
-INSERT INTO reported_trend VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO reported_trend SELECT * FROM incoming
 ON CONFLICT (month, office) DO UPDATE SET graded = excluded.graded, satisfied = excluded.satisfied,
     population = excluded.population, called = excluded.called, on_time = excluded.on_time,
     reported_in = excluded.reported_in
@@ -96,39 +98,44 @@ def record_month(path: Path, month: str, rows: list[dict[str, Any]]) -> None:
         con.execute("DELETE FROM submissions WHERE month = ?", [month])
         con.execute("DELETE FROM league WHERE month = ?", [month])
         now = dt.datetime.now()
-        _insert_many(
+        _insert_frame(
             con,
-            "INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "submissions",
+            ["month", "office", "file", "sent_at", "late", "households", "sha256", "stats", "consolidated_at"],
             [
-                [
-                    month,
-                    r["office"],
-                    r["file"],
-                    r["sent_at"],
-                    r["late"],
-                    r["households"],
-                    r["sha256"],
-                    json.dumps(r["stats"], ensure_ascii=False),
-                    now,
-                ]
+                [month, r["office"], r["file"], r["sent_at"], r["late"], _int(r["households"]), r["sha256"],
+                 json.dumps(r["stats"], ensure_ascii=False), now]
                 for r in rows
             ],
-        )
-        _insert_many(
+        )  # fmt: skip
+        _insert_frame(
             con,
-            f"INSERT INTO league VALUES (?, ?, {', '.join('?' for _ in COUNTS)})",
+            "league",
+            ["month", "office", *COUNTS],
             [[month, r["office"], *(_int(r.get(c)) for c in COUNTS)] for r in rows],
         )
         points = [_reported(month, r["office"], p) for r in rows for p in r["stats"].get("trend") or []]
-        _insert_many(con, _REPORTED, [p for p in points if p is not None])
+        _insert_frame(con, "reported_trend", list(_REPORTED_COLUMNS), [p for p in points if p is not None], _REPORTED)
         con.execute("COMMIT")
     finally:
         con.close()
 
 
-def _insert_many(con: duckdb.DuckDBPyConnection, sql: str, rows: list[list[Any]]) -> None:
-    if rows:  # DuckDB refuses an empty executemany
-        con.executemany(sql, rows)
+def _insert_frame(
+    con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[list[Any]], sql: str | None = None
+) -> None:
+    """Insert rows through a registered DataFrame: one statement, not one per row (executemany is ~60 ms a row)."""
+    if not rows:
+        return
+    frame = pd.DataFrame(rows, columns=columns)
+    for c in columns:
+        if c in COUNTS or c in _REPORTED_COLUMNS[2:7]:
+            frame[c] = frame[c].astype("Int64")
+    con.register("incoming", frame)
+    try:
+        con.execute(sql or f"INSERT INTO {table} SELECT * FROM incoming")
+    finally:
+        con.unregister("incoming")
 
 
 def _reported(month: str, office: str, point: Any) -> list[Any] | None:
