@@ -41,6 +41,7 @@ BUTTON_IDS: tuple[str, ...] = (
     "monthly_stats",
     "send_to_head_office",
     "settings",
+    "consolidate_reports",
 )
 #: The one VBA macro every button calls.
 CALLBACK = "LedgerRibbon.LedgerButton"

@@ -39,6 +39,7 @@ LABELS = {
     "monthly_stats": "月度统计",
     "send_to_head_office": "发送总部",
     "settings": "设置",
+    "consolidate_reports": "汇总各处报表",
 }
 DISPATCH_CALL = """RunPython "import ledger.xl as x; x.dispatch('" & control.Id & "')\""""
 

@@ -320,3 +320,36 @@ def test_json_output_is_one_document_and_text_names_the_workbook(offices, tmp_pa
 def test_a_missing_source_is_unusable_input(tmp_path):
     result = CliRunner().invoke(app, ["consolidate", str(tmp_path / "nowhere"), "--month", MONTH])
     assert result.exit_code == 2 and "nowhere" in result.output
+
+
+# --------------------------------------------------------------------------- the 汇总各处报表 button
+
+
+def test_the_consolidate_button_reads_the_folder_named_in_settings(offices, tmp_path, monkeypatch):
+    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+    import xlwings
+
+    import ledger.xl as lx
+
+    if "remote" not in [e.name for e in xlwings.engines]:
+        from xlwings.pro import _xlremote
+
+        xlwings.engines.add(xlwings.Engine(impl=_xlremote.engine))
+    folder = tmp_path / "报表"
+    shutil.copytree(offices["exports"], folder)
+    grid = [["项目", "值"], ["管理处名称", "总部品质部"], ["报表文件夹", str(folder)]]
+    book = xlwings.Book(
+        json={
+            "client": "Microsoft Office Scripts",
+            "version": xlwings.__version__,
+            "book": {"name": "总部.xlsx", "active_sheet_index": 0, "selection": "A1"},
+            "names": [],
+            "sheets": [{"name": "设置", "values": grid, "pictures": [], "tables": []}],
+        }
+    )
+    year, month = divmod(TODAY.year * 12 + TODAY.month, 12)
+    message = lx.consolidate_reports(book, today=dt.date(year, month + 1, 3))  # "last month" is MONTH
+    out = folder / f"回访汇总_{MONTH}.xlsx"
+    assert out.is_file() and str(out) in message and "收到 3 个管理处" in message
+    assert set(_league(openpyxl.load_workbook(out))[1]) == {*offices["stats"], "集团合计"}
+    assert lx.consolidate_reports(book, folder=tmp_path / "nowhere").startswith("找不到报表文件夹")

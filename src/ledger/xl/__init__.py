@@ -19,6 +19,7 @@ HANDLERS: dict[str, str] = {
     "monthly_stats": "monthly_stats",
     "send_to_head_office": "send_to_head_office",
     "settings": "settings",
+    "consolidate_reports": "consolidate_reports",
 }
 
 ALERT_TITLE = "回访台账 Callback ledger"
