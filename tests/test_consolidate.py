@@ -353,3 +353,38 @@ def test_the_consolidate_button_reads_the_folder_named_in_settings(offices, tmp_
     assert out.is_file() and str(out) in message and "收到 3 个管理处" in message
     assert set(_league(openpyxl.load_workbook(out))[1]) == {*offices["stats"], "集团合计"}
     assert lx.consolidate_reports(book, folder=tmp_path / "nowhere").startswith("找不到报表文件夹")
+
+
+def test_a_terminal_gets_a_progress_bar_on_stderr_and_json_stays_clean(offices, tmp_path, monkeypatch):
+    import rich.progress
+
+    import ledger.cli
+
+    updates = []
+    real_update = rich.progress.Progress.update
+
+    def spy(self, task, **kw):
+        updates.append((kw.get("completed"), kw.get("total")))
+        return real_update(self, task, **kw)
+
+    monkeypatch.setattr(ledger.cli, "_stderr_is_terminal", lambda: True)
+    monkeypatch.setattr(rich.progress.Progress, "update", spy)
+    result = run("consolidate", offices["exports"], "--month", MONTH, "--out", tmp_path / "p.xlsx", "--format", "json")
+    assert len(json.loads(result.stdout)["offices"]) == 3
+    assert updates == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_a_long_stats_document_is_cut_into_cells_and_read_back_whole(offices):
+    import hashlib
+
+    from ledger.io.export_data import data_rows, parse_rows
+
+    doc = dict(offices["stats"]["东区管理处"])
+    doc["alerts"] = {**doc["alerts"], "unsatisfied": [f"TS-{i:06d}" for i in range(9000)]}
+    rows = data_rows(doc)
+    pieces = [r for r in rows if r[0] == "stats_json"]
+    assert len(pieces) > 2 and all(len(r[2]) <= 32767 for r in pieces)
+    meta = {r[1]: r[2] for r in rows if r[0] == "meta"}
+    canonical = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    assert meta["sha256"] == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    assert parse_rows(rows).stats == doc

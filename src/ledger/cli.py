@@ -398,6 +398,10 @@ def consolidate(
     raise typer.Exit(1 if result.doc["missing"] or result.doc["rejected"] else 0)
 
 
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
 class _progress_bar:
     """A rich progress bar on stderr while files are read, only when stderr is a terminal."""
 
@@ -405,7 +409,7 @@ class _progress_bar:
         self.lang, self.bar, self.task = lang, None, None
 
     def __enter__(self):
-        if not sys.stderr.isatty():
+        if not _stderr_is_terminal():
             return None
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
