@@ -90,7 +90,10 @@ def measure(what: str, folder: Path, repeats: int) -> tuple[float, float]:
     for _ in range(repeats):
         with tempfile.TemporaryDirectory() as out:
             done = subprocess.run(
-                [sys.executable, __file__, "--child", what, str(folder), out], capture_output=True, text=True, check=True
+                [sys.executable, __file__, "--child", what, str(folder), out],
+                capture_output=True,
+                text=True,
+                check=True,
             )
         doc = json.loads(done.stdout.strip().splitlines()[-1])
         times.append(doc["seconds"])
