@@ -101,6 +101,36 @@ def measure(what: str, folder: Path, repeats: int) -> tuple[float, float]:
     return statistics.median(times), max(peaks)
 
 
+def history_scale(offices: int, months: int) -> tuple[float, float, float]:
+    """Synthetic league rows for offices × months: (insert s, 12-month trend query s, database MB)."""
+    import random
+
+    import pandas as pd
+
+    from ledger.headoffice import history
+
+    rng = random.Random(1)
+    all_months = history.trend_months("2026-10", months)
+    rows = [
+        [m, f"第{o:05d}管理处", *(rng.randrange(0, 400) for _ in history.COUNTS)]
+        for m in all_months
+        for o in range(offices)
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "h.duckdb"
+        con = history.connect(db)
+        start = time.perf_counter()
+        con.register("incoming", pd.DataFrame(rows, columns=["month", "office", *history.COUNTS]))
+        con.execute("INSERT INTO league SELECT * FROM incoming")
+        con.close()
+        inserted = time.perf_counter() - start
+        start = time.perf_counter()
+        history.trends(db, "2026-10")
+        queried = time.perf_counter() - start
+        size = db.stat().st_size / 1e6
+    return inserted, queried, size
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--offices", type=int, action="append")
@@ -108,9 +138,17 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=600)
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--child", nargs=3)
+    parser.add_argument("--history", type=int, nargs=2, action="append", metavar=("OFFICES", "MONTHS"))
     args = parser.parse_args()
     if args.child:
         child(args.child[0], Path(args.child[1]), Path(args.child[2]))
+        return
+    if args.history:
+        print("| offices × months in DuckDB | insert s | 12-month trend query s | file MB |")
+        print("| ---: | ---: | ---: | ---: |")
+        for offices, months in args.history:
+            ins, query, size = history_scale(offices, months)
+            print(f"| {offices:,} × {months} | {ins:.2f} | {query:.2f} | {size:.0f} |")
         return
     print(f"Python {platform.python_version()}, {platform.machine()}, {dt.datetime.now():%Y-%m-%d %H:%M}")
     print("| offices | measured | median s | peak RSS MB | ratio to pandas+openpyxl |")
