@@ -215,7 +215,8 @@ def test_two_different_exports_of_one_office_keep_the_newer(offices, tmp_path):
 
     _edit_data_sheet(older, older, last_week)
     doc = consolidate(tmp_path, offices["exports"], older_dir)
-    assert doc["duplicates"] == [{"office": name, "kept": f"回访统计_{name}_{MONTH}.xlsx", "files": [older.name]}]
+    kept = f"exports/回访统计_{name}_{MONTH}.xlsx"
+    assert doc["duplicates"] == [{"office": name, "kept": kept, "files": [f"older/{older.name}"]}]
     assert entry(doc, name)["as_of"] == offices["stats"][name]["as_of"]
 
 
@@ -239,8 +240,8 @@ def test_tampered_figures_are_rejected_for_their_hash(offices, tmp_path):
     doc = consolidate(tmp_path, folder, code=(1,))
     assert doc["offices"] == []
     assert sorted((r["file"], r["reason"]) for r in doc["rejected"]) == [
-        ("edited_json.xlsx", "hash_mismatch"),
-        ("edited_row.xlsx", "hash_mismatch"),
+        ("in/edited_json.xlsx", "hash_mismatch"),
+        ("in/edited_row.xlsx", "hash_mismatch"),
     ]
 
 
@@ -259,9 +260,9 @@ def test_foreign_and_damaged_files_are_rejected_with_their_reason(offices, tmp_p
     ConsolidateDoc.model_validate(doc)
     reasons = {r["file"]: r["reason"] for r in doc["rejected"]}
     assert reasons == {
-        "a_ledger_not_an_export.xlsx": "not_ours",
-        "notes.xlsx": "not_ours",
-        "truncated.xlsx": "damaged",
+        "in/a_ledger_not_an_export.xlsx": "not_ours",
+        "in/notes.xlsx": "not_ours",
+        "in/truncated.xlsx": "damaged",
         "bare.eml": "no_attachment",
     }
     text_out = run("consolidate", folder, "--month", MONTH, "--out", tmp_path / "t.xlsx", code=(1,)).stdout
@@ -273,7 +274,7 @@ def test_another_months_export_is_set_aside_not_rejected(offices, tmp_path):
     run("stats", offices["ledgers"]["东区管理处"], "--month", LAST_MONTH, "--export", other)
     doc = consolidate(tmp_path, offices["exports"], other)
     assert doc["rejected"] == [] and len(doc["offices"]) == 3
-    assert doc["other_months"] == [{"file": f"回访统计_东区管理处_{LAST_MONTH}.xlsx", "month": LAST_MONTH}]
+    assert doc["other_months"] == [{"file": f"other/回访统计_东区管理处_{LAST_MONTH}.xlsx", "month": LAST_MONTH}]
 
 
 def test_a_maildir_mailbox_is_read(offices, tmp_path):
@@ -352,6 +353,8 @@ def test_the_consolidate_button_reads_the_folder_named_in_settings(offices, tmp_
     out = folder / f"回访汇总_{MONTH}.xlsx"
     assert out.is_file() and str(out) in message and "收到 3 个管理处" in message
     assert set(_league(openpyxl.load_workbook(out))[1]) == {*offices["stats"], "集团合计"}
+    again = lx.consolidate_reports(book, today=dt.date(year, month + 1, 3))  # its own workbook is not a report
+    assert "退回 0 个" in again and "收到 3 个管理处" in again
     assert lx.consolidate_reports(book, folder=tmp_path / "nowhere").startswith("找不到报表文件夹")
 
 

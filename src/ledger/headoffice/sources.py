@@ -13,6 +13,7 @@ import email
 import email.policy
 import io
 import mailbox
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -24,6 +25,7 @@ from ledger.io.export_data import ExportData, ExportUnreadable, read_export
 XLSX_TYPES = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/octet-stream")
 MAIL_SUFFIXES = (".eml", ".msg_rfc822")
 MBOX_SUFFIXES = (".mbox", ".mbx")
+CONSOLIDATED_NAME = re.compile(r"回访汇总_\d{4}-\d{2}\.xlsx")
 
 
 @dataclass
@@ -59,32 +61,44 @@ def read_item(item: Item) -> Received:
 
 
 def gather(sources: list[Path], *, skip: set[Path] | None = None) -> list[Item]:
-    """Every candidate export in the sources, in a stable order; `skip` (e.g. the output workbook) is left out."""
+    """Every candidate export in the sources, in a stable order; `skip` (e.g. the output workbook) is left out.
+
+    Items are named by their path from the folder given (`四月/回访统计_….xlsx`), a file given by
+    name by its name, a mail's attachment as `mail#attachment`.
+    """
     skip = {p.resolve() for p in (skip or set())}
     items: list[Item] = []
     for source in sources:
-        items += list(_from_path(Path(source), skip, explicit=True))
+        source = Path(source)
+        items += list(_from_path(source, skip, source.name, explicit=True))
     return items
 
 
-def _from_path(path: Path, skip: set[Path], *, explicit: bool) -> Iterator[Item]:
+def _from_path(path: Path, skip: set[Path], label: str, *, explicit: bool) -> Iterator[Item]:
     if path.resolve() in skip or path.name.startswith(("~$", ".~")):
         return
     if path.is_dir():
         if all((path / d).is_dir() for d in ("cur", "new", "tmp")):
-            yield from _from_mailbox(mailbox.Maildir(path, factory=None, create=False), path.name)
+            yield from _from_mailbox(mailbox.Maildir(path, factory=None, create=False), label)
             return
         for child in sorted(path.iterdir()):
+            if child.name.startswith(".") or (child.is_file() and _is_ours_not_an_export(child)):
+                continue  # backups (.ledger_backups) and head office's own workbooks
             if child.is_dir() or child.suffix.lower() in (".xlsx", *MAIL_SUFFIXES, *MBOX_SUFFIXES):
-                yield from _from_path(child, skip, explicit=False)
+                yield from _from_path(child, skip, f"{label}/{child.name}", explicit=False)
         return
     suffix = path.suffix.lower()
     if suffix in MAIL_SUFFIXES:
-        yield from _from_mail(_parse_mail(path.read_bytes()), path.name, explicit=True)
+        yield from _from_mail(_parse_mail(path.read_bytes()), label, explicit=True)
     elif suffix in MBOX_SUFFIXES or (suffix != ".xlsx" and _looks_like_mbox(path)):
-        yield from _from_mailbox(mailbox.mbox(path, factory=None, create=False), path.name)
+        yield from _from_mailbox(mailbox.mbox(path, factory=None, create=False), label)
     elif suffix == ".xlsx" or explicit:
-        yield Item(name=path.name, load=lambda p=path: read_export(p))
+        yield Item(name=label, load=lambda p=path: read_export(p))
+
+
+def _is_ours_not_an_export(path: Path) -> bool:
+    """A head-office workbook this command wrote (回访汇总_YYYY-MM.xlsx) sitting among the exports."""
+    return CONSOLIDATED_NAME.fullmatch(path.name) is not None
 
 
 def _looks_like_mbox(path: Path) -> bool:

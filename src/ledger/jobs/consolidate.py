@@ -65,7 +65,7 @@ class Consolidated:
 
 
 def default_out(month: str) -> Path:
-    return Path(f"回访汇总_{month}.xlsx")
+    return Path(f"回访汇总_{month}.xlsx")  # sources.CONSOLIDATED_NAME skips these among the exports
 
 
 def default_db(out: Path) -> Path:
