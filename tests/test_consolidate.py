@@ -148,9 +148,9 @@ def test_workbook_league_table_ranks_offices_with_their_numbers(offices, tmp_pat
 
 def test_missing_offices_are_named_and_households_give_complaints_per_thousand(offices, tmp_path):
     listing = tmp_path / "offices.txt"
-    listing.write_text("管理处,户数\n东区管理处,2000\n西區管理處\nNorth Park Office,1500\n南区管理处,800\n", "utf-8")
+    listing.write_text("管理处,户数\n东区管理处,2000\nNorth Park Office,1500\n南区管理处,800\n", "utf-8")
     doc = consolidate(tmp_path, offices["exports"], extra=["--offices", listing], code=(1,))
-    assert doc["missing"] == ["南区管理处"]
+    assert doc["missing"] == ["南区管理处"] and doc["unexpected"] == ["西區管理處"]
     east = offices["stats"]["东区管理处"]["received"]["complaint"]
     north = offices["stats"]["North Park Office"]["received"]["complaint"]
     assert doc["totals"]["league"]["complaints_per_1000"] == pytest.approx((east + north) * 1000 / 3500)

@@ -103,6 +103,28 @@ def _style(cell: Any, name: str) -> None:
         setattr(cell, attr, value)
 
 
+def _rate_chart(title: str) -> LineChart:
+    chart = LineChart()
+    chart.title = title
+    chart.y_axis.number_format = "0%"
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
+    chart.height, chart.width = 7.5, 16
+    return chart
+
+
+def _straight(chart: LineChart) -> None:
+    for series in chart.series:
+        series.smooth = False  # a rate between two months is not known: no invented curve
+
+
+def _printable(ws: Any) -> None:
+    """Landscape, one page wide, so the table prints whole."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+
+
 def _cell(ws: Any, row: int, col: int, value: Any, style: str = "text") -> Any:
     cell = ws.cell(row=row, column=col)
     put(cell, value)
@@ -176,12 +198,10 @@ def trends_sheet(
             cell = _cell(ws, r, c, (group.get(m) or {}).get(key))
             cell.number_format = "0.0%" if key.endswith("rate") else "0"
     end = 2 + len(months)
-    chart = LineChart()
-    chart.title = _t("group_trend", lang)
-    chart.y_axis.number_format = "0%"
+    chart = _rate_chart(_t("group_trend", lang))
     chart.add_data(Reference(ws, min_col=3, max_col=5, min_row=2, max_row=end), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=3, max_row=end))
-    chart.height, chart.width = 7.5, 16
+    _straight(chart)
     ws.add_chart(chart, "H2")
     row = end + 18
     for key, label in (("satisfaction_rate", "office_sat"), ("callback_rate", "office_cb")):
@@ -206,13 +226,11 @@ def _office_matrix(ws, top, key, title, months, trends, offices, lang) -> int:
             f"B{top + 2}:{last_col}{end}",
             ColorScaleRule(start_type="min", start_color="F8696B", end_type="max", end_color="63BE7B"),
         )
-        chart = LineChart()
-        chart.title = title
-        chart.y_axis.number_format = "0%"
+        chart = _rate_chart(title)
         shown = min(len(offices), CHART_OFFICES)
         chart.add_data(Reference(ws, min_col=2, max_col=1 + shown, min_row=top + 1, max_row=end), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=top + 2, max_row=end))
-        chart.height, chart.width = 7.5, 16
+        _straight(chart)
         ws.add_chart(chart, f"{get_column_letter(len(offices) + 3)}{top}")
     return end
 
@@ -263,6 +281,8 @@ def write_report_book(
     league_sheet(book, month, ranked, group, lang)
     trends_sheet(book, month, months, trends, [r["office"] for r in ranked], lang)
     submissions_sheet(book, subs, lang)
+    for ws in book.worksheets:
+        _printable(ws)
     book.properties.creator = "ledger"
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -164,6 +164,7 @@ def consolidated_json(subs: Submissions, ranked: list[dict[str, Any]], totals: d
         "duplicates": [dict(d) for d in subs.duplicates],
         "rejected": [{"file": r.file, "reason": r.reason, "detail": r.detail} for r in subs.rejected],
         "other_months": [{"file": f, "month": m} for f, m in subs.other_months],
+        "unexpected": list(subs.unexpected),  # offices that sent a report but are not on --offices
     }
 
 
