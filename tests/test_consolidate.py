@@ -391,3 +391,17 @@ def test_a_long_stats_document_is_cut_into_cells_and_read_back_whole(offices):
     canonical = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     assert meta["sha256"] == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     assert parse_rows(rows).stats == doc
+
+
+def test_head_office_in_english_gets_english_sheets_and_text(offices, tmp_path):
+    result = CliRunner().invoke(
+        app,
+        ["consolidate", str(offices["exports"]), "--month", MONTH, "--out", str(tmp_path / "en.xlsx")],
+        env={"LEDGER_LANG": "en"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "reports from 3 offices" in result.stdout and "satisfaction" in result.stdout
+    book = openpyxl.load_workbook(tmp_path / "en.xlsx")
+    assert book.sheetnames == [f"League {MONTH}", "Trends", "Submissions"]
+    header = [c.value for c in book[f"League {MONTH}"][2]]
+    assert header[:3] == ["Rank", "Office", "Received"] and "Satisfaction rate" in header

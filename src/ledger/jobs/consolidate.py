@@ -149,6 +149,7 @@ def office_entry(s: Submission, rank: int) -> dict[str, Any]:
         "late": s.late,
         "rank": rank,
         "households": s.households,
+        "area": s.area,
         "sha256": s.data.sha256,
         **blocks,
     }
