@@ -405,3 +405,39 @@ def test_head_office_in_english_gets_english_sheets_and_text(offices, tmp_path):
     assert book.sheetnames == [f"League {MONTH}", "Trends", "Submissions"]
     header = [c.value for c in book[f"League {MONTH}"][2]]
     assert header[:3] == ["Rank", "Office", "Received"] and "Satisfaction rate" in header
+
+
+def test_the_button_shows_reading_progress_in_excels_status_bar(offices, tmp_path):
+    from types import SimpleNamespace
+
+    from ledger.xl.buttons import consolidate_reports
+
+    class App:
+        engine = SimpleNamespace(name="excel")
+
+        def __init__(self):
+            self.shown = []
+
+        def __setattr__(self, name, value):
+            if name == "status_bar":
+                self.shown.append(value)
+            object.__setattr__(self, name, value)
+
+    app = App()
+    book = SimpleNamespace(app=app, sheets=[], fullname=str(tmp_path / "总部.xlsx"), name="总部.xlsx")
+    folder = tmp_path / "reports"
+    shutil.copytree(offices["exports"], folder)
+    year, month = divmod(TODAY.year * 12 + TODAY.month, 12)
+    consolidate_reports(book, folder=folder, today=dt.date(year, month + 1, 3))
+    assert app.shown == ["正在读取 3/3 …", False]  # the last count, then the bar handed back to Excel
+
+
+def test_an_office_list_without_an_office_column_is_unusable_input(offices, tmp_path):
+    listing = tmp_path / "名单.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["编号", "户数"])
+    wb.save(listing)
+    result = CliRunner().invoke(
+        app, ["consolidate", str(offices["exports"]), "--month", MONTH, "--offices", str(listing)]
+    )
+    assert result.exit_code == 2 and "管理处" in result.output and "名单.xlsx" in result.output
