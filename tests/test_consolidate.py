@@ -441,3 +441,13 @@ def test_an_office_list_without_an_office_column_is_unusable_input(offices, tmp_
         app, ["consolidate", str(offices["exports"]), "--month", MONTH, "--offices", str(listing)]
     )
     assert result.exit_code == 2 and "管理处" in result.output and "名单.xlsx" in result.output
+
+
+def test_a_history_file_that_is_not_a_database_is_unusable_input(offices, tmp_path):
+    db = tmp_path / "history.duckdb"
+    db.write_text("not a database", "utf-8")
+    result = CliRunner().invoke(
+        app,
+        ["consolidate", str(offices["exports"]), "--month", MONTH, "--out", str(tmp_path / "o.xlsx"), "--db", str(db)],
+    )
+    assert result.exit_code == 2 and "历史数据库" in result.output and "--db" in result.output

@@ -27,6 +27,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from ledger.core.i18n import register, text
 from ledger.headoffice.figures import ratio
 
 COUNTS = (
@@ -82,10 +83,36 @@ WHERE excluded.reported_in >= reported_trend.reported_in
 """
 
 
+class HistoryUnavailable(Exception):
+    """The history database cannot be opened (another program holds it, or it is not a DuckDB file)."""
+
+    def __init__(self, path: Path, error: Exception):
+        super().__init__(f"{path}: {error}")
+        self.path, self.error = path, error
+
+    def message(self, lang: str | None = "zh-Hans") -> str:
+        return text("ho.history_unavailable", lang, path=self.path, error=self.error)
+
+
+register(
+    {
+        "ho.history_unavailable": {
+            "zh-Hans": "无法打开历史数据库 {path}({error})。请关闭正在使用它的程序,或用 --db 指定另一个文件。",
+            "zh-Hant": "無法開啟歷史資料庫 {path}({error})。請關閉正在使用它的程式,或用 --db 指定另一個檔案。",
+            "en": "The history database {path} cannot be opened ({error}). Close the program using it, "
+            "or name another file with --db.",
+        }
+    }
+)
+
+
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+    try:
+        con = duckdb.connect(str(path))
+    except duckdb.Error as exc:
+        raise HistoryUnavailable(path, exc) from exc
     con.execute(_SCHEMA)
     return con
 
