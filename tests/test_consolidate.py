@@ -451,3 +451,18 @@ def test_a_history_file_that_is_not_a_database_is_unusable_input(offices, tmp_pa
         ["consolidate", str(offices["exports"]), "--month", MONTH, "--out", str(tmp_path / "o.xlsx"), "--db", str(db)],
     )
     assert result.exit_code == 2 and "历史数据库" in result.output and "--db" in result.output
+
+
+def test_totals_carry_keys_stats_adds_later_and_leave_null_figures_out(offices):
+    from ledger.headoffice.figures import group_totals, league_row
+
+    east, north = (json.loads(json.dumps(offices["stats"][n])) for n in ("东区管理处", "North Park Office"))
+    east["excluded"] = [{"row": 7, "case_id": "X1", "column": "received_on", "code": "date"}]
+    east["partial"], north["partial"] = True, False
+    north["timeliness"]["responded_24h"] = {"count": None, "of": None}  # the ledger has no reply-time column
+    totals = group_totals([east, north])
+    assert totals["excluded"] == 1 and totals["partial"] is True
+    assert totals["timeliness"]["responded_24h"] == east["timeliness"]["responded_24h"]
+    north["satisfaction"]["overall"] = {"satisfied": None, "fairly_satisfied": None, "unsatisfied": None, "rate": None}
+    row = league_row(north, None, 0.95)
+    assert row["satisfaction_rate"] is None and row["satisfaction_pass"] is None and row["callbacks"] is None
