@@ -367,9 +367,7 @@ def archive(
 
 @app.command()
 def consolidate(
-    sources: list[Path] = typer.Argument(
-        ..., metavar="SOURCES...", help="exports, folders, .eml files, mbox or Maildir"
-    ),
+    sources: list[Path] = typer.Argument(..., metavar="SOURCES", help="exports, folders, .eml files, mbox or Maildir"),
     month: str | None = typer.Option(None, "--month", help="YYYY-MM, default last month"),
     offices: Path | None = typer.Option(None, "--offices", help="expected offices: .xlsx sheet or text file"),
     out: Path | None = typer.Option(None, "--out", help="head-office workbook, default 回访汇总_<month>.xlsx"),
