@@ -58,6 +58,7 @@ $Buttons = [ordered]@{
     "monthly_stats"       = "stats"
     "send_to_head_office" = "send"
     "settings"            = ""
+    "consolidate_reports" = ""
 }
 $Venv = "$env:LOCALAPPDATA\ledger\.venv"
 $VenvPython = Join-Path $Venv "Scripts\python.exe"

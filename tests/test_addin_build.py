@@ -40,6 +40,7 @@ LABELS = {
     "monthly_stats": "月度统计",
     "send_to_head_office": "发送总部",
     "settings": "设置",
+    "consolidate_reports": "汇总各处报表",
 }
 DISPATCH_CALL = (
     """RunPython "import ledger.xl as x; x.dispatch('" & buttonId & "', '" & HexName(ActiveWorkbook.Name) """
@@ -148,8 +149,9 @@ def test_build_rejects_a_ribbon_button_without_a_python_handler():
 
 def test_build_rejects_a_button_calling_another_macro():
     xml = (addin_build.SRC / "customUI.xml").read_bytes()
-    head, tail = xml.rsplit(b'onAction="LedgerRibbon.LedgerButton"', 1)  # the last button: settings
-    with pytest.raises(addin_build.BuildError, match="settings"):
+    last = [b.get("id") for b in ET.fromstring(xml).iter(f"{NS}button")][-1]
+    head, tail = xml.rsplit(b'onAction="LedgerRibbon.LedgerButton"', 1)  # the last button's macro
+    with pytest.raises(addin_build.BuildError, match=last):
         addin_build.check_customui(head + b'onAction="Other.Macro"' + tail)
 
 

@@ -124,7 +124,9 @@ def test_export_to_an_explicit_xlsx_path(ledger_path, tmp_path):
     ledger = load_file(ledger_path)
     target = tmp_path / "deep" / "for head office.xlsx"
     assert export_stats(compute(ledger, MONTH, AS_OF), ledger, target) == target
-    assert openpyxl.load_workbook(target).sheetnames == [f"月度统计 {MONTH}"]
+    book = openpyxl.load_workbook(target)
+    assert [ws.title for ws in book.worksheets if ws.sheet_state == "visible"] == [f"月度统计 {MONTH}"]
+    assert book["ledger_data"].sheet_state == "veryHidden"  # the figures for head office's programs
 
 
 def test_export_name_keeps_path_characters_and_phones_out():
@@ -136,7 +138,7 @@ def test_export_name_keeps_path_characters_and_phones_out():
 def test_exported_workbook_holds_the_statistics_sheet_only_as_values(exported):
     ledger, result, out = exported
     book = openpyxl.load_workbook(out)  # formulas would show as "=..." with data_type "f"
-    assert book.sheetnames == [f"月度统计 {MONTH}"]
+    assert book.sheetnames == [f"月度统计 {MONTH}", "ledger_data"] and book["ledger_data"].sheet_state == "veryHidden"
     ws = book.active
     layout = stats_layout(result, ledger.lang, ledger)
     for r, values in enumerate(layout.rows, start=1):
@@ -228,7 +230,7 @@ def test_export_replaces_an_existing_file_atomically(exported, monkeypatch):
     assert [p.name for p in out.parent.iterdir()] == [out.name]  # and no temp file remains
     monkeypatch.undo()
     again = export_stats(result, ledger, out.parent)
-    assert again == out and openpyxl.load_workbook(out).sheetnames == [f"月度统计 {MONTH}"]
+    assert again == out and openpyxl.load_workbook(out).sheetnames == [f"月度统计 {MONTH}", "ledger_data"]
 
 
 def test_cli_stats_exports_and_prints_the_json(ledger_path, tmp_path):

@@ -532,6 +532,85 @@ def archive(
         fail(str(exc))
 
 
+@app.command()
+def consolidate(
+    sources: list[Path] = typer.Argument(..., metavar="SOURCES", help="exports, folders, .eml files, mbox or Maildir"),
+    month: str | None = typer.Option(None, "--month", help="YYYY-MM, default last month"),
+    offices: Path | None = typer.Option(None, "--offices", help="expected offices: .xlsx sheet or text file"),
+    out: Path | None = typer.Option(None, "--out", help="head-office workbook, default 回访汇总_<month>.xlsx"),
+    db: Path | None = typer.Option(None, "--db", help="history database, default ledger_history.duckdb beside --out"),
+    format: Format = typer.Option(Format.text, "--format"),
+) -> None:
+    """Head office: consolidate every office's monthly export. Exit 1 when offices are missing or files rejected."""
+    from ledger.jobs.consolidate import consolidate_job, summary_lines
+
+    month = _parse_month(month)
+    lang = _lang()
+    absent = [str(p) for p in sources if not p.exists()]
+    if absent:
+        fail(text("cli.no_source", lang, paths=", ".join(absent)))
+    try:
+        with _progress_bar(lang) as progress:
+            result = consolidate_job(sources, month, offices_file=offices, out=out, db=db, lang=lang, progress=progress)
+    except Exception as exc:  # noqa: BLE001 - unreadable office list, workbook open elsewhere: one paragraph
+        message = getattr(exc, "message", None)
+        fail(message(lang) if callable(message) else text("cli.internal", lang, error=exc))
+    if format is Format.json:
+        _print_json(result.doc)
+    else:
+        for line in summary_lines(result, lang):
+            typer.echo(line)
+    raise typer.Exit(1 if result.doc["missing"] or result.doc["rejected"] else 0)
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+class _progress_bar:
+    """A rich progress bar on stderr while files are read, only when stderr is a terminal."""
+
+    def __init__(self, lang: str):
+        self.lang, self.bar, self.task = lang, None, None
+
+    def __enter__(self):
+        if not _stderr_is_terminal():
+            return None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        self.bar = Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.bar.start()
+        self.task = self.bar.add_task(text("cli.reading", self.lang), total=None)
+        return self.update
+
+    def update(self, done: int, total: int) -> None:
+        self.bar.update(self.task, completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+register(
+    {
+        "cli.no_source": {
+            "zh-Hans": "找不到 {paths}。请给出报表文件、文件夹、.eml 邮件或邮箱的路径。",
+            "zh-Hant": "找不到 {paths}。請給出報表檔案、資料夾、.eml 郵件或郵箱的路徑。",
+            "en": "{paths} not found. Give the path of export files, folders, .eml mails or mailboxes.",
+        },
+        "cli.reading": {"zh-Hans": "正在读取报表", "zh-Hant": "正在讀取報表", "en": "Reading reports"},
+    }
+)
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 

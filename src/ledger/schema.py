@@ -183,3 +183,41 @@ class StatsDoc(_Open):
     excluded: list[ExcludedCase]  # §9.1: `stats` exits 1 when it is not empty
     partial: bool  # §9.1: the month is not over at the as-of date
     no_data: dict[str, list[str]] = Field(default_factory=dict)  # figure -> case columns the ledger lacks
+
+
+# --------------------------------------------------------------------------- consolidate (issue 18, SPEC §10)
+
+
+class ConsolidatedOffice(_Open):
+    """One office's accepted export: where it came from, then its `stats` blocks exactly as stats printed them."""
+
+    office: str
+    file: str
+    sent_at: dt.datetime | None
+    late: bool
+    received: dict[Category, int | None]
+    completed: dict[Category, int | None]
+    compliance: dict[Category, Compliance]
+    satisfaction: dict[str, SatisfactionCounts]
+    timeliness: Timeliness
+    alerts: Alerts
+
+
+class Duplicate(_Open):
+    office: str
+    kept: str
+    files: list[str]  # the older exports, set aside
+
+
+class RejectedFile(_Open):
+    file: str
+    reason: Literal["not_ours", "damaged", "hash_mismatch", "no_attachment"]
+
+
+class ConsolidateDoc(_Open):
+    month: str
+    offices: list[ConsolidatedOffice]
+    totals: dict  # the stats blocks added up, rates computed from the sums, and "league" for the group line
+    missing: list[str]
+    duplicates: list[Duplicate]
+    rejected: list[RejectedFile]

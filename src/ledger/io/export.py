@@ -1,5 +1,7 @@
 """The monthly statistics export (SPEC §6): the statistics sheet alone, for head office.
 
+A very hidden `ledger_data` sheet carries the same figures for programs (export_data.py).
+
 Values only (the layout holds no formulas, and text that looks like one stays
 text through render.put), native charts kept, phone numbers masked wherever a
 clerk's text carries one, written to a temp file and swapped in with os.replace
@@ -18,6 +20,7 @@ from openpyxl import Workbook
 
 from ledger.core.models import Ledger
 from ledger.core.stats import MonthStats
+from ledger.io.export_data import add_data_sheet
 from ledger.io.render import render
 from ledger.sheets.layout import SheetLayout
 from ledger.sheets.stats_sheet import stats_layout
@@ -54,6 +57,15 @@ def masked_layout(layout: SheetLayout) -> SheetLayout:
     )
 
 
+def masked_doc(doc: Any) -> Any:
+    """A JSON document with phone numbers masked in every string (a unit such as `3栋1101 13812345678`)."""
+    if isinstance(doc, dict):
+        return {k: masked_doc(v) for k, v in doc.items()}
+    if isinstance(doc, list):
+        return [masked_doc(v) for v in doc]
+    return mask_phones(doc) if isinstance(doc, str) else doc
+
+
 EXPORT_PREFIX = {"zh-Hans": "回访统计", "zh-Hant": "回訪統計", "en": "Callback statistics"}
 
 
@@ -75,6 +87,7 @@ def export_workbook(result: MonthStats, ledger: Ledger) -> Workbook:
     book = Workbook()
     book.remove(book.active)
     render(masked_layout(stats_layout(result, ledger.lang, ledger)), book)
+    add_data_sheet(book, masked_doc(result.as_json()))  # the same figures for programs (io/export_data.py)
     book.properties.creator = "ledger"
     book.properties.title = export_name(result.office, result.month, ledger.lang)[:-5]
     return book

@@ -30,6 +30,7 @@ HANDLERS: dict[str, str] = {
     "monthly_stats": "monthly_stats",
     "send_to_head_office": "send_to_head_office",
     "settings": "settings",
+    "consolidate_reports": "consolidate_reports",
 }
 
 

@@ -18,7 +18,7 @@ from ledger.core.columns import TOOL_COLUMNS
 from ledger.core.i18n import register, text
 from ledger.core.reading import CASE_SHEET_NAMES, UnusableLedger, load_ledger
 from ledger.core.settings import SETTINGS_SHEET, Settings, read_settings, settings_grid
-from ledger.core.vocab import CATEGORIES
+from ledger.core.vocab import CATEGORIES, fold
 from ledger.xl.bridge import Snapshot, cell_value, is_settings, read_sheet, snapshot
 from ledger.xl.write import apply_changes
 
@@ -319,6 +319,66 @@ def snapshot_lang(book: Any) -> str:
     return read_settings(read_sheet(sheet), sheet.name)[0].language
 
 
+# --------------------------------------------------------------------------- head office
+
+#: The Settings row naming head office's reports folder (a label in column A, the folder in B).
+REPORTS_FOLDER_LABELS = ("报表文件夹", "報表資料夾", "reports folder")
+
+register(
+    {
+        "xl.reading_reports": {
+            "zh-Hans": "正在读取 {done}/{total} …",
+            "zh-Hant": "正在讀取 {done}/{total} …",
+            "en": "Reading {done}/{total} …",
+        },
+        "xl.no_reports_folder": {
+            "zh-Hans": "找不到报表文件夹 {folder}。请在“设置”表的“报表文件夹”一行填写存放各处报表的文件夹。",
+            "zh-Hant": "找不到報表資料夾 {folder}。請在「設置」表的「報表資料夾」一行填寫存放各處報表的資料夾。",
+            "en": "The reports folder {folder} does not exist. Put the folder holding the offices' reports in the "
+            "“Reports folder” row of the Settings sheet.",
+        },
+    }
+)
+
+
+def reports_folder(book: Any) -> Path | None:
+    """The folder named in the Settings sheet's 报表文件夹 row, else the workbook's own folder."""
+
+    labels = {fold(label) for label in REPORTS_FOLDER_LABELS}
+    sheet = next((s for s in book.sheets if is_settings(s.name)), None)
+    for row in read_sheet(sheet) if sheet is not None else []:
+        if len(row) > 1 and isinstance(row[0], str) and fold(row[0]) in labels and row[1]:
+            return Path(str(row[1]).strip())
+    path = Path(_fullname(book) or "")
+    return path.parent if path.is_absolute() else None
+
+
+def consolidate_reports(
+    book: Any, month: str | None = None, folder: Path | None = None, today: dt.date | None = None
+) -> str:
+    """汇总各处报表: last month's exports and mails in the reports folder into the head-office workbook beside them."""
+    # lazy: a click runs one button; consolidation pulls in duckdb and the head-office writer
+    from ledger.jobs.consolidate import consolidate_job, default_out, summary_lines
+
+    lang = _lang_of(book, {})
+    the_month = month or last_month(_today(today))
+    where = Path(folder) if folder else reports_folder(book)
+    if where is None or not where.is_dir():
+        return text("xl.no_reports_folder", lang, folder=where or "-")
+    app = book.app if book.app.engine.name != "remote" else None
+
+    def progress(done: int, total: int) -> None:
+        if app is not None and (done == total or done % 10 == 0):
+            app.status_bar = text("xl.reading_reports", lang, done=done, total=total)
+
+    try:
+        result = consolidate_job([where], the_month, out=where / default_out(the_month), lang=lang, progress=progress)
+    finally:
+        if app is not None:
+            app.status_bar = False  # give the status bar back to Excel
+    return "\n".join(summary_lines(result, lang)[-12:])
+
+
 BUTTONS: dict[str, Callable[..., str]] = {
     "validate": validate,
     "callback_list": callback_list,
@@ -326,11 +386,13 @@ BUTTONS: dict[str, Callable[..., str]] = {
     "monthly_stats": monthly_stats,
     "send_to_head_office": send_to_head_office,
     "settings": settings,
+    "consolidate_reports": consolidate_reports,
 }
 
 __all__ = [
     "BUTTONS",
     "callback_list",
+    "consolidate_reports",
     "default_via",
     "draw_samples",
     "last_month",
