@@ -96,10 +96,23 @@ class CallbackEntry(_Open):
     assignee_role: Role | None
 
 
+class FollowUpEntry(_Open):
+    """SPEC §9.1: what goes to the office manager after the call (000 4.5-4.6)."""
+
+    case_id: str | None
+    row: int
+    reason: Literal["unsatisfied", "repeat_complaint", "repeat_repair"]
+    escalate_to: Role
+    since: dt.date
+    recall_due: dt.date | None
+    state: Literal["open", "closed"]
+
+
 class CallbacksDoc(_Open):
     as_of: dt.date
     cases: list[CallbackEntry]
     counts: dict[Status, int]
+    follow_ups: list[FollowUpEntry] = Field(default_factory=list)
 
 
 class SampleDoc(_Open):

@@ -54,6 +54,7 @@ class Settings(BaseModel):
     unreachable_attempts: int = 3
     complaint_lookback_days: int = 90
     repair_lookback_days: int = 180
+    recall_days: int = 7  # follow-ups: days from the unsatisfied callback (or completion) to the second callback
     satisfaction_target: float = 0.95
     satisfaction_targets: dict[str, float] = Field(default_factory=dict)  # per category
     keep_backups: int = 10
@@ -86,6 +87,7 @@ SCALAR_KEYS: list[tuple[str, str, str, str]] = [
     ("unreachable_attempts", "无法联系次数", "無法聯繫次數", "Attempts before unreachable"),
     ("complaint_lookback_days", "重复投诉回溯天数", "重複投訴回溯天數", "Repeat complaint look-back days"),
     ("repair_lookback_days", "重复维修回溯天数", "重複維修回溯天數", "Repeat repair look-back days"),
+    ("recall_days", "再回访期限天数", "再回訪期限天數", "Days to second callback"),
     ("satisfaction_target", "满意率目标", "滿意率目標", "Satisfaction target"),
     ("keep_backups", "备份保留份数", "備份保留份數", "Backups to keep"),
     ("survey_rate", "书面调查比例", "書面調查比例", "Written survey rate"),
@@ -216,6 +218,7 @@ def read_settings(grid: list[list[Any]] | None, sheet: str = "设置") -> tuple[
                 "unreachable_attempts",
                 "complaint_lookback_days",
                 "repair_lookback_days",
+                "recall_days",
                 "keep_backups",
             ):
                 setattr(settings, key, int(float(_text(raw))))
@@ -300,6 +303,7 @@ def settings_grid(settings: Settings, lang: str) -> list[list[Any]]:
         "unreachable_attempts": settings.unreachable_attempts,
         "complaint_lookback_days": settings.complaint_lookback_days,
         "repair_lookback_days": settings.repair_lookback_days,
+        "recall_days": settings.recall_days,
         "satisfaction_target": settings.satisfaction_target,
         "keep_backups": settings.keep_backups,
         "survey_rate": settings.survey_rate,

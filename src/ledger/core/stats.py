@@ -31,6 +31,7 @@ from typing import Any
 
 from ledger.core.allocation import without_gc
 from ledger.core.callbacks import CallbackReport, assess
+from ledger.core.follow_ups import FollowUpCounts, month_counts
 from ledger.core.models import Case, Ledger, Problem
 from ledger.core.sampling import required_count
 from ledger.core.severity import suggest_since
@@ -244,6 +245,7 @@ class MonthStats:
     alerts: Alerts
     trend: list[TrendPoint] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    follow_ups: FollowUpCounts = field(default_factory=FollowUpCounts)  # core.follow_ups (000 4.5-4.6)
 
     @property
     def first_day(self) -> dt.date:
@@ -279,6 +281,7 @@ class MonthStats:
             "satisfaction_by_aspect": {k: g.as_json() for k, g in self.satisfaction_by_aspect.items()},
             "median_days_to_complete": dict(self.median_days),
             "trend": [p.as_json() for p in self.trend],
+            "follow_ups": self.follow_ups.as_json(),
         }
 
     def headline(self) -> dict[str, Any]:
@@ -608,4 +611,5 @@ def compute(
         alerts=found,
         trend=trend(ledger, report, month, rates, grades=graded, judged=judged),
         problems=problems,
+        follow_ups=month_counts(ledger, first, last, as_of),
     )

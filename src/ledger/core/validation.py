@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from ledger.core.allocation import without_gc
+from ledger.core.attempts import attempt_problems
 from ledger.core.callbacks import STRONG_SEVERITIES
 from ledger.core.columns import COLUMNS_BY_FIELD
 from ledger.core.i18n import register
@@ -288,5 +289,6 @@ def validate(ledger: Ledger, today: dt.date, suggestions: dict[int, Suggestion] 
                     and SEVERITY_RANK[r.split(".")[0]] > SEVERITY_RANK[case.severity]
                 ),
             )
+    problems += attempt_problems(ledger, header("attempt_dates"))  # the unreachable ladder
     error_rows = {p.row for p in problems if p.severity == "error" and p.sheet == sheet and p.row}
     return ValidationReport(problems, ledger.rows, sum(1 for c in ledger.cases if c.row not in error_rows))

@@ -20,6 +20,7 @@ TOOL_WIDTHS = {
     "sample_reason": 12,
     "suggested_severity": 9,
     "problems": 40,
+    "follow_up": 30,
 }
 
 
