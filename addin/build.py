@@ -38,6 +38,7 @@ BUTTON_IDS: tuple[str, ...] = (
     "validate",
     "callback_list",
     "draw_samples",
+    "record_results",
     "monthly_stats",
     "send_to_head_office",
     "settings",

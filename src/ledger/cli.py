@@ -365,6 +365,71 @@ def archive(
         fail(message(ledger.lang) if callable(message) else str(exc))
 
 
+# ---------------------------------------------------------------- record (issue 16): results typed into 回访清单
+
+register(
+    {
+        "cli.record_done": {
+            "zh-Hans": "{n} 个单元格{what}。",
+            "zh-Hant": "{n} 個儲存格{what}。",
+            "en": "{n} cell(s) {what}.",
+        },
+        "cli.record_what": {
+            "zh-Hans": "已写入台账|将写入台账(预览;加 --write 写入)|已恢复原值|将恢复原值(预览;加 --write 写入)",
+            "zh-Hant": "已寫入台賬|將寫入台賬(預覽;加 --write 寫入)|已恢復原值|將恢復原值(預覽;加 --write 寫入)",
+            "en": "posted to the ledger|would be posted (preview; add --write)|put back|would be put back (preview; add --write)",
+        },
+    }
+)
+
+
+@app.command()
+def record(
+    ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
+    write: bool = typer.Option(False, "--write", help="post the results into the case sheet (backup + Log)"),
+    undo: bool = typer.Option(False, "--undo", help="put back the cells of the last posting"),
+    as_of: str | None = typer.Option(None, "--as-of", help="YYYY-MM-DD, default today"),
+    format: Format = typer.Option(Format.text, "--format"),
+) -> None:
+    """登记回访结果: post the results typed into 回访清单 into the case sheet, then regenerate the list."""
+    from ledger.core.reading import UnusableLedger, load_ledger
+    from ledger.core.vocab import fold
+    from ledger.io.workbook import read_sheets
+    from ledger.jobs.record import record_job, undo_job
+    from ledger.sheets.callback_list import LIST_SHEET
+
+    day = _parse_date(as_of)
+    try:
+        grids = read_sheets(ledger_path)
+        ledger = load_ledger(grids, path=str(ledger_path))
+    except UnusableLedger as exc:
+        fail(exc.message(_lang()))
+    if undo:
+        result, changes = undo_job(ledger, day)
+    else:
+        names = {fold(v) for v in LIST_SHEET.values()}
+        name = next((n for n in grids if fold(n) in names), None)
+        if name is None:
+            fail(text("record.no_list", ledger.lang))
+        result, changes = record_job(ledger, grids[name], name, day)
+    result["written"] = False
+    if write and changes is not None:
+        _report_write(_write(ledger_path, ledger, changes), ledger.lang)
+        result["written"] = True
+    if format is Format.json:
+        _print_json(result)
+    else:
+        for p in result["problems"]:
+            typer.echo(f"✖ {p['sheet'] or ''} {p['row'] or ''} {p['column'] or ''}: {p['message']}".strip())
+        for c in result["cells"]:
+            before, after = (c["new"], c["old"]) if undo else (c["old"], c["new"])
+            typer.echo(f"{c['case_id']}\t{c['row']}\t{c['column']}\t{before or ''} → {after or ''}")
+        if not result["problems"]:
+            what = text("cli.record_what", ledger.lang).split("|")[2 * undo + (not result["written"])]
+            typer.echo(text("cli.record_done", ledger.lang, n=len(result["cells"]), what=what))
+    raise typer.Exit(1 if result["problems"] else 0)
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 

@@ -100,6 +100,9 @@ class CaseSheetPatch:
     # Highlights drawn by one conditional-formatting block the tool owns: each run replaces
     # the previous block, so a corrected cell loses its colour and clerk styles are never touched.
     highlights: dict[tuple[int, int], str] | None = None
+    # Single clerk cells set by `ledger record` (row, col 1-based) -> value (None clears the cell); the
+    # cell keeps its style (a date gets the date format). Every other clerk cell is copied untouched.
+    cells: dict[tuple[int, int], Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -597,6 +600,10 @@ def _patch_case_sheet(
         fills_by_row: dict[int, dict[int, str]] = {}
         for (r, c), color in patch.cell_fills.items():
             fills_by_row.setdefault(r, {})[c] = color
+        points_by_row: dict[int, dict[int, Any]] = {}
+        for (r, c), value in patch.cells.items():
+            points_by_row.setdefault(r, {})[c] = value
+        written_rows |= set(points_by_row)
         min_tool = min(tool_cols) if tool_cols else 1 << 30
         max_tool = max(tool_cols) if tool_cols else 0
         # tool columns side by side: a row's cells from the first tool cell on are all tool cells
@@ -635,7 +642,7 @@ def _patch_case_sheet(
                             [],
                             b"</" + stream.prefix + b"row>",
                             r,
-                            new_cells(r),
+                            new_cells(r) + _point_cells([], r, points_by_row.get(r), styles, prefix, date1904),
                             fills_by_row.get(r),
                             tool_cols,
                             patch.header_row,
@@ -652,6 +659,13 @@ def _patch_case_sheet(
                     pi += 1
                 new = new_cells(r)
                 fills = fills_by_row.get(r)
+                points = points_by_row.get(r)
+                if points:  # the general path, with the clerk cells being set treated as replaced
+                    tag, cells, end = splitter.cells(row)
+                    new += _point_cells(cells, r, points, styles, prefix, date1904)
+                    kept = [(c, x) for c, x in cells if c not in points]
+                    out.write(_rewrite_row(tag, kept, end, r, new, fills, tool_cols, patch.header_row, styles, prefix))
+                    return
                 new_bytes = "".join(x for _, x in new).encode("utf-8")
                 if r < patch.header_row and not fills:
                     out.write(row)
@@ -838,6 +852,22 @@ class _BatchWriter:
     def flush(self) -> None:
         self.f.write(b"".join(self.buf))
         self.buf, self.size = [], 0
+
+
+def _point_cells(
+    cells: list[tuple[int, bytes]], r: int, points: dict[int, Any] | None, styles: _Styles, prefix: str, date1904: bool
+) -> list[tuple[int, str]]:
+    """New XML of the clerk cells `ledger record` sets in row r, each keeping its old cell's style."""
+    old = dict(cells)
+    out = []
+    for col, value in sorted((points or {}).items()):
+        s = _cell_style(old[col]) if col in old else 0
+        if isinstance(value, (date, datetime)):
+            s = styles.xf_for(_default_format(value), None, False, None)
+        xml = cell_xml(prefix, f"{col_letter(col)}{r}", value, s, date1904)
+        if xml:
+            out.append((col, xml))
+    return out
 
 
 def _rewrite_row(

@@ -63,6 +63,22 @@ register(
             "zh-Hant": "已新建「{sheet}」表並填入預設規則。請填寫管理處名稱、總部郵箱和人員。",
             "en": "Sheet “{sheet}” was created with the default rules. Fill in the office name, head-office e-mail and staff.",
         },
+        "xl.record_done": {
+            "zh-Hans": "已把 {cases} 件案件的回访结果({cells} 个单元格)记入“{sheet}”,并重新生成了回访清单;每个改动的原值都记在日志中(ledger record --undo 可撤销)。",
+            "zh-Hant": "已把 {cases} 件案件的回訪結果({cells} 個儲存格)記入「{sheet}」,並重新產生了回訪清單;每個改動的原值都記在日誌中(ledger record --undo 可撤銷)。",
+            "en": "Results of {cases} case(s) ({cells} cells) posted to “{sheet}” and the callback list made again; "
+            "each old value is in the Log (ledger record --undo puts them back).",
+        },
+        "xl.record_nothing": {
+            "zh-Hans": "回访清单中没有新填写的回访结果。",
+            "zh-Hant": "回訪清單中沒有新填寫的回訪結果。",
+            "en": "No new results typed into the callback list.",
+        },
+        "xl.record_refused": {
+            "zh-Hans": "未登记任何结果:有 {n} 处需要更正(全部正确后才会一起记入台账):",
+            "zh-Hant": "未登記任何結果:有 {n} 處需要更正(全部正確後才會一起記入台賬):",
+            "en": "Nothing was posted: {n} entries need correcting (all are posted together once all are right):",
+        },
         "xl.unknown_button": {
             "zh-Hans": "未知的按钮“{button}”。请重新安装加载项。",
             "zh-Hant": "未知的按鈕「{button}」。請重新安裝增益集。",
@@ -172,6 +188,34 @@ def callback_list(book: Any, today: dt.date | None = None) -> str:
             due=counts.get("due", 0),
             overdue=counts.get("overdue", 0),
         ) + _errors_note(len(validation.errors), ledger.lang)
+
+    return _guarded(work, lambda: _lang_of(book, state))
+
+
+def record_results(book: Any, today: dt.date | None = None) -> str:
+    """登记回访结果: check the results typed into 回访清单, post them into the case sheet, regenerate the list."""
+    state: dict[str, Any] = {}
+
+    def work() -> str:
+        from ledger.core.vocab import fold
+        from ledger.jobs.record import record_job
+        from ledger.sheets.callback_list import LIST_SHEET
+
+        snap, ledger = _open(book, state)
+        lang = ledger.lang
+        names = {fold(v) for v in LIST_SHEET.values()}
+        name = next((n for n in snap.grids if fold(n) in names), None)
+        if name is None:
+            return text("record.no_list", lang)
+        result, changes = record_job(ledger, snap.grids[name], name, _today(today), forms=False)
+        if result["problems"]:
+            lines = [f"{name} {p['row']}: {p['message']}" for p in result["problems"][:10]]
+            return "\n".join([text("xl.record_refused", lang, n=len(result["problems"])), *lines])
+        if changes is None:
+            return text("xl.record_nothing", lang)
+        apply_changes(book, snap, ledger, changes)
+        cases = len({c["case_id"] for c in result["cells"]})
+        return text("xl.record_done", lang, cases=cases, cells=len(result["cells"]), sheet=ledger.sheet)
 
     return _guarded(work, lambda: _lang_of(book, state))
 
