@@ -274,3 +274,41 @@ def test_record_without_a_callback_list_is_exit_2(tmp_path):
     wb.save(tmp_path / "l.xlsx")
     result = run("record", tmp_path / "l.xlsx", *AS_OF)
     assert result.exit_code == 2 and "callbacks --write" in result.output
+
+
+def test_undo_is_refused_when_a_posted_cell_was_changed_afterwards(tmp_path):
+    path = two_due(tmp_path)
+    type_into_list(path, "回访清单", {"C1": RESULT})
+    assert run("record", path, *AS_OF, "--write").exit_code == 0
+    wb = load_workbook(path)
+    ws = wb["案件台账"]
+    header = [c.value for c in ws[1]]
+    ws.cell(2, header.index("回访意见") + 1).value = "主管补充:已复查"
+    wb.save(path)
+    before = path.read_bytes()
+    result = run("record", path, *AS_OF, "--undo", "--write", "--format", "json")
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)["problems"]
+    assert [(p["code"], p["row"], p["column"]) for p in problems] == [("record.undo_changed", 2, "回访意见")]
+    assert path.read_bytes() == before
+
+
+def test_posted_cells_keep_the_clerks_cell_style_and_other_cells_are_untouched(tmp_path):
+    from openpyxl.styles import Font
+
+    path = two_due(tmp_path)
+    wb = load_workbook(path)
+    ws = wb["案件台账"]
+    header = [c.value for c in ws[1]]
+    notes = ws.cell(2, header.index("回访意见") + 1)
+    notes.font = Font(bold=True, color="FF0000")
+    ws.cell(2, header.index("内容") + 1).value = "楼道垃圾 =SUM(1)"
+    wb.save(path)
+    assert run("callbacks", path, *AS_OF, "--write").exit_code == 0  # list again: the case changed
+    type_into_list(path, "回访清单", {"C1": RESULT})
+    assert run("record", path, *AS_OF, "--write").exit_code == 0
+    ws = load_workbook(path)["案件台账"]
+    notes = ws.cell(2, header.index("回访意见") + 1)
+    assert notes.value == "已清理干净" and notes.font.b and notes.font.color.rgb == "00FF0000"
+    assert ws.cell(2, header.index("内容") + 1).value == "楼道垃圾 =SUM(1)"
+    assert ws.cell(2, header.index("回访日期") + 1).number_format == "yyyy-mm-dd"

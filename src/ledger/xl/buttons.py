@@ -200,14 +200,16 @@ def record_results(book: Any, today: dt.date | None = None) -> str:
         from ledger.core.vocab import fold
         from ledger.jobs.record import record_job
         from ledger.sheets.callback_list import LIST_SHEET
+        from ledger.xl.bridge import read_sheet
 
         snap, ledger = _open(book, state)
         lang = ledger.lang
         names = {fold(v) for v in LIST_SHEET.values()}
-        name = next((n for n in snap.grids if fold(n) in names), None)
+        name = next((n for n in snap.names if fold(n) in names), None)
         if name is None:
             return text("record.no_list", lang)
-        result, changes = record_job(ledger, snap.grids[name], name, _today(today), forms=False)
+        grid = read_sheet(book.sheets[name])  # a generated sheet: the snapshot lists it without reading it
+        result, changes = record_job(ledger, grid, name, _today(today), forms=False)
         if result["problems"]:
             lines = [f"{name} {p['row']}: {p['message']}" for p in result["problems"][:10]]
             return "\n".join([text("xl.record_refused", lang, n=len(result["problems"])), *lines])
