@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ledger.io.workbook import read_grids
 from test_record_results import RESULT, two_due, type_into_list
 from test_xlwings_buttons import payload, position, run, values_at, xw  # noqa: F401 - xw: the module's engine fixture
-
-from ledger.io.workbook import read_grids
 
 TODAY = dt.date(2026, 11, 20)
 
