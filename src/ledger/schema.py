@@ -79,10 +79,26 @@ class ProblemDoc(_Open):
     message: str
 
 
+class SuspicionEntry(_Open):
+    """SPEC §9.1: a callback that looks unreal (core.suspicions)."""
+
+    code: Literal[
+        "callback_before_completion",
+        "month_end_bunching",
+        "copied_notes",
+        "own_case",
+        "perfect_tiny_sample",
+        "off_day_office_call",
+    ]
+    rows: list[int]
+    message: str
+
+
 class ValidateDoc(_Open):
     problems: list[ProblemDoc]
     rows: int
     valid_rows: int
+    suspicions: list[SuspicionEntry] = Field(default_factory=list)
 
 
 class CallbackEntry(_Open):
@@ -183,3 +199,4 @@ class StatsDoc(_Open):
     satisfaction: dict[str, SatisfactionCounts]
     timeliness: Timeliness
     alerts: Alerts
+    suspicions: list[SuspicionEntry] = Field(default_factory=list)

@@ -222,6 +222,15 @@ CASE_COLUMNS: list[Column] = [
         "text",
         aliases=("联系未果日期", "尝试日期", "Failed attempts on", "Unanswered attempts"),
     ),
+    # a suspicion (core.suspicions) the supervisor checked and explained: not raised again for this row
+    Column(
+        "suspicion_note",
+        "疑点说明",
+        "疑點說明",
+        "Suspicion explained",
+        "text",
+        aliases=("疑点核实", "核实说明", "Suspicion note"),
+    ),
 ]
 
 COLUMNS_BY_FIELD = {c.field: c for c in CASE_COLUMNS}

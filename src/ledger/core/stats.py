@@ -35,6 +35,7 @@ from ledger.core.follow_ups import FollowUpCounts, month_counts
 from ledger.core.models import Case, Ledger, Problem
 from ledger.core.sampling import required_count
 from ledger.core.severity import suggest_since
+from ledger.core.suspicions import Suspicion, find_suspicions
 from ledger.core.vocab import ASPECTS, CATEGORIES, RESPONSIBILITY, SEVERITIES, SEVERITY_RANK
 from ledger.core.windows import add_months, month_bounds, month_of
 from ledger.core.workdays import UnknownCalendarYear, WorkCalendar
@@ -246,6 +247,7 @@ class MonthStats:
     trend: list[TrendPoint] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     follow_ups: FollowUpCounts = field(default_factory=FollowUpCounts)  # core.follow_ups (000 4.5-4.6)
+    suspicions: list[Suspicion] = field(default_factory=list)  # core.suspicions, callbacks made in M
 
     @property
     def first_day(self) -> dt.date:
@@ -282,6 +284,7 @@ class MonthStats:
             "median_days_to_complete": dict(self.median_days),
             "trend": [p.as_json() for p in self.trend],
             "follow_ups": self.follow_ups.as_json(),
+            "suspicions": [x.as_json() for x in self.suspicions],
         }
 
     def headline(self) -> dict[str, Any]:
@@ -612,4 +615,5 @@ def compute(
         trend=trend(ledger, report, month, rates, grades=graded, judged=judged),
         problems=problems,
         follow_ups=month_counts(ledger, first, last, as_of),
+        suspicions=find_suspicions(ledger, report, month),
     )

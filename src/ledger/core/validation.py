@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from ledger.core.allocation import without_gc
 from ledger.core.attempts import attempt_problems
@@ -152,6 +153,7 @@ class ValidationReport:
     problems: list[Problem]
     rows: int
     valid_rows: int
+    suspicions: list = dc_field(default_factory=list)  # core.suspicions, set by jobs.validate
 
     @property
     def errors(self) -> list[Problem]:
@@ -164,6 +166,7 @@ class ValidationReport:
             ],
             "rows": self.rows,
             "valid_rows": self.valid_rows,
+            "suspicions": [s.as_json() for s in self.suspicions],
         }
 
 
