@@ -10,6 +10,7 @@ from ledger.core.changes import Changes, seeds_of
 from ledger.core.log import log_row
 from ledger.core.models import Ledger
 from ledger.core.stats import MonthStats, compute
+from ledger.sheets.feedback_sheet import feedback_layout
 from ledger.sheets.stats_sheet import sheet_name, stats_layout
 
 
@@ -23,6 +24,7 @@ def stats_job(
     """
     result = compute(ledger, month, as_of, seeds_of(ledger), report=report)
     changes = Changes().defer(lambda ch: ch.sheets.append(stats_layout(result, ledger.lang, ledger)))
+    changes.defer(lambda ch: ch.sheets.append(feedback_layout(ledger, month, ledger.lang)))  # 004 5.6.5
     total = result.compliance_total()
     changes.log_rows.append(
         log_row(
