@@ -64,3 +64,93 @@ def test_english_feedback_sheet_says_when_a_month_had_no_callbacks(ledger_file):
     assert result.exit_code == 0, result.output
     rows = sheet_rows(path, "Callback feedback 2026-10")
     assert rows[1][0] == "No callbacks this month."
+
+
+# ---------------------------------------------------------------- mailing each department head their part
+
+SETTINGS = [
+    ["项目", "值"],
+    ["管理处名称", "阳光花园管理处"],
+    ["发件人", "office@sunshine.example"],
+    ["部门负责人邮箱", "工程部:gc@sunshine.example; 保洁部=bj@sunshine.example, bj2@sunshine.example"],
+]
+
+
+def _feedback_ledger(ledger_file):
+    return ledger_file(
+        [
+            called("R1", "工程部", D(2026, 10, 5), notes="师傅很准时"),
+            called("R2", "工程部", D(2026, 10, 9), satisfaction="不满意", notes="还在漏水"),
+            called("R4", "保洁部", D(2026, 10, 6), notes="楼道已清理"),
+            called("R7", "绿化部", D(2026, 10, 6), notes="草坪枯黄"),  # no address in Settings
+        ],
+        settings=SETTINGS,
+    )
+
+
+def _attachment_rows(msg):
+    import io
+
+    part = next(p for p in msg.iter_attachments())
+    book = load_workbook(io.BytesIO(part.get_payload(decode=True)))
+    return part.get_filename(), [r for r in book.worksheets[0].iter_rows(values_only=True)]
+
+
+def test_feedback_goes_to_each_department_head_as_eml_with_only_their_cases(ledger_file, tmp_path):
+    import email
+    import email.policy
+    import json
+
+    path = _feedback_ledger(ledger_file)
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["send", str(path), "--month", "2026-10", "--feedback", "--via", "eml", "--out-dir", str(out),
+              "--format", "json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert [(d["department"], d["sent"]) for d in doc["departments"]] == [
+        ("保洁部", True),
+        ("工程部", True),
+        ("绿化部", False),
+    ]
+    assert any("绿化部" in line and "部门负责人邮箱" in line for line in doc["lines"])
+    messages = {}
+    for eml in out.glob("*.eml"):
+        msg = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+        messages[str(msg["To"])] = msg
+    assert set(messages) == {"gc@sunshine.example", "bj@sunshine.example, bj2@sunshine.example"}
+    works = messages["gc@sunshine.example"]
+    assert works["Subject"] == "【回访意见】阳光花园管理处 工程部 2026-10"
+    name, rows = _attachment_rows(works)
+    assert name.endswith(".xlsx") and "工程部" in name
+    ids = [r[0] for r in rows if r[0] in ("R1", "R2", "R4", "R7")]
+    assert ids == ["R2", "R1"]  # unsatisfied first, only the department's own cases
+    logged = [r for r in load_workbook(path)["日志"].iter_rows(values_only=True) if r[1] == "send_feedback"]
+    assert len(logged) == 3
+
+
+def test_feedback_over_smtp_reaches_the_server(ledger_file):
+    import email
+    import email.policy
+
+    from test_send_command import Controller, Recorder, free_port
+
+    handler, port = Recorder(), free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        path = _feedback_ledger(ledger_file)
+        result = runner.invoke(
+            app, ["send", str(path), "--month", "2026-10", "--feedback", "--smtp-host", "127.0.0.1",
+                  "--smtp-port", str(port), "--smtp-security", "none"],
+        )  # fmt: skip
+    finally:
+        controller.stop()
+    assert result.exit_code == 0, result.output
+    assert sorted(tuple(e.rcpt_tos) for e in handler.envelopes) == [
+        ("bj@sunshine.example", "bj2@sunshine.example"),
+        ("gc@sunshine.example",),
+    ]
+    msg = email.message_from_bytes(handler.envelopes[0].content, policy=email.policy.default)
+    assert "回访意见" in msg["Subject"]

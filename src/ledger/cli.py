@@ -305,6 +305,7 @@ def send(
     smtp_security: str | None = typer.Option(None, "--smtp-security", help="ssl | starttls | none (loopback only)"),
     out_dir: Path | None = typer.Option(None, "--out-dir", help="where the export and .eml go"),
     again: bool = typer.Option(False, "--again", help="send a month that was already sent"),
+    feedback: bool = typer.Option(False, "--feedback", help="instead: 回访意见汇总 to department heads (Settings)"),
     format: Format = typer.Option(Format.text, "--format"),
 ) -> None:
     """Build the month's statistics export and send it to head office (SPEC §7)."""
@@ -312,6 +313,8 @@ def send(
 
     month = _parse_month(month)
     ledger = _load(ledger_path)
+    if feedback:  # 004 5.6.5: each department head gets their part of 回访意见汇总 instead
+        _send_feedback(ledger, ledger_path, month, via.value, smtp_host, smtp_port, smtp_security, out_dir, format)
     code, doc, changes = send_job(
         ledger,
         ledger_path,
@@ -428,6 +431,20 @@ def record(
             what = text("cli.record_what", ledger.lang).split("|")[2 * undo + (not result["written"])]
             typer.echo(text("cli.record_done", ledger.lang, n=len(result["cells"]), what=what))
     raise typer.Exit(1 if result["problems"] else 0)
+
+
+def _send_feedback(ledger, ledger_path, month, via, smtp_host, smtp_port, smtp_security, out_dir, format) -> NoReturn:
+    from ledger.jobs.send_feedback import send_feedback
+
+    code, doc, changes = send_feedback(ledger, ledger_path, month, via, smtp_host, smtp_port, smtp_security, out_dir)
+    if changes.log_rows:
+        _write(ledger_path, ledger, changes)
+    if format is Format.json:
+        _print_json(doc)
+    else:
+        for line in doc["lines"]:
+            typer.echo(line, err=code != 0)
+    raise typer.Exit(code)
 
 
 def main() -> None:  # pragma: no cover - console entry

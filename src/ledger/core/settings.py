@@ -61,6 +61,7 @@ class Settings(BaseModel):
     suspicion_copied_notes: int = 5
     suspicion_tiny_sample: int = 5
     office_call_methods: list[str] = Field(default_factory=lambda: ["phone"])  # suspicious on non-working days
+    department_heads: dict[str, list[str]] = Field(default_factory=dict)  # 部门负责人邮箱: department -> addresses
     recall_days: int = 7  # follow-ups: days from the unsatisfied callback (or completion) to the second callback
     satisfaction_target: float = 0.95
     satisfaction_targets: dict[str, float] = Field(default_factory=dict)  # per category
@@ -100,6 +101,7 @@ SCALAR_KEYS: list[tuple[str, str, str, str]] = [
     ("suspicion_copied_notes", "相同回访意见件数", "相同回訪意見件數", "Copied notes cases"),
     ("suspicion_tiny_sample", "满意率小样本件数", "滿意率小樣本件數", "Tiny satisfaction sample"),
     ("office_call_methods", "非工作日存疑回访方式", "非工作日存疑回訪方式", "Office call methods on days off"),
+    ("department_heads", "部门负责人邮箱", "部門負責人郵箱", "Department heads' e-mail"),
     ("satisfaction_target", "满意率目标", "滿意率目標", "Satisfaction target"),
     ("keep_backups", "备份保留份数", "備份保留份數", "Backups to keep"),
     ("survey_rate", "书面调查比例", "書面調查比例", "Written survey rate"),
@@ -154,6 +156,23 @@ register(
 
 def _text(v: Any) -> str:
     return "" if v is None else str(v).strip()
+
+
+def parse_department_heads(raw: str) -> dict[str, list[str]]:
+    """`工程部:li@x.cn, wu@x.cn; 保洁部=wang@x.cn` -> {department: [addresses]}; a part without an address is refused."""
+    heads: dict[str, list[str]] = {}
+    for part in re.split(r"[;；\n]+", raw):
+        if not part.strip():
+            continue
+        pieces = re.split(r"[:：=]", part, maxsplit=1)
+        if len(pieces) != 2:
+            raise ValueError(raw)
+        dept, addresses = pieces
+        found = [a for a in re.split(r"[,，、\s]+", addresses) if "@" in a]
+        if not dept.strip() or not found:
+            raise ValueError(raw)
+        heads[dept.strip()] = found
+    return heads
 
 
 def parse_rate(raw: Any) -> float:
@@ -237,6 +256,8 @@ def read_settings(grid: list[list[Any]] | None, sheet: str = "设置") -> tuple[
                 "keep_backups",
             ):
                 setattr(settings, key, int(float(_text(raw))))
+            elif key == "department_heads":  # 工程部:li@x.cn, wu@x.cn; 保洁部:wang@x.cn
+                settings.department_heads = parse_department_heads(_text(raw))
             elif key == "office_call_methods":
                 words = [w for w in re.split(r"[、,，;；\s]+", _text(raw)) if w and w not in ("无", "無", "none")]
                 terms = [vocab.CALLBACK_METHODS.parse(w) for w in words]
@@ -329,6 +350,7 @@ def settings_grid(settings: Settings, lang: str) -> list[list[Any]]:
         "suspicion_min_callbacks": settings.suspicion_min_callbacks,
         "suspicion_copied_notes": settings.suspicion_copied_notes,
         "suspicion_tiny_sample": settings.suspicion_tiny_sample,
+        "department_heads": "; ".join(f"{d}: {', '.join(a)}" for d, a in settings.department_heads.items()) or None,
         "office_call_methods": "、".join(vocab.CALLBACK_METHODS.label(k, lang) for k in settings.office_call_methods),
         "satisfaction_target": settings.satisfaction_target,
         "keep_backups": settings.keep_backups,

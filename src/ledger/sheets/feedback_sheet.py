@@ -41,13 +41,14 @@ def sheet_name(month: str, lang: str) -> str:
     return SHEET_NAME.get(lang, SHEET_NAME["zh-Hans"]).format(month=month)
 
 
-def feedback_layout(ledger: Ledger, month: str, lang: str) -> SheetLayout:
+def feedback_layout(ledger: Ledger, month: str, lang: str, department: str | None = None) -> SheetLayout:
+    """The whole office's sheet, or (`department`) that department's part alone, to mail to its head."""
     words = _WORDS.get(lang, _WORDS["zh-Hans"])
     width = len(words["header"])
     layout = SheetLayout(sheet_name(month, lang))
     t = layout.add_row([words["title"].format(office=ledger.settings.office, month=month)], "title")
     layout.merged.append((t, 1, t, width))
-    entries = department_feedback(ledger, month)
+    entries = [e for e in department_feedback(ledger, month) if department is None or e.department == department]
     if not entries:
         layout.add_row([words["none"]], "note")
     for e in entries:
