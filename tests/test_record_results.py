@@ -312,3 +312,12 @@ def test_posted_cells_keep_the_clerks_cell_style_and_other_cells_are_untouched(t
     assert notes.value == "已清理干净" and notes.font.b and notes.font.color.rgb == "00FF0000"
     assert ws.cell(2, header.index("内容") + 1).value == "楼道垃圾 =SUM(1)"
     assert ws.cell(2, header.index("回访日期") + 1).number_format == "yyyy-mm-dd"
+
+
+def test_text_preview_lists_each_cell_in_the_clerks_words(tmp_path):
+    path = two_due(tmp_path)
+    type_into_list(path, "回访清单", {"C1": RESULT})
+    result = run("record", path, *AS_OF)
+    assert result.exit_code == 0, result.output
+    assert "C1\t2\t满意度\t → 满意" in result.output and "C1\t2\t回访方式\t → 电话" in result.output
+    assert "5 个单元格将写入台账(预览;加 --write 写入)。" in result.output

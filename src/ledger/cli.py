@@ -395,6 +395,7 @@ def record(
     format: Format = typer.Option(Format.text, "--format"),
 ) -> None:
     """登记回访结果: post the results typed into 回访清单 into the case sheet, then regenerate the list."""
+    from ledger.core.columns import COLUMNS_BY_FIELD
     from ledger.core.reading import UnusableLedger, load_ledger
     from ledger.core.vocab import fold
     from ledger.io.workbook import read_sheets
@@ -426,6 +427,9 @@ def record(
             typer.echo(f"✖ {p['sheet'] or ''} {p['row'] or ''} {p['column'] or ''}: {p['message']}".strip())
         for c in result["cells"]:
             before, after = (c["new"], c["old"]) if undo else (c["old"], c["new"])
+            vocabulary = COLUMNS_BY_FIELD[c["field"]].vocabulary
+            if vocabulary is not None:
+                before, after = (vocabulary.label(v, ledger.lang) if v else v for v in (before, after))
             typer.echo(f"{c['case_id']}\t{c['row']}\t{c['column']}\t{before or ''} → {after or ''}")
         if not result["problems"]:
             what = text("cli.record_what", ledger.lang).split("|")[2 * undo + (not result["written"])]

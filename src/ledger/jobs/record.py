@@ -42,7 +42,7 @@ register(
 )
 
 
-def _python_value(field: str, value: Any, lang: str) -> Any:
+def _python_value(field: str, value: Any) -> Any:
     """A JSON-form value as the case holds it (dates as dates, vocabulary keys as keys)."""
     if value is not None and COLUMNS_BY_FIELD[field].kind == "date":
         return dt.date.fromisoformat(value)
@@ -52,16 +52,19 @@ def _python_value(field: str, value: Any, lang: str) -> Any:
 def _cell_value(field: str, value: Any, lang: str) -> Any:
     """What goes into the cell: a real date, the vocabulary label in the ledger's language, text, a number."""
     column = COLUMNS_BY_FIELD[field]
-    value = _python_value(field, value, lang)
+    value = _python_value(field, value)
     if value is not None and column.vocabulary is not None:
         return column.vocabulary.label(value, lang)
     return value
 
 
 def _case_at(ledger: Ledger, change: CellChange) -> Case | None:
-    by_row = next((c for c in ledger.cases if c.row == change.row), None)
-    if by_row is not None and by_row.case_id == change.case_id:
-        return by_row
+    """The change's case: at its row if still there, else wherever its (unique) case id now is."""
+    first = ledger.cases[0].row if ledger.cases else 0
+    at = change.row - first
+    if 0 <= at < len(ledger.cases) and ledger.cases[at].row == change.row:
+        if ledger.cases[at].case_id == change.case_id:
+            return ledger.cases[at]
     found = [c for c in ledger.cases if c.case_id == change.case_id]
     return found[0] if len(found) == 1 else None
 
@@ -73,7 +76,7 @@ def _apply(ledger: Ledger, changes: list[CellChange], as_of: dt.date, undo: bool
     for ch in changes:
         case = _case_at(ledger, ch)
         value = ch.old if undo else ch.new
-        setattr(case, ch.field, _python_value(ch.field, value, lang))
+        setattr(case, ch.field, _python_value(ch.field, value))
         cells[(case.row, ledger.columns[ch.field])] = _cell_value(ch.field, value, lang)
     _, _, out = callbacks_job(ledger, as_of, forms=forms)
     out.clerk_cells = cells

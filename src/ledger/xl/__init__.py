@@ -2,9 +2,9 @@
 
 Every click is a fresh Python process, so this package imports nothing heavy
 at import time (no xlwings, pandas or openpyxl): the button's own module is
-loaded when the button runs. The six button functions (`validate`,
-`callback_list`, `draw_samples`, `monthly_stats`, `send_to_head_office`,
-`settings`) each take an `xw.Book` and return the clerk's message.
+loaded when the button runs. The button functions (`validate`,
+`callback_list`, `draw_samples`, `record_results`, `monthly_stats`,
+`send_to_head_office`, `settings`) each take an `xw.Book` and return the clerk's message.
 """
 
 from __future__ import annotations
