@@ -39,22 +39,23 @@ def test_stats_write_adds_the_feedback_sheet_grouped_by_department_unsatisfied_f
     result = runner.invoke(app, ["stats", str(path), "--month", "2026-10", "--as-of", "2026-11-05", "--write"])
     assert result.exit_code == 0, result.output
     rows = sheet_rows(path, "回访意见汇总 2026-10")
-    firsts = [r[0] for r in rows if r[0]]
-    assert firsts[1:] == [
-        "保洁部:本月回访 1 次,不满意 0 次",
-        "案件编号",
-        "R4",
-        "工程部:本月回访 3 次,不满意 1 次",
-        "案件编号",
-        "R2",
-        "R1",
-        "(未填责任部门):本月回访 1 次,不满意 0 次",
-        "案件编号",
-        "R5",
+    summary = rows[rows.index(("责任部门", "回访次数", "不满意", "列出件数", None, None, None, None, None)) + 1 :][:4]
+    assert [r[:4] for r in summary] == [
+        ("保洁部", 1, 0, 1),
+        ("工程部", 3, 1, 2),
+        ("(未填责任部门)", 1, 0, 1),
+        ("合计", 5, 1, 4),
     ]
-    r2 = next(r for r in rows if r[0] == "R2")
-    assert (r2[6], r2[7], r2[5]) == ("不满意", "还在漏水", dt.datetime(2026, 10, 9))
-    assert "九月的意见" not in [r[7] for r in rows]
+    at = next(i for i, r in enumerate(rows) if r[:2] == ("责任部门", "案件编号"))
+    assert [r[:2] for r in rows[at + 1 :]] == [
+        ("保洁部", "R4"),
+        ("工程部", "R2"),  # unsatisfied first
+        ("工程部", "R1"),
+        ("(未填责任部门)", "R5"),
+    ]
+    r2 = next(r for r in rows if r[1] == "R2")
+    assert (r2[7], r2[8], r2[6]) == ("不满意", "还在漏水", dt.datetime(2026, 10, 9))
+    assert "九月的意见" not in [r[8] for r in rows]
 
 
 def test_english_feedback_sheet_says_when_a_month_had_no_callbacks(ledger_file):
@@ -124,7 +125,7 @@ def test_feedback_goes_to_each_department_head_as_eml_with_only_their_cases(ledg
     assert works["Subject"] == "【回访意见】阳光花园管理处 工程部 2026-10"
     name, rows = _attachment_rows(works)
     assert name.endswith(".xlsx") and "工程部" in name
-    ids = [r[0] for r in rows if r[0] in ("R1", "R2", "R4", "R7")]
+    ids = [r[1] for r in rows if r[1] in ("R1", "R2", "R4", "R7")]
     assert ids == ["R2", "R1"]  # unsatisfied first, only the department's own cases
     logged = [r for r in load_workbook(path)["日志"].iter_rows(values_only=True) if r[1] == "send_feedback"]
     assert len(logged) == 3

@@ -23,8 +23,11 @@ def stats_job(
     `report`: assess(ledger, as_of, seeds_of(ledger)) when the caller has it already.
     """
     result = compute(ledger, month, as_of, seeds_of(ledger), report=report)
-    changes = Changes().defer(lambda ch: ch.sheets.append(stats_layout(result, ledger.lang, ledger)))
-    changes.defer(lambda ch: ch.sheets.append(feedback_layout(ledger, month, ledger.lang)))  # 004 5.6.5
+
+    def build(ch: Changes) -> None:  # the month's statistics, then its feedback to departments (004 5.6.5)
+        ch.sheets.extend([stats_layout(result, ledger.lang, ledger), feedback_layout(ledger, month, ledger.lang)])
+
+    changes = Changes().defer(build)
     total = result.compliance_total()
     changes.log_rows.append(
         log_row(
