@@ -153,19 +153,14 @@ def read_entries(grid: Any) -> list[Entry]:
         if columns is None:
             continue
         cells += [None] * (max(columns.values()) + 1 - len(cells))
-
-        def get(i: int, cells: list[Any] = cells) -> Any:
-            return cells[i]
-
-        case_id = _text(get(columns["case_id"]))
+        case_id = _text(cells[columns["case_id"]])
         if not case_id:
-            if not any(_text(v) for v in cells):
-                continue
-            columns = None  # a row with no case id ends the table (signature lines, notes)
+            if any(_text(v) for v in cells):
+                columns = None  # a row with no case id ends the table (signature lines, notes)
             continue
-        raw = {f: get(i) for f, i in columns.items() if f in ENTRY_FIELDS and _text(get(i))}
+        raw = {f: cells[i] for f, i in columns.items() if f in ENTRY_FIELDS and _text(cells[i])}
         if raw:
-            entries.append(Entry(r, case_id, _text(get(columns["check"])), raw, headers))
+            entries.append(Entry(r, case_id, _text(cells[columns["check"]]), raw, headers))
     return entries
 
 
