@@ -55,6 +55,7 @@ $Buttons = [ordered]@{
     "validate"            = "validate"
     "callback_list"       = "callbacks"
     "draw_samples"        = "sample"
+    "record_results"      = ""        # nothing typed into the list yet: no Log row expected
     "monthly_stats"       = "stats"
     "send_to_head_office" = "send"
     "settings"            = ""

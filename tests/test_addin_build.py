@@ -37,6 +37,7 @@ LABELS = {
     "validate": "校验台账",
     "callback_list": "生成回访清单",
     "draw_samples": "抽样",
+    "record_results": "登记回访结果",
     "monthly_stats": "月度统计",
     "send_to_head_office": "发送总部",
     "settings": "设置",

@@ -49,7 +49,7 @@ def test_validate_json_is_one_document_with_located_problems(mixed):
     result = run("validate", mixed, "--format", "json", "--as-of", "2026-11-25")
     doc = json.loads(result.stdout)
     assert result.exit_code == 1
-    assert set(doc) == {"problems", "rows", "valid_rows"}
+    assert set(doc) == {"problems", "rows", "valid_rows", "suspicions"}  # suspicions: SPEC §9.1
     assert (doc["rows"], doc["valid_rows"]) == (3, 2)
     by_code = {p["code"]: p for p in doc["problems"]}
     assert by_code["date.impossible"] == {

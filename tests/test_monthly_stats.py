@@ -678,7 +678,7 @@ def test_stats_text_summarises_the_month_in_the_ledger_language(main_ledger):
 def test_stats_job_changes_one_month_sheet_and_one_log_row(main_ledger):
     ledger = load_file(main_ledger)
     result, changes = stats_job(ledger, MONTH, AS_OF)
-    assert [s.name for s in changes.sheets] == ["月度统计 2026-10"]
+    assert [s.name for s in changes.sheets] == ["月度统计 2026-10", "回访意见汇总 2026-10"]  # + feedback (issue 16)
     # the tool columns and highlights are rewritten too, so 问题 and the colours stay in step (issue 13.5)
     assert set(changes.tool_values) >= {"callback_status", "problems"}
     assert len(changes.log_rows) == 1

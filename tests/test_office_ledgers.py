@@ -197,10 +197,11 @@ def test_tool_columns_already_written_keep_their_language_so_no_second_set_appea
         ws.cell(row=1, column=i, value=label)
     book.save(path)
     assert run("callbacks", path, *AS_OF, "--write").exit_code == 0
-    assert [c.value for c in load_workbook(path)["個案紀錄"][1]] == [*cl.HK_HEADERS, *old]
+    # the earlier set is kept, in its language; only the tool column added since (跟进事项) is new, in the same script
+    assert [c.value for c in load_workbook(path)["個案紀錄"][1]] == [*cl.HK_HEADERS, *old, "跟进事项"]
     fresh = cl.hong_kong(tmp_path, name="fresh.xlsx")
     run("callbacks", fresh, *AS_OF, "--write")
-    assert [c.value for c in load_workbook(fresh)["個案紀錄"][1]][-1] == "問題"  # a new ledger: its own script
+    assert [c.value for c in load_workbook(fresh)["個案紀錄"][1]][-2:] == ["問題", "跟進事項"]  # its own script
 
 
 def test_every_accepted_header_reads_as_its_own_column_and_no_other():

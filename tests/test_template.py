@@ -148,7 +148,7 @@ def test_every_enum_column_has_a_dropdown_of_its_labels(templates, lang):
     book, ws = _case_sheet(templates[lang], lang)
     by_range = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
     enum_columns = [c for c in CASE_COLUMNS if c.vocabulary is not None]
-    assert len(enum_columns) == 8
+    assert len(enum_columns) == 9  # + 再回访满意度 (issue 16)
     for column in enum_columns:
         letter = LETTER[column.field]
         dv = by_range[f"{letter}2:{letter}{VALIDATED_ROWS}"]

@@ -15,8 +15,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from openpyxl.utils import get_column_letter
 
 import ledger.xl as lx
+from ledger.core.columns import CASE_COLUMNS, TOOL_COLUMNS
 from ledger.demo.workbook import write_ledger
 from ledger.io.workbook import read_grids
 
@@ -24,9 +26,9 @@ REPO = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 5)
 TITLE_ROWS = 1  # a title above the header: the header is Excel row 2
 HEADER_ROW = TITLE_ROWS + 1
-CASE_COLS = 25  # write_ledger writes every case column, A..Y
+CASE_COLS = len(CASE_COLUMNS)  # write_ledger writes every case column
 RED, YELLOW = "#FFC7CE", "#FFEB9C"
-TOOL_LABELS = ["回访起始", "回访期限", "回访状态", "抽样", "抽样原因", "建议等级", "问题"]
+TOOL_LABELS = ["回访起始", "回访期限", "回访状态", "抽样", "抽样原因", "建议等级", "问题", "跟进事项"]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -107,7 +109,7 @@ def bulk(n: int) -> list[dict]:
             dt.date(2026, 5, 1),
             dt.date(2026, 5, 2),
             dt.date(2026, 6, 10),
-            unit=f"{i % 90 + 1}栋{i % 4 + 1}单元{i % 30 + 101}",
+            unit=f"{i % 90 + 1}栋{i // 90 % 4 + 1}单元{i // 360 + 101}",  # each unit once: no repeat repairs
         )
         for i in range(n - len(SPECIAL))
     ]
@@ -232,7 +234,7 @@ def test_validate_highlights_the_bad_cell_red(small):
     book, _, acts = run("validate", small, today=TODAY)
     fills = colors(acts, 0)
     assert fills[(BAD_ROW, 2, BAD_ROW, 2)] == RED  # 受理日期 is column B
-    header = (HEADER_ROW, CASE_COLS + 1, HEADER_ROW, CASE_COLS + 7)
+    header = (HEADER_ROW, CASE_COLS + 1, HEADER_ROW, CASE_COLS + len(TOOL_COLUMNS))
     assert fills[header] == "#FFE699"
     assert len(fills) == 2
 
@@ -271,9 +273,10 @@ def test_a_used_range_not_starting_at_a1_keeps_excel_row_numbers(tmp_path):
     shifted = [[None] * 2 + row for row in grids["案件台账"]]  # the ledger starts in column C
     grids["案件台账"] = [[], [], *shifted]  # ... and row 3
     last = len(grids["案件台账"])
-    data = payload(grids, extra={"案件台账": {"used_range_address": f"C3:AA{last}"}})
+    end = get_column_letter(CASE_COLS + 2)
+    data = payload(grids, extra={"案件台账": {"used_range_address": f"C3:{end}{last}"}})
     book = book_of(data)
-    assert book.sheets["案件台账"].used_range.address == f"$C$3:$AA${last}"
+    assert book.sheets["案件台账"].used_range.address == f"$C$3:${end}${last}"
     lx.validate(book, today=TODAY)
     acts = actions(book)
     block = values_at(acts, 0, HEADER_ROW + 2, CASE_COLS + 3)
@@ -298,8 +301,8 @@ def test_callback_list_sheet_lists_overdue_then_due(small):
 def test_callback_list_marks_overdue_red_and_due_soon_yellow(small):
     book, _, acts = run("callback_list", small, today=TODAY)
     fills = colors(acts, position(book, "回访清单"))
-    assert fills[(4, 1, 4, 20)] == RED
-    assert fills[(5, 1, 5, 20)] == YELLOW
+    assert fills[(4, 1, 4, 23)] == RED
+    assert fills[(5, 1, 5, 23)] == YELLOW
 
 
 def test_formula_like_text_is_written_as_text(small):

@@ -467,6 +467,7 @@ def send(
     out_dir: Path | None = typer.Option(None, "--out-dir", help="where the export and .eml go"),
     again: bool = typer.Option(False, "--again", help="send a month that was already sent"),
     partial: bool = typer.Option(False, "--partial", help="send a month that is not over yet"),
+    feedback: bool = typer.Option(False, "--feedback", help="instead: 回访意见汇总 to department heads (Settings)"),
     format: Format = typer.Option(Format.text, "--format"),
     office: str | None = typer.Option(None, "--office", help="office name (fills a new Settings sheet)"),
 ) -> None:
@@ -477,6 +478,8 @@ def send(
     month = _parse_month(month, ledger.lang)
     _month_started(month, dt.date.today(), ledger.lang)
     _check_writable(ledger_path, ledger.lang)  # the send is logged in the ledger: refuse before sending
+    if feedback:  # 004 5.6.5: each department head gets their part of 回访意见汇总 instead
+        _send_feedback(ledger, ledger_path, month, via.value, smtp_host, smtp_port, smtp_security, out_dir, format)
     code, doc, changes = send_job(
         ledger,
         ledger_path,
@@ -542,7 +545,7 @@ def consolidate(
     format: Format = typer.Option(Format.text, "--format"),
 ) -> None:
     """Head office: consolidate every office's monthly export. Exit 1 when offices are missing or files rejected."""
-    from ledger.jobs.consolidate import consolidate_job, summary_lines
+    from ledger.jobs.consolidate import consolidate_job, summary_lines  # lazy: start-up time
 
     month = _parse_month(month)
     lang = _lang()
@@ -576,8 +579,8 @@ class _progress_bar:
     def __enter__(self):
         if not _stderr_is_terminal():
             return None
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+        from rich.console import Console  # lazy: start-up time
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn  # lazy: start-up time
 
         self.bar = Progress(
             "[progress.description]{task.description}",
@@ -609,6 +612,89 @@ register(
         "cli.reading": {"zh-Hans": "正在读取报表", "zh-Hant": "正在讀取報表", "en": "Reading reports"},
     }
 )
+
+
+# ---------------------------------------------------------------- record (issue 16): results typed into 回访清单
+
+register(
+    {
+        "cli.record_done": {
+            "zh-Hans": "{n} 个单元格{what}。",
+            "zh-Hant": "{n} 個儲存格{what}。",
+            "en": "{n} cell(s) {what}.",
+        },
+        "cli.record_what": {
+            "zh-Hans": "已写入台账|将写入台账(预览;加 --write 写入)|已恢复原值|将恢复原值(预览;加 --write 写入)",
+            "zh-Hant": "已寫入台賬|將寫入台賬(預覽;加 --write 寫入)|已恢復原值|將恢復原值(預覽;加 --write 寫入)",
+            "en": "posted to the ledger|would be posted (preview; add --write)|put back|would be put back (preview; add --write)",
+        },
+    }
+)
+
+
+@app.command()
+def record(
+    ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
+    write: bool = typer.Option(False, "--write", help="post the results into the case sheet (backup + Log)"),
+    undo: bool = typer.Option(False, "--undo", help="put back the cells of the last posting"),
+    as_of: str | None = typer.Option(None, "--as-of", help="YYYY-MM-DD, default today"),
+    format: Format = typer.Option(Format.text, "--format"),
+) -> None:
+    """登记回访结果: post the results typed into 回访清单 into the case sheet, then regenerate the list."""
+    from ledger.core.columns import COLUMNS_BY_FIELD  # lazy: start-up time
+    from ledger.core.reading import UnusableLedger, load_ledger  # lazy: start-up time
+    from ledger.core.vocab import fold  # lazy: start-up time
+    from ledger.io.workbook import read_sheets  # lazy: start-up time
+    from ledger.jobs.record import record_job, undo_job  # lazy: start-up time
+    from ledger.sheets.callback_list import LIST_SHEET  # lazy: start-up time
+
+    day = _parse_date(as_of)
+    try:
+        grids = read_sheets(ledger_path)
+        ledger = load_ledger(grids, path=str(ledger_path))
+    except UnusableLedger as exc:
+        fail(exc.message(_lang()))
+    if undo:
+        result, changes = undo_job(ledger, day)
+    else:
+        names = {fold(v) for v in LIST_SHEET.values()}
+        name = next((n for n in grids if fold(n) in names), None)
+        if name is None:
+            fail(text("record.no_list", ledger.lang))
+        result, changes = record_job(ledger, grids[name], name, day)
+    result["written"] = False
+    if write and changes is not None:
+        _report_write(_write(ledger_path, ledger, changes), ledger.lang)
+        result["written"] = True
+    if format is Format.json:
+        _print_json(result)
+    else:
+        for p in result["problems"]:
+            typer.echo(f"✖ {p['sheet'] or ''} {p['row'] or ''} {p['column'] or ''}: {p['message']}".strip())
+        for c in result["cells"]:
+            before, after = (c["new"], c["old"]) if undo else (c["old"], c["new"])
+            vocabulary = COLUMNS_BY_FIELD[c["field"]].vocabulary
+            if vocabulary is not None:
+                before, after = (vocabulary.label(v, ledger.lang) if v else v for v in (before, after))
+            typer.echo(f"{c['case_id']}\t{c['row']}\t{c['column']}\t{before or ''} → {after or ''}")
+        if not result["problems"]:
+            what = text("cli.record_what", ledger.lang).split("|")[2 * undo + (not result["written"])]
+            typer.echo(text("cli.record_done", ledger.lang, n=len(result["cells"]), what=what))
+    raise typer.Exit(1 if result["problems"] else 0)
+
+
+def _send_feedback(ledger, ledger_path, month, via, smtp_host, smtp_port, smtp_security, out_dir, format) -> NoReturn:
+    from ledger.jobs.send_feedback import send_feedback  # lazy: start-up time
+
+    code, doc, changes = send_feedback(ledger, ledger_path, month, via, smtp_host, smtp_port, smtp_security, out_dir)
+    if changes.log_rows:
+        _write(ledger_path, ledger, changes)
+    if format is Format.json:
+        _print_json(doc)
+    else:
+        for line in doc["lines"]:
+            typer.echo(line, err=code != 0)
+    raise typer.Exit(code)
 
 
 def main() -> None:  # pragma: no cover - console entry

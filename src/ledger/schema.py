@@ -79,10 +79,26 @@ class ProblemDoc(_Open):
     message: str
 
 
+class SuspicionEntry(_Open):
+    """SPEC §9.1: a callback that looks unreal (core.suspicions)."""
+
+    code: Literal[
+        "callback_before_completion",
+        "month_end_bunching",
+        "copied_notes",
+        "own_case",
+        "perfect_tiny_sample",
+        "off_day_office_call",
+    ]
+    rows: list[int]
+    message: str
+
+
 class ValidateDoc(_Open):
     problems: list[ProblemDoc]
     rows: int
     valid_rows: int
+    suspicions: list[SuspicionEntry] = Field(default_factory=list)
 
 
 class CallbackEntry(_Open):
@@ -96,10 +112,23 @@ class CallbackEntry(_Open):
     assignee_role: Role | None
 
 
+class FollowUpEntry(_Open):
+    """SPEC §9.1: what goes to the office manager after the call (000 4.5-4.6)."""
+
+    case_id: str | None
+    row: int
+    reason: Literal["unsatisfied", "repeat_complaint", "repeat_repair"]
+    escalate_to: Role
+    since: dt.date
+    recall_due: dt.date | None
+    state: Literal["open", "closed"]
+
+
 class CallbacksDoc(_Open):
     as_of: dt.date
     cases: list[CallbackEntry]
     counts: dict[Status, int]
+    follow_ups: list[FollowUpEntry] = Field(default_factory=list)
 
 
 class SampleDoc(_Open):
@@ -183,6 +212,7 @@ class StatsDoc(_Open):
     excluded: list[ExcludedCase]  # §9.1: `stats` exits 1 when it is not empty
     partial: bool  # §9.1: the month is not over at the as-of date
     no_data: dict[str, list[str]] = Field(default_factory=dict)  # figure -> case columns the ledger lacks
+    suspicions: list[SuspicionEntry] = Field(default_factory=list)  # §9.1: callbacks that look unreal
 
 
 # --------------------------------------------------------------------------- consolidate (issue 18, SPEC §10)

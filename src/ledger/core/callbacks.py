@@ -11,6 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ledger.core.allocation import without_gc
+from ledger.core.attempts import is_unreachable as _unreachable_after
+from ledger.core.follow_ups import FollowUp, follow_ups
 from ledger.core.i18n import register
 from ledger.core.models import Case, Ledger, Problem
 from ledger.core.rules import CategoryRule
@@ -60,6 +62,7 @@ class CallbackReport:
     draws: dict[tuple[str, str], Draw] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     suggestions: dict[int, Suggestion] = field(default_factory=dict)  # severity.suggest_all as of as_of
+    follow_ups: list[FollowUp] = field(default_factory=list)  # core.follow_ups as of as_of
 
     def counts(self) -> dict[str, int]:
         counts = {key: 0 for key in STATUSES.keys()}
@@ -154,11 +157,12 @@ def assess(ledger: Ledger, as_of: dt.date, seeds: dict[str, int] | None = None) 
     for d in report.draws.values():
         drawn_reason.update(d.reasons)
     attempts_limit = settings.unreachable_attempts
+    days_known = "attempt_dates" in ledger.columns  # the unreachable ladder (core.attempts)
     for a in to_call:
         case = a.case
         a.sample_reason = drawn_reason.get(case.row)
         a.sampled = case.row in drawn_reason
-        a.status = _status(case, a, as_of, attempts_limit)
+        a.status = _status(case, a, as_of, attempts_limit, days_known)
         if case.satisfaction:  # no grade, no closure
             a.closure = _closure(case, as_of)
     closures = declined_closures(ledger, as_of)
@@ -167,6 +171,7 @@ def assess(ledger: Ledger, as_of: dt.date, seeds: dict[str, int] | None = None) 
         if closure is not None:
             items[i].closure = closure
     report.assessments = items
+    report.follow_ups = follow_ups(ledger, as_of)
     for year in sorted(unknown_years):
         report.problems.append(Problem.make("calendar.year_unknown", ledger.lang, severity="warning", year=year))
     return report
@@ -176,7 +181,7 @@ def _called(case: Case, as_of: dt.date) -> bool:
     return case.callback_on is not None and case.callback_on <= as_of
 
 
-def _status(case: Case, a: Assessment, as_of: dt.date, attempts_limit: int) -> str:
+def _status(case: Case, a: Assessment, as_of: dt.date, attempts_limit: int, days_known: bool = False) -> str:
     """One status per completed case needing a callback (SPEC §4); bounds are inclusive.
 
     A bound that needs an unknown year's calendar is None: the case is then
@@ -190,7 +195,7 @@ def _status(case: Case, a: Assessment, as_of: dt.date, attempts_limit: int) -> s
         if due is not None and called_on > due:
             return "done_late"
         return "done"
-    if is_unreachable(case, attempts_limit):
+    if _unreachable_after(case, attempts_limit, days_known):
         return "unreachable"
     if not a.sampled:
         return "not_sampled"

@@ -44,6 +44,7 @@ class Changes:
     tool_values: dict[str, dict[int, Any]] | None = None
     cell_fills: dict[tuple[int, int], str] = field(default_factory=dict)
     log_rows: list[list[Any]] = field(default_factory=list)
+    clerk_cells: dict[tuple[int, int], Any] = field(default_factory=dict)  # `ledger record` only: (row, col) -> value
     _pending: list[Callable[[Changes], None]] = field(default_factory=list, repr=False, compare=False)
 
     def defer(self, build: Callable[[Changes], None]) -> Changes:
@@ -64,6 +65,7 @@ class Changes:
             self.tool_values = other.tool_values
         self.cell_fills.update(other.cell_fills)
         self.log_rows.extend(other.log_rows)
+        self.clerk_cells.update(other.clerk_cells)
         return self
 
 

@@ -339,6 +339,42 @@ CASE_COLUMNS: list[Column] = [
         vocabulary=vocab.NO_CALLBACK_REASONS,
         aliases=("不回访原因", "未回访原因", "免跟進原因", "不跟進原因", "Exemption"),
     ),
+    # closing the loop (issue 16): the second callback after an unsatisfied or repeated case, and the
+    # days a callback was tried without reaching the customer ("2026-11-03、2026-11-05")
+    Column(
+        "recall_on",
+        "再回访日期",
+        "再回訪日期",
+        "Second callback on",
+        "date",
+        aliases=("再回访", "二次回访日期", "复访日期", "Second callback date", "Recall date"),
+    ),
+    Column(
+        "recall_satisfaction",
+        "再回访满意度",
+        "再回訪滿意度",
+        "Second callback satisfaction",
+        "enum",
+        vocabulary=vocab.SATISFACTION,
+        aliases=("二次回访满意度", "复访满意度", "Recall satisfaction"),
+    ),
+    Column(
+        "attempt_dates",
+        "未接通日期",
+        "未接通日期",
+        "Unanswered attempts on",
+        "text",
+        aliases=("联系未果日期", "尝试日期", "Failed attempts on", "Unanswered attempts"),
+    ),
+    # a suspicion (core.suspicions) the supervisor checked and explained: not raised again for this row
+    Column(
+        "suspicion_note",
+        "疑点说明",
+        "疑點說明",
+        "Suspicion explained",
+        "text",
+        aliases=("疑点核实", "核实说明", "Suspicion note"),
+    ),
 ]
 
 COLUMNS_BY_FIELD = {c.field: c for c in CASE_COLUMNS}
@@ -353,6 +389,7 @@ TOOL_COLUMNS: list[Column] = [
     Column("sample_reason", "抽样原因", "抽樣原因", "Sample reason", "text"),
     Column("suggested_severity", "建议等级", "建議等級", "Suggested severity", "text"),
     Column("problems", "问题", "問題", "Problems", "text"),
+    Column("follow_up", "跟进事项", "跟進事項", "Follow-up", "text"),  # core.follow_ups
 ]
 
 

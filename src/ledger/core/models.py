@@ -101,6 +101,10 @@ class Case:
     sampled_mark: bool = False
     sample_reason_mark: str | None = None
     unusable: bool = False  # a required value could not be read: reported, kept out of the rules
+    recall_on: dt.date | None = None  # 再回访日期: the second callback that closes a follow-up
+    recall_satisfaction: str | None = None
+    attempt_dates: str | None = None  # 未接通日期: days a callback was tried in vain (core.attempts)
+    suspicion_note: str | None = None  # 疑点说明: a suspicion explained by the supervisor (core.suspicions)
 
     @property
     def received_on(self) -> dt.date | None:

@@ -8,6 +8,7 @@ module turns that grid into a `Settings` value and back, without Excel.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from pydantic import BaseModel, Field, PrivateAttr
@@ -54,6 +55,14 @@ class Settings(BaseModel):
     unreachable_attempts: int = 3
     complaint_lookback_days: int = 90
     repair_lookback_days: int = 180
+    # suspicions (core.suspicions): thresholds of the checks on recorded callbacks
+    suspicion_month_end_share: float = 0.5
+    suspicion_min_callbacks: int = 6
+    suspicion_copied_notes: int = 5
+    suspicion_tiny_sample: int = 5
+    office_call_methods: list[str] = Field(default_factory=lambda: ["phone"])  # suspicious on non-working days
+    department_heads: dict[str, list[str]] = Field(default_factory=dict)  # 部门负责人邮箱: department -> addresses
+    recall_days: int = 7  # follow-ups: days from the unsatisfied callback (or completion) to the second callback
     satisfaction_target: float = 0.95
     satisfaction_targets: dict[str, float] = Field(default_factory=dict)  # per category
     keep_backups: int = 10
@@ -93,6 +102,13 @@ SCALAR_KEYS: list[tuple[str, str, str, str]] = [
     ("unreachable_attempts", "无法联系次数", "無法聯繫次數", "Attempts before unreachable"),
     ("complaint_lookback_days", "重复投诉回溯天数", "重複投訴回溯天數", "Repeat complaint look-back days"),
     ("repair_lookback_days", "重复维修回溯天数", "重複維修回溯天數", "Repeat repair look-back days"),
+    ("recall_days", "再回访期限天数", "再回訪期限天數", "Days to second callback"),
+    ("suspicion_month_end_share", "月末集中比例", "月末集中比例", "Month-end bunching share"),
+    ("suspicion_min_callbacks", "月末集中最少件数", "月末集中最少件數", "Month-end bunching minimum callbacks"),
+    ("suspicion_copied_notes", "相同回访意见件数", "相同回訪意見件數", "Copied notes cases"),
+    ("suspicion_tiny_sample", "满意率小样本件数", "滿意率小樣本件數", "Tiny satisfaction sample"),
+    ("office_call_methods", "非工作日存疑回访方式", "非工作日存疑回訪方式", "Office call methods on days off"),
+    ("department_heads", "部门负责人邮箱", "部門負責人郵箱", "Department heads' e-mail"),
     ("satisfaction_target", "满意率目标", "滿意率目標", "Satisfaction target"),
     ("keep_backups", "备份保留份数", "備份保留份數", "Backups to keep"),
     ("survey_rate", "书面调查比例", "書面調查比例", "Written survey rate"),
@@ -165,6 +181,23 @@ register(
 
 def _text(v: Any) -> str:
     return "" if v is None else str(v).strip()
+
+
+def parse_department_heads(raw: str) -> dict[str, list[str]]:
+    """`工程部:li@x.cn, wu@x.cn; 保洁部=wang@x.cn` -> {department: [addresses]}; a part without an address is refused."""
+    heads: dict[str, list[str]] = {}
+    for part in re.split(r"[;；\n]+", raw):
+        if not part.strip():
+            continue
+        pieces = re.split(r"[:：=]", part, maxsplit=1)
+        if len(pieces) != 2:
+            raise ValueError(raw)
+        dept, addresses = pieces
+        found = [a for a in re.split(r"[,，、\s]+", addresses) if "@" in a]
+        if not dept.strip() or not found:
+            raise ValueError(raw)
+        heads[dept.strip()] = found
+    return heads
 
 
 def parse_rate(raw: Any) -> float:
@@ -242,10 +275,22 @@ def read_settings(grid: list[list[Any]] | None, sheet: str = "设置") -> tuple[
                 "unreachable_attempts",
                 "complaint_lookback_days",
                 "repair_lookback_days",
+                "recall_days",
+                "suspicion_min_callbacks",
+                "suspicion_copied_notes",
+                "suspicion_tiny_sample",
                 "keep_backups",
             ):
                 setattr(settings, key, int(float(_text(raw))))
-            elif key in ("satisfaction_target", "survey_rate"):
+            elif key == "department_heads":  # 工程部:li@x.cn, wu@x.cn; 保洁部:wang@x.cn
+                settings.department_heads = parse_department_heads(_text(raw))
+            elif key == "office_call_methods":
+                words = [w for w in re.split(r"[、,，;；\s]+", _text(raw)) if w and w not in ("无", "無", "none")]
+                terms = [vocab.CALLBACK_METHODS.parse(w) for w in words]
+                if None in terms:
+                    raise ValueError(raw)
+                settings.office_call_methods = [t.key for t in terms]
+            elif key in ("satisfaction_target", "survey_rate", "suspicion_month_end_share"):
                 setattr(settings, key, parse_rate(raw))
             elif key == "date_order":
                 order = _DATE_ORDER_BY_WORD.get(fold(_text(raw)))
@@ -331,6 +376,13 @@ def settings_grid(settings: Settings, lang: str) -> list[list[Any]]:
         "unreachable_attempts": settings.unreachable_attempts,
         "complaint_lookback_days": settings.complaint_lookback_days,
         "repair_lookback_days": settings.repair_lookback_days,
+        "recall_days": settings.recall_days,
+        "suspicion_month_end_share": settings.suspicion_month_end_share,
+        "suspicion_min_callbacks": settings.suspicion_min_callbacks,
+        "suspicion_copied_notes": settings.suspicion_copied_notes,
+        "suspicion_tiny_sample": settings.suspicion_tiny_sample,
+        "department_heads": "; ".join(f"{d}: {', '.join(a)}" for d, a in settings.department_heads.items()) or None,
+        "office_call_methods": "、".join(vocab.CALLBACK_METHODS.label(k, lang) for k in settings.office_call_methods),
         "satisfaction_target": settings.satisfaction_target,
         "keep_backups": settings.keep_backups,
         "survey_rate": settings.survey_rate,

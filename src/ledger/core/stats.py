@@ -32,9 +32,11 @@ from typing import Any
 from ledger.core.allocation import without_gc
 from ledger.core.callbacks import CallbackReport, assess
 from ledger.core.coverage import Excluded, excluded_cases, missing_figures
+from ledger.core.follow_ups import FollowUpCounts, month_counts
 from ledger.core.models import Case, Ledger, Problem
 from ledger.core.sampling import required_count
 from ledger.core.severity import suggest_since
+from ledger.core.suspicions import Suspicion, find_suspicions
 from ledger.core.vocab import ASPECTS, CATEGORIES, RESPONSIBILITY, SEVERITIES, SEVERITY_RANK
 from ledger.core.windows import add_months, month_bounds, month_of
 from ledger.core.workdays import UnknownCalendarYear, WorkCalendar
@@ -253,6 +255,9 @@ class MonthStats:
         """The month is not over at the as-of date: its figures are so far, not final."""
         return self.as_of <= self.last_day  # on its last day, cases still come in
 
+    follow_ups: FollowUpCounts = field(default_factory=FollowUpCounts)  # core.follow_ups (000 4.5-4.6)
+    suspicions: list[Suspicion] = field(default_factory=list)  # core.suspicions, callbacks made in M
+
     @property
     def first_day(self) -> dt.date:
         return month_bounds(self.month)[0]
@@ -300,6 +305,8 @@ class MonthStats:
             },
             "median_days_to_complete": null(dict(self.median_days), "median_days"),
             "trend": [p.as_json() for p in self.trend],
+            "follow_ups": self.follow_ups.as_json(),
+            "suspicions": [x.as_json() for x in self.suspicions],
         }
 
     def headline(self) -> dict[str, Any]:
@@ -637,4 +644,6 @@ def compute(
         problems=problems,
         excluded=excluded,
         missing=missing,
+        follow_ups=month_counts(ledger, first, last, as_of),
+        suspicions=find_suspicions(ledger, report, month),
     )

@@ -6,6 +6,7 @@ from typing import Any
 
 from ledger.core.callbacks import CallbackReport
 from ledger.core.columns import TOOL_COLUMNS
+from ledger.core.follow_ups import follow_up_note
 from ledger.core.i18n import register_by_language, text
 from ledger.core.models import Ledger, Problem
 from ledger.core.vocab import SEVERITIES, STATUSES
@@ -75,4 +76,8 @@ def tool_column_values(
             severities[row] = severity_label[a.suggestion.severity]
         if row in by_row:
             notes[row] = "\n".join(by_row[row])
+    follow = values["follow_up"]
+    for f in report.follow_ups:
+        note = follow_up_note(f, lang)
+        follow[f.case.row] = f"{follow[f.case.row]}\n{note}" if f.case.row in follow else note
     return values

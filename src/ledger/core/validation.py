@@ -11,8 +11,10 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from ledger.core.allocation import without_gc
+from ledger.core.attempts import attempt_problems
 from ledger.core.callbacks import STRONG_SEVERITIES
 from ledger.core.columns import COLUMNS_BY_FIELD
 from ledger.core.i18n import register
@@ -160,6 +162,7 @@ class ValidationReport:
     problems: list[Problem]
     rows: int
     valid_rows: int
+    suspicions: list = dc_field(default_factory=list)  # core.suspicions, set by jobs.validate
 
     @property
     def errors(self) -> list[Problem]:
@@ -172,6 +175,7 @@ class ValidationReport:
             ],
             "rows": self.rows,
             "valid_rows": self.valid_rows,
+            "suspicions": [s.as_json() for s in self.suspicions],
         }
 
 
@@ -297,5 +301,6 @@ def validate(ledger: Ledger, today: dt.date, suggestions: dict[int, Suggestion] 
                     and SEVERITY_RANK[r.split(".")[0]] > SEVERITY_RANK[case.severity]
                 ),
             )
+    problems += attempt_problems(ledger, header("attempt_dates"))  # the unreachable ladder
     error_rows = {p.row for p in problems if p.severity == "error" and p.sheet == sheet and p.row}
     return ValidationReport(problems, ledger.rows, sum(1 for c in ledger.cases if c.row not in error_rows))

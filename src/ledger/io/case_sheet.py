@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from ledger.io.cell_xml import cell_xml, default_format
@@ -71,6 +71,9 @@ class CaseSheetPatch:
     # Highlights drawn by one conditional-formatting block the tool owns: each run replaces
     # the previous block, so a corrected cell loses its colour and clerk styles are never touched.
     highlights: dict[tuple[int, int], str] | None = None
+    # Single clerk cells set by `ledger record` (row, col 1-based) -> value (None clears the cell); the
+    # cell keeps its style (a date gets the date format). Every other clerk cell is copied untouched.
+    cells: dict[tuple[int, int], Any] = field(default_factory=dict)
 
 
 def _norm_header(s: str) -> str:
@@ -195,7 +198,10 @@ class CaseSheetPatcher:
         self.fills_by_row: dict[int, dict[int, str]] = {}
         for (r, c), color in patch.cell_fills.items():
             self.fills_by_row.setdefault(r, {})[c] = color
-        self.pending = sorted(written_rows | set(self.fills_by_row))
+        self.points_by_row: dict[int, dict[int, Any]] = {}
+        for (r, c), value in patch.cells.items():
+            self.points_by_row.setdefault(r, {})[c] = value
+        self.pending = sorted(written_rows | set(self.fills_by_row) | set(self.points_by_row))
 
     # ------------------------------------------------------------------ the new cells
 
@@ -255,7 +261,7 @@ class CaseSheetPatcher:
                     [],
                     b"</" + prefix + b"row>",
                     r,
-                    self._new_cells(r),
+                    self._new_cells(r) + self._point_cells([], r),
                     self.fills_by_row.get(r),
                     self.tool_cols,
                     self.patch.header_row,
@@ -271,6 +277,17 @@ class CaseSheetPatcher:
             self.pi += 1
         new = self._new_cells(r)
         fills = self.fills_by_row.get(r)
+        if r in self.points_by_row:  # the general path, the clerk cells being set treated as replaced
+            tag, cells, end = self.splitter.cells(row)
+            points = self.points_by_row[r]
+            new = new + self._point_cells(cells, r)
+            kept = [(c, x) for c, x in cells if c not in points]
+            self.out.write(
+                rewrite_row(
+                    tag, kept, end, r, new, fills, self.tool_cols, self.patch.header_row, self.styles, self.prefix
+                )
+            )
+            return
         if r < self.patch.header_row and not fills:
             self.out.write(row)
             return
@@ -280,6 +297,19 @@ class CaseSheetPatcher:
         self.out.write(
             rewrite_row(tag, cells, end, r, new, fills, self.tool_cols, self.patch.header_row, self.styles, self.prefix)
         )
+
+    def _point_cells(self, cells: list[tuple[int, bytes]], r: int) -> list[tuple[int, str]]:
+        """New XML of the clerk cells `ledger record` sets in row r, each keeping its old cell's style."""
+        old = dict(cells)
+        out = []
+        for col, value in sorted(self.points_by_row.get(r, {}).items()):
+            s = cell_style(old[col]) if col in old else 0
+            if isinstance(value, (date, datetime)):
+                s = self.styles.xf_for(default_format(value), None, False, None)
+            xml = cell_xml(self.prefix, f"{col_letter(col)}{r}", value, s, self.book.date1904)
+            if xml:
+                out.append((col, xml))
+        return out
 
     def _fast_row(self, r: int, row: bytes, new: list[tuple[int, str]]) -> bool:
         """Write a row without parsing its cells when they all lie left of (or are) tool cells."""

@@ -22,6 +22,7 @@ TOOL_WIDTHS = {
     "sample_reason": 12,
     "suggested_severity": 9,
     "problems": 40,
+    "follow_up": 30,
 }
 
 
@@ -59,6 +60,11 @@ def apply_changes(path: str | Path, ledger: Ledger, changes: Changes, out_path: 
         # io.package contract: the first row is the header, written only into a new or empty sheet
         append[log_name] = [LOG_HEADERS.get(ledger.lang, LOG_HEADERS["zh-Hans"]), *changes.log_rows]
     patch = tool_patch(ledger, changes.tool_values, changes.cell_fills) if changes.tool_values is not None else None
+    if changes.clerk_cells:  # `ledger record`: the one job that writes the clerk's own cells
+        if patch is None:
+            patch = tool_patch(ledger, {}, {})
+            patch.columns, patch.highlights = [], None
+        patch.cells = dict(changes.clerk_cells)
     return save_changes(
         path,
         layouts=layouts,

@@ -47,6 +47,7 @@ def callbacks_json(report: CallbackReport) -> dict[str, Any]:
             for a in report.assessments
         ],
         "counts": report.counts(),
+        "follow_ups": [f.as_json() for f in report.follow_ups],
         "problems": [
             p.model_dump(include={"sheet", "row", "column", "code", "severity", "message"}) for p in report.problems
         ],

@@ -11,6 +11,7 @@ from ledger.core.log import log_row
 from ledger.core.models import Ledger
 from ledger.core.stats import MonthStats, compute
 from ledger.core.validation import validate
+from ledger.sheets.feedback_sheet import feedback_layout
 from ledger.sheets.stats_sheet import sheet_name, stats_layout
 
 
@@ -35,7 +36,8 @@ def stats_job(
     result = compute(ledger, month, as_of, report=report)
 
     def build(changes: Changes) -> None:
-        changes.sheets.append(stats_layout(result, ledger.lang, ledger))
+        # the month's statistics, then its feedback to departments (004 5.6.5)
+        changes.sheets.extend([stats_layout(result, ledger.lang, ledger), feedback_layout(ledger, month, ledger.lang)])
         done = shared
         if done is None or done.as_of != as_of:
             done = Assessed(as_of, report, validate(ledger, as_of, report.suggestions))

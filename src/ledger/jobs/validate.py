@@ -8,6 +8,7 @@ from ledger.core.allocation import without_gc
 from ledger.core.changes import Assessed, Changes, cell_fills, shared_or_assessed
 from ledger.core.log import log_row
 from ledger.core.models import Ledger
+from ledger.core.suspicions import find_suspicions
 from ledger.core.validation import ValidationReport
 
 
@@ -15,6 +16,7 @@ from ledger.core.validation import ValidationReport
 def validate_job(ledger: Ledger, today: dt.date, *, shared: Assessed | None = None) -> tuple[ValidationReport, Changes]:
     done = shared_or_assessed(shared, ledger, today)
     report = done.validation
+    report.suspicions = find_suspicions(ledger, done.report)
 
     def build(changes: Changes) -> None:
         changes.tool_values = done.tool_values(ledger)

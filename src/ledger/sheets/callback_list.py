@@ -6,9 +6,12 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from ledger.core.attempts import next_attempt
 from ledger.core.callbacks import Assessment, CallbackReport
+from ledger.core.follow_ups import reason_label
 from ledger.core.i18n import register, register_by_language, text
-from ledger.core.models import Ledger
+from ledger.core.models import Case, Ledger
+from ledger.core.recording import CHECK_HEADERS, fingerprint
 from ledger.core.vocab import CALLBACK_METHODS, CATEGORIES, ROLES, SATISFACTION, STATUSES
 from ledger.sheets.layout import SheetLayout
 
@@ -36,6 +39,9 @@ _HEADERS = {
         "回访意见",
         "住户签名",
         "回访人签名",
+        "下次尝试",
+        "回访次数",
+        "核对码",
     ],
     "zh-Hant": [
         "序號",
@@ -58,6 +64,9 @@ _HEADERS = {
         "回訪意見",
         "住戶簽名",
         "回訪人簽名",
+        "下次嘗試",
+        "回訪次數",
+        "核對碼",
     ],
     "en": [
         "No.",
@@ -75,11 +84,14 @@ _HEADERS = {
         "Method",
         "Summary",
         "Callback date",
-        "Method used",
+        "Callback method",
         "Satisfaction",
         "Notes",
         "Customer signature",
         "Caller signature",
+        "Next attempt",
+        "Callback attempts",
+        "Check code",
     ],
 }
 register(
@@ -90,9 +102,13 @@ register(
             "en": "{office} callback list as of {as_of}",
         },
         "callbacks.list_subtitle": {
-            "zh-Hans": "待回访 {due} 件,逾期 {overdue} 件。红色为逾期,黄色为3天内到期。回访后请在台账中填写回访日期、方式和满意度。",
-            "zh-Hant": "待回訪 {due} 件,逾期 {overdue} 件。紅色為逾期,黃色為3天內到期。回訪後請在台賬中填寫回訪日期、方式和滿意度。",
-            "en": "{due} due, {overdue} overdue. Red: overdue; yellow: due within 3 days. Record the date, method and satisfaction in the ledger after calling.",
+            "zh-Hans": "待回访 {due} 件,逾期 {overdue} 件。红色为逾期,黄色为3天内到期。回访后在本表填写回访日期、方式、满意度、意见"
+            "(未接通:填日期,满意度填“未接通”),再按“登记回访结果”(ledger record)记入台账。",
+            "zh-Hant": "待回訪 {due} 件,逾期 {overdue} 件。紅色為逾期,黃色為3天內到期。回訪後在本表填寫回訪日期、方式、滿意度、意見"
+            "(未接通:填日期,滿意度填「未接通」),再按「登記回訪結果」(ledger record)記入台賬。",
+            "en": "{due} due, {overdue} overdue. Red: overdue; yellow: due within 3 days. After calling, type the date, method, "
+            "satisfaction and notes here (no answer: the date, and “no answer” as satisfaction), then press "
+            "“Record results” (ledger record) to post them into the ledger.",
         },
         "callbacks.list_sign": {
             "zh-Hans": "服务中心主管:__________    日期:__________",
@@ -101,7 +117,7 @@ register(
         },
     }
 )
-WIDTHS = [5, 16, 9, 14, 9, 14, 11, 11, 11, 8, 8, 12, 9, 30, 11, 9, 9, 24, 12, 12]
+WIDTHS = [5, 16, 9, 14, 9, 14, 11, 11, 11, 8, 8, 12, 9, 30, 11, 9, 9, 24, 12, 12, 10, 8, 9]
 
 
 def listed(report: CallbackReport) -> list[Assessment]:
@@ -149,6 +165,8 @@ def callback_list_layout(report: CallbackReport, ledger: Ledger, lang: str) -> S
     due = sum(a.status == "due" for a in rows)
     layout.add_row([text("callbacks.list_subtitle", lang, due=due, overdue=len(rows) - due)], "subtitle")
     layout.merged.append((2, 1, 2, width))
+    follow_up_blocks(layout, report, ledger, lang)
+    ladder = ("attempt_dates" in ledger.columns, ledger.settings.unreachable_attempts)
     header_row = layout.add_row(headers, "header")
     for n, a in enumerate(rows, start=1):
         c = a.case
@@ -175,6 +193,9 @@ def callback_list_layout(report: CallbackReport, ledger: Ledger, lang: str) -> S
                 None,
                 None,
                 None,
+                attempt_label(c, ladder, lang),
+                None,
+                fingerprint(c),
             ]
         )
         layout.style("wrap", r, 1, r, width)
@@ -348,3 +369,73 @@ def record_forms_layout(report: CallbackReport, ledger: Ledger, lang: str) -> Sh
         wide("reviewer", None)
     layout.widths = dict(FORM_WIDTHS)
     return layout
+
+
+# ---------------------------------------------------------------- follow-ups at the top (000 4.5-4.6)
+
+_FOLLOW_TITLES = {
+    "unsatisfied": {
+        "zh-Hans": "不满意 — 须报管理处经理",
+        "zh-Hant": "不滿意 — 須報管理處經理",
+        "en": "Unsatisfied — report to the office manager",
+    },
+    "repeat": {
+        "zh-Hans": "重复投诉、重复维修 — 报管理处经理决定",
+        "zh-Hant": "重複投訴、重複維修 — 報管理處經理決定",
+        "en": "Repeat complaints and repairs — for the office manager to decide",
+    },
+}
+_FOLLOW_HEADERS = {
+    "zh-Hans": ["原因", "案件编号", "类别", "房号", "住户姓名", "联系电话", "责任部门", "跟进起始", "再回访期限", "相关案件",
+                "再回访日期", "再回访满意度"],
+    "zh-Hant": ["原因", "案件編號", "類別", "房號", "住戶姓名", "聯繫電話", "責任部門", "跟進起始", "再回訪期限", "相關案件",
+                "再回訪日期", "再回訪滿意度"],
+    "en": ["Reason", "Case ID", "Category", "Unit", "Customer", "Phone", "Department", "Since", "Call again by",
+           "Related cases", "Second callback on", "Second callback satisfaction"],
+}  # fmt: skip
+
+
+def follow_up_blocks(layout: SheetLayout, report: CallbackReport, ledger: Ledger, lang: str) -> None:
+    """The open follow-ups, unsatisfied first, each with blank cells for the second callback (再回访)."""
+    key = lang if lang in _FOLLOW_HEADERS else "zh-Hans"
+    headers = [*_FOLLOW_HEADERS[key], CHECK_HEADERS[key]]
+    open_ones = [f for f in report.follow_ups if f.state == "open"]
+    for group in ("unsatisfied", "repeat"):
+        rows = [f for f in open_ones if (f.reason == "unsatisfied") == (group == "unsatisfied")]
+        rows.sort(key=lambda f: not f.overdue(report.as_of))  # overdue first: one red block
+        if not rows:
+            continue
+        t = layout.add_row([_FOLLOW_TITLES[group][key]], "subtitle")
+        layout.merged.append((t, 1, t, len(headers)))
+        layout.add_row(headers, "header")
+        for f in rows:
+            c = f.case
+            r = layout.add_row(
+                [
+                    reason_label(f.reason, lang),
+                    c.case_id,
+                    CATEGORIES.label(c.category, lang) if c.category else None,
+                    c.unit,
+                    c.customer,
+                    c.phone,
+                    c.department,
+                    f.since,
+                    f.recall_due,
+                    "、".join(x for x in f.related if x != c.case_id) or None,
+                    None,
+                    None,
+                    fingerprint(c),
+                ]
+            )
+            layout.style("date", r, 8, r, 9)
+            layout.style("overdue" if f.overdue(report.as_of) else "wrap", r, 1, r, len(headers))
+        layout.add_row([])
+
+
+_ATTEMPT = {"zh-Hans": "第{n}次/共{limit}次", "zh-Hant": "第{n}次/共{limit}次", "en": "{n} of {limit}"}
+
+
+def attempt_label(case: Case, ladder: tuple[bool, int], lang: str) -> str:
+    """Which attempt the next call is, on the unreachable ladder (core.attempts)."""
+    days_known, limit = ladder
+    return _ATTEMPT.get(lang, _ATTEMPT["zh-Hans"]).format(n=next_attempt(case, days_known), limit=limit)

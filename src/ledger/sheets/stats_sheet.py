@@ -322,6 +322,8 @@ def stats_layout(stats: MonthStats, lang: str, ledger: Ledger | None = None) -> 
     _part_timeliness(sheet, stats)
     _part_alerts(sheet, stats, ledger)
     _part_trend(sheet, stats)
+    _part_follow_ups(sheet, stats)
+    _part_suspicions(sheet, stats)
     layout.add_row([])
     row = layout.add_row([_t("signature", lang)], "signature")
     layout.merged.append((row, 1, row, WIDTH))
@@ -772,3 +774,43 @@ def stats_text(result: MonthStats, lang: str) -> str:
     for p in result.problems:
         lines.append("⚠ " + p.located(lang))
     return "\n".join(lines)
+
+
+_FOLLOW_UPS = {
+    "zh-Hans": ("跟进事项(不满意、重复投诉、重复维修;须再回访关闭)", "本月新增", "本月再回访关闭", "月末仍未关闭"),
+    "zh-Hant": ("跟進事項(不滿意、重複投訴、重複維修;須再回訪關閉)", "本月新增", "本月再回訪關閉", "月末仍未關閉"),
+    "en": ("Follow-ups (unsatisfied, repeat complaints and repairs; closed by a second callback)",
+           "Opened this month", "Closed this month", "Still open at month end"),
+}  # fmt: skip
+
+
+def _part_follow_ups(sheet: _Sheet, s: MonthStats) -> None:
+    """Follow-ups opened, closed and still open (core.follow_ups.month_counts)."""
+    words = _FOLLOW_UPS.get(sheet.lang, _FOLLOW_UPS["zh-Hans"])
+    sheet.layout.add_row([])
+    row = sheet.layout.add_row([words[0]])
+    sheet.layout.merged.append((row, 1, row, WIDTH))
+    sheet.layout.style("signature", row, 1, row, WIDTH)
+    sheet.layout.add_row(list(words[1:]), "header")
+    f = s.follow_ups
+    sheet.data([f.opened, f.closed, f.still_open])
+
+
+_SUSPICIONS = {
+    "zh-Hans": ("回访疑点(请主管核实;核实后在案件台账【疑点说明】列写明,不再提示)", "本月未发现回访疑点", "疑点"),
+    "zh-Hant": ("回訪疑點(請主管核實;核實後在案件台賬【疑點說明】欄寫明,不再提示)", "本月未發現回訪疑點", "疑點"),
+    "en": ("Callback suspicions (for the supervisor to check; explain one in the case sheet's “Suspicion explained” "
+           "column and it is not raised again)", "No suspicions this month", "Suspicion"),
+}  # fmt: skip
+
+
+def _part_suspicions(sheet: _Sheet, s: MonthStats) -> None:
+    """The month's suspicions (core.suspicions), one row each: what, how many rows, the message."""
+    words = _SUSPICIONS.get(sheet.lang, _SUSPICIONS["zh-Hans"])
+    sheet.layout.add_row([])
+    row = sheet.layout.add_row([words[0]])
+    sheet.layout.merged.append((row, 1, row, WIDTH))
+    sheet.layout.style("signature", row, 1, row, WIDTH)
+    for x in s.suspicions or [None]:
+        r = sheet.layout.add_row([x.message if x else words[1]], "note")
+        sheet.layout.merged.append((r, 1, r, WIDTH))

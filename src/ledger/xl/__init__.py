@@ -27,6 +27,7 @@ HANDLERS: dict[str, str] = {
     "validate": "validate",
     "callback_list": "callback_list",
     "draw_samples": "draw_samples",
+    "record_results": "record_results",
     "monthly_stats": "monthly_stats",
     "send_to_head_office": "send_to_head_office",
     "settings": "settings",

@@ -59,6 +59,8 @@ def apply_changes(book: Any, snap: Snapshot, ledger: Any, changes: Any) -> Writt
         write_tool_columns(book, snap, ledger, changes.tool_values, written)
     if changes.cell_fills:
         written.highlighted = write_fills(book.sheets[ledger.sheet], changes.cell_fills)
+    for (r, c), value in sorted(changes.clerk_cells.items()):  # `record`: a few result cells, one call each
+        book.sheets[ledger.sheet].range((r, c)).value = cell_value(value)
     if changes.log_rows:
         append_log(book, snap, ledger.lang, changes.log_rows, written)
     return written
