@@ -32,6 +32,10 @@ _CASE_SHEET_FOLDED = {
 }
 _SETTINGS_FOLDED = {fold(n) for n in SETTINGS_SHEET.values()}
 HEADER_SCAN_ROWS = 30
+# Each unreadable cell becomes a Problem (~1 KB with its message). Past this many the sheet is
+# junk, not a ledger with typing mistakes: it is refused before the problems fill the memory
+# (300,000 junk rows of 24 columns would otherwise ask for about 6 GB).
+MAX_UNREADABLE_CELLS = 100_000
 # An optional extra column some offices keep (SPEC §3.1 "reacted strongly").
 STRONG_REACTION_HEADERS = {fold(h) for h in ("住户反应强烈", "住戶反應強烈", "反应强烈", "Strong reaction")}
 
@@ -46,6 +50,11 @@ register(
             "zh-Hans": "工作表“{sheet}”第{row}行的表头缺少必填列“{column}”。可接受的表头:{accepted}。请添加该列,或在“设置”表的【表头映射】中指定对应的列。",
             "zh-Hant": "工作表「{sheet}」第{row}行的表頭缺少必填欄「{column}」。可接受的表頭:{accepted}。請新增該欄,或在「設置」表的【表頭映射】中指定對應的欄。",
             "en": "The header in row {row} of sheet “{sheet}” lacks the required column “{column}”. Accepted headers: {accepted}. Add the column, or map it under [Header mapping] in the Settings sheet.",
+        },
+        "ledger.too_many_unreadable": {
+            "zh-Hans": "工作表“{sheet}”({rows} 行 × {columns} 列)中无法识别的单元格超过 {limit} 个(仅“{column}”一列就有 {worst} 个),看起来不是案件台账,已停止读取,未作任何改动。请确认选对了文件,表头与下面的内容一致;若是某列整列填错,请先改正该列。",
+            "zh-Hant": "工作表「{sheet}」({rows} 列 × {columns} 欄)中無法識別的儲存格超過 {limit} 個(僅「{column}」一欄就有 {worst} 個),看起來不是案件台賬,已停止讀取,未作任何變更。請確認選對了檔案、表頭與下方內容一致;若是某欄整欄填錯,請先改正該欄。",
+            "en": "Sheet “{sheet}” ({rows} rows × {columns} columns) has more than {limit} cells that cannot be read ({worst} in column “{column}” alone); it does not look like a case ledger, so reading stopped and nothing was changed. Check that this is the right file and that the headers match the contents below them; if one column is filled wrongly throughout, correct it first.",
         },
         "ledger.empty": {
             "zh-Hans": "工作表“{sheet}”是空的,没有表头也没有案件。",
@@ -375,6 +384,7 @@ def _read_rows(match: HeaderMatch, grid: Any, lang: str) -> tuple[list[Case], li
 
     problems: list[Problem] = []
     columns: dict[str, list[Any]] = {}
+    unreadable = 0
     for field, col in match.fields.items():
         column = COLUMNS_BY_FIELD[field]
         header = match.headers.get(field, column.label(lang))
@@ -387,6 +397,17 @@ def _read_rows(match: HeaderMatch, grid: Any, lang: str) -> tuple[list[Case], li
         )
         for (name, _), values in zip(targets, outputs):
             columns[name] = values
+        unreadable += len(bad)
+        if unreadable > MAX_UNREADABLE_CELLS:
+            raise UnusableLedger(
+                "ledger.too_many_unreadable",
+                sheet=match.sheet,
+                rows=f"{height:,}",
+                columns=len(match.fields) + len(match.extra),
+                limit=f"{MAX_UNREADABLE_CELLS:,}",
+                column=header,
+                worst=f"{len(bad):,}",
+            )
         for i, code, value in bad:
             problems.append(
                 Problem.make(
