@@ -46,7 +46,8 @@ def test_excel_lock_refusal_reaches_the_cli_as_exit_2_naming_the_user(tmp_path, 
     assert "张三" in result.stderr and "正被" in result.stderr
     assert "Traceback" not in result.output
     assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["~$台账.xlsx", "台账.xlsx"]
+    # nothing but the (empty, by design kept) writer-lock file of io.writer_lock was added
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".台账.xlsx.writer-lock", "~$台账.xlsx", "台账.xlsx"]
 
 
 def test_lock_refusal_in_english_ledger_names_the_user(tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from contextlib import ExitStack
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, NoReturn
@@ -107,6 +108,30 @@ def _load(path: Path):
         fail(exc.message(_lang()))
 
 
+_HELD_LOCKS = ExitStack()
+
+
+@app.callback()
+def _release_locks_at_the_end(ctx: typer.Context) -> None:
+    """Writer locks taken by a command (_one_writer) are let go when the command ends, however it ends."""
+    ctx.call_on_close(_HELD_LOCKS.close)
+
+
+def _one_writer(path: Path, write: bool = True) -> None:
+    """One writer per ledger: take the lock before reading, hold it until the command ends
+    (io.writer_lock), so a second writer waits a few seconds for the first and then reads its
+    result, or is refused (exit 2)."""
+    if not write or not path.is_file():
+        return
+    from ledger.io.safe_write import WriteRefused
+    from ledger.io.writer_lock import ledger_write_lock
+
+    try:
+        _HELD_LOCKS.enter_context(ledger_write_lock(path))
+    except WriteRefused as exc:
+        fail(exc.message(_lang()))
+
+
 def _print_json(doc: Any) -> None:
     write_json(doc, sys.stdout)
 
@@ -168,6 +193,7 @@ def validate_cmd(
     from ledger.jobs.validate import validate_job
 
     today = _parse_date(as_of)
+    _one_writer(ledger_path, write)
     ledger = _load(ledger_path)
     report, changes = validate_job(ledger, today)
     if write:
@@ -202,6 +228,7 @@ def callbacks(
     from ledger.sheets.callback_list import assignee, listed
 
     day = _parse_date(as_of)
+    _one_writer(ledger_path, write)
     ledger = _load(ledger_path)
     report, validation, changes = callbacks_job(ledger, day)
     if write:
@@ -238,6 +265,7 @@ def sample(
     from ledger.jobs.sample import sample_job
 
     month = _parse_month(month)
+    _one_writer(ledger_path, write)
     ledger = _load(ledger_path)
     result, changes = sample_job(ledger, month, seed, _parse_date(as_of))
     if write:
@@ -272,6 +300,7 @@ def stats(
 ) -> None:
     """Monthly statistics: received, complaints, compliance, satisfaction, timeliness, alerts."""
     month = _parse_month(month)
+    _one_writer(ledger_path, write)
     ledger = _load(ledger_path)
     from ledger.jobs.stats import stats_job
     from ledger.sheets.stats_sheet import stats_text
@@ -311,6 +340,7 @@ def send(
     from ledger.jobs.send import send_job
 
     month = _parse_month(month)
+    _one_writer(ledger_path)
     ledger = _load(ledger_path)
     code, doc, changes = send_job(
         ledger,
@@ -356,6 +386,7 @@ def archive(
     from ledger.jobs.archive import archive_job
 
     day = _parse_date(before)
+    _one_writer(ledger_path)
     ledger = _load(ledger_path)
     try:
         for line in archive_job(ledger_path, ledger, day, out=out):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -120,6 +120,7 @@ class Ledger:
     path: str | None = None
     log: list[dict] = field(default_factory=list)  # entries of the Log sheet (ledger.log.parse_log)
     sheet_names: list[str] = field(default_factory=list)
+    source: Any = None  # the file as read (io.writer_lock.Fingerprint): a write checks it is unchanged
 
     @property
     def lang(self) -> str:

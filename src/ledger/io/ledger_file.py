@@ -10,6 +10,7 @@ from ledger.core.changes import Changes
 from ledger.core.columns import TOOL_COLUMNS
 from ledger.core.log import LOG_HEADERS, LOG_SHEET
 from ledger.core.models import Ledger
+from ledger.io.writer_lock import check_unchanged, ledger_write_lock
 
 TOOL_HEADER_FILL = "FFE699"
 TOOL_WIDTHS = {
@@ -43,7 +44,11 @@ def tool_patch(ledger: Ledger, values: dict[str, dict[int, Any]], fills: dict[tu
 
 @without_gc
 def apply_changes(path: str | Path, ledger: Ledger, changes: Changes, out_path: str | Path | None = None):
-    """Write the changes into the ledger (atomically, with a backup) or into `out_path`."""
+    """Write the changes into the ledger (atomically, with a backup) or into `out_path`.
+
+    One writer at a time (io.writer_lock), and the ledger must still be the file that was
+    read: checked after the new copy is verified, just before the swap.
+    """
     from ledger.io.package import save_changes
 
     layouts = list(changes.sheets or [])
@@ -55,11 +60,14 @@ def apply_changes(path: str | Path, ledger: Ledger, changes: Changes, out_path: 
         # io.package contract: the first row is the header, written only into a new or empty sheet
         append[log_name] = [LOG_HEADERS.get(ledger.lang, LOG_HEADERS["zh-Hans"]), *changes.log_rows]
     patch = tool_patch(ledger, changes.tool_values, changes.cell_fills) if changes.tool_values is not None else None
-    return save_changes(
-        path,
-        layouts=layouts,
-        case_patch=patch,
-        append_rows=append,
-        keep_backups=ledger.settings.keep_backups,
-        out_path=Path(out_path) if out_path else None,
-    )
+    source = ledger.source if out_path is None else None
+    with ledger_write_lock(path):
+        return save_changes(
+            path,
+            layouts=layouts,
+            case_patch=patch,
+            append_rows=append,
+            keep_backups=ledger.settings.keep_backups,
+            out_path=Path(out_path) if out_path else None,
+            verify_fn=lambda _tmp: check_unchanged(path, source),
+        )

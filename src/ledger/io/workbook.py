@@ -363,5 +363,12 @@ def _inspect(path: Path) -> None:
 def load_file(path: str | Path):
     """Read a ledger file into the core's Ledger (the sheets are let go before collection resumes)."""
     from ledger.core.reading import load_ledger
+    from ledger.io.writer_lock import fingerprint
 
-    return load_ledger(read_sheets(path), path=str(path))
+    try:  # taken before reading: a change made while the file is read is caught at the write
+        source = fingerprint(path)
+    except OSError:
+        source = None  # read_sheets words the refusal (missing, a folder, no permission)
+    ledger = load_ledger(read_sheets(path), path=str(path))
+    ledger.source = source
+    return ledger
