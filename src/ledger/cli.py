@@ -148,6 +148,15 @@ def _write(path: Path, ledger, changes, out_path: Path | None = None):
     return receipt
 
 
+def _log_now(path: Path, ledger, changes) -> None:
+    """Write Log rows at once (a send's attempt, before the mail goes out); the ledger read stays current."""
+    from ledger.io.ledger_file import apply_changes
+    from ledger.io.writer_lock import fingerprint
+
+    apply_changes(path, ledger, changes)
+    ledger.source = fingerprint(path)
+
+
 def _report_write(receipt, lang: str) -> None:
     typer.echo(text("cli.written", lang, path=receipt.path, backup=receipt.backup or "-"), err=True)
 
@@ -311,8 +320,9 @@ def stats(
 
         try:
             out = export_stats(result, ledger, export)
-        except OSError as exc:
-            fail(str(exc))
+        except Exception as exc:  # noqa: BLE001 - a full or read-only folder is one clear paragraph
+            message = getattr(exc, "message", None)
+            fail(message(ledger.lang) if callable(message) else text("cli.internal", ledger.lang, error=exc))
         typer.echo(str(out), err=True)
     if write:
         _report_write(_write(ledger_path, ledger, changes), ledger.lang)
@@ -353,8 +363,9 @@ def send(
         smtp_security=smtp_security,
         out_dir=out_dir,
         again=again,
+        log_now=lambda attempt: _log_now(ledger_path, ledger, attempt),
     )
-    if changes is not None:
+    if changes is not None and changes.log_rows:
         _write(ledger_path, ledger, changes)
     if format is Format.json:
         _print_json(doc)

@@ -19,6 +19,8 @@ from openpyxl import Workbook
 from ledger.core.models import Ledger
 from ledger.core.stats import MonthStats
 from ledger.io.render import render
+from ledger.io.safe_write import fsync_file, write_error
+from ledger.io.scratch import sweep, tag
 from ledger.sheets.layout import SheetLayout
 from ledger.sheets.stats_sheet import stats_layout
 
@@ -79,17 +81,22 @@ def export_workbook(result: MonthStats, ledger: Ledger) -> Workbook:
 def export_stats(result: MonthStats, ledger: Ledger, target: str | Path) -> Path:
     """Write the export and return its path; an existing file of the same name is replaced atomically."""
     path = export_path(target, result.office, result.month)
-    path.parent.mkdir(parents=True, exist_ok=True)
     book = export_workbook(result, ledger)
-    fd, tmp_name = tempfile.mkstemp(prefix=".~export_", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp: Path | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sweep(path.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=tag(".~export_"), suffix=".xlsx", dir=path.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
         book.save(tmp)
         os.chmod(tmp, 0o666 & ~_umask())
+        fsync_file(tmp)
         os.replace(tmp, path)
+    except OSError as exc:  # a full disk or a read-only folder: one clear paragraph, no half file
+        raise write_error(exc, path) from exc
     finally:
-        if tmp.exists():
+        if tmp is not None and tmp.exists():
             tmp.unlink()
     return path
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ssl
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from ledger.core.changes import Changes
 from ledger.core.i18n import register, text
 from ledger.core.log import log_row, sends
 from ledger.core.models import Ledger
+from ledger.io.guard import UnusableWorkbook
 
 register(
     {
@@ -59,20 +61,37 @@ def send_job(
     now: dt.datetime | None = None,
     ssl_context: ssl.SSLContext | None = None,
     password: str | None = None,
+    log_now: Callable[[Changes], None] | None = None,
 ) -> tuple[int, dict[str, Any], Changes]:
-    """Returns (exit status, JSON document with clerk-readable "lines", the Log row to write)."""
+    """Returns (exit status, JSON document with clerk-readable "lines", the Log row to write).
+
+    Exactly once: with `log_now` (a function writing Log rows into the ledger at once) the
+    ledger is first checked writable, the attempt is logged before the server is contacted,
+    and the returned Changes carry the outcome. A month already sent, or whose last attempt
+    was never confirmed, is refused (exit 2) without a Log row unless `again`.
+    """
     from ledger.io.export import export_stats
+    from ledger.io.safe_write import check_writable, write_error
     from ledger.jobs.stats import stats_job
     from ledger.mail.delivery import MailError, MailSettings, smtp_password
-    from ledger.mail.report import failure_record, send_monthly_report
+    from ledger.mail.report import REFUSALS, failure_record, send_monthly_report
 
     settings = ledger.settings
     lang = ledger.lang
     now = now or dt.datetime.now().astimezone()
-    result, _ = stats_job(ledger, month, now.date())
-    folder = out_dir or Path(ledger_path).resolve().parent
-    folder.mkdir(parents=True, exist_ok=True)
-    attachment = export_stats(result, ledger, folder)
+    changes = Changes()
+    try:
+        if log_now is not None:
+            check_writable(ledger_path)  # open in Excel, read-only: refused before anything is sent
+        result, _ = stats_job(ledger, month, now.date())
+        folder = out_dir or Path(ledger_path).resolve().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            attachment = export_stats(result, ledger, folder)
+        except OSError as exc:
+            raise write_error(exc, folder) from exc
+    except UnusableWorkbook as exc:
+        return 2, {"status": "refused", "lines": [exc.message(lang)]}, Changes()
     mail = MailSettings(
         host=smtp_host or settings.smtp_host,
         port=smtp_port or settings.smtp_port,
@@ -80,9 +99,18 @@ def send_job(
         sender=settings.sender,
         recipients=list(settings.head_office),
         username=settings.smtp_username,
+        timeout=settings.smtp_timeout,
+        ca_file=settings.smtp_ca_file,
     )
     recipients = list(to) if to else list(settings.head_office)
-    changes = Changes()
+    attempt: dict[str, Any] = {}
+
+    def log_attempt(record: dict[str, Any]) -> None:
+        attempt.update(record)
+        if log_now is not None:
+            row = log_row("send", {"month": month, "via": via, "again": again}, record, now=now.replace(tzinfo=None))
+            log_now(Changes(log_rows=[row]))
+
     try:
         if via == "smtp" and password is None:
             password = smtp_password(mail)
@@ -104,10 +132,24 @@ def send_job(
             ssl_context=ssl_context,
             password=password,
             cc=list(settings.cc) or None,
+            before_delivery=log_attempt,
         )
+    except UnusableWorkbook as exc:  # the attempt could not be logged: nothing was sent
+        return 2, {"status": "refused", "lines": [exc.message(lang)]}, Changes()
+    except OSError as exc:  # the .eml could not be written (full disk, no permission)
+        return 2, {"status": "refused", "lines": [write_error(exc, folder).message(lang)]}, Changes()
     except MailError as exc:
+        if exc.code in REFUSALS:
+            return 2, {"status": "refused", "lines": [exc.message(lang)]}, Changes()
         record = failure_record(
-            exc, month=month, via=via, recipients=recipients, attachment=attachment, now=now, lang=lang
+            exc,
+            month=month,
+            via=via,
+            recipients=recipients,
+            attachment=attachment,
+            now=now,
+            lang=lang,
+            message_id=attempt.get("message_id", ""),
         )
         changes.log_rows.append(log_row("send", {"month": month, "via": via}, record, now=now.replace(tzinfo=None)))
         return 2, {**record, "lines": [exc.message(lang)]}, changes
@@ -115,18 +157,20 @@ def send_job(
     changes.log_rows.append(
         log_row("send", {"month": month, "via": via, "again": again}, record, now=now.replace(tzinfo=None))
     )
+    return 0, {**record, "lines": [_done_line(via, record, sent, recipients, attachment, lang), *sent.warnings]}, changes
+
+
+def _done_line(via: str, record: dict[str, Any], sent: Any, recipients: list[str], attachment: Path, lang: str) -> str:
     who = ", ".join(record.get("recipients") or recipients)
     if via == "smtp":
-        line = text(
+        return text(
             "send.done",
             lang,
-            month=month,
+            month=record["month"],
             recipients=who,
             attachment=attachment.name,
             sha256=str(record.get("sha256", ""))[:12],
         )
-    elif via == "eml":
-        line = text("send.eml_done", lang, path=sent.eml_path, recipients=who)
-    else:
-        line = text("send.draft_done", lang, recipients=who)
-    return 0, {**record, "lines": [line, *sent.warnings]}, changes
+    if via == "eml":
+        return text("send.eml_done", lang, path=sent.eml_path, recipients=who)
+    return text("send.draft_done", lang, recipients=who)

@@ -70,6 +70,22 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh-Hant": "郵件伺服器 {host}:{port} 在 {seconds} 秒內沒有回應，郵件未寄出。請檢查網路後重試，或產生 .eml 檔案手動傳送。",
         "en": "The mail server {host}:{port} did not answer within {seconds} s; the mail was not sent. Check the network and retry, or write an .eml file.",
     },
+    "mail.outcome_unknown": {
+        "zh-Hans": "可能已发出,请与总部确认。邮件服务器 {host} 已收下邮件内容,但在确认之前{how};邮件可能已经送达。请先向总部确认是否收到这封统计邮件,确认未收到后再用“再次发送”(--again)重发。",
+        "zh-Hant": "可能已寄出,請與總部確認。郵件伺服器 {host} 已收下郵件內容,但在確認之前{how};郵件可能已經送達。請先向總部確認是否收到這封統計郵件,確認未收到後再用「再次傳送」(--again)重寄。",
+        "en": "It may have been sent; please check with head office. The mail server {host} took the message but {how} before confirming it, so it may have arrived. Ask head office whether they received the statistics mail; only if not, send again with --again.",
+    },
+    "mail.how_dropped": {"zh-Hans": "连接中断", "zh-Hant": "連線中斷", "en": "the connection dropped"},
+    "mail.how_timeout": {
+        "zh-Hans": "超过 {seconds} 秒没有回应",
+        "zh-Hant": "超過 {seconds} 秒沒有回應",
+        "en": "did not answer within {seconds} s",
+    },
+    "mail.ca_file_missing": {
+        "zh-Hans": "“设置”表中的 SMTP 证书文件 {path} 无法读取({detail})。请核对路径,或请信息部门提供公司的根证书(PEM 格式)。",
+        "zh-Hant": "「設定」表中的 SMTP 憑證檔案 {path} 無法讀取({detail})。請核對路徑,或請資訊部門提供公司的根憑證(PEM 格式)。",
+        "en": "The SMTP CA certificate file {path} in the Settings sheet cannot be read ({detail}). Check the path, or ask IT for the company's root certificate (PEM).",
+    },
     "mail.tls_failed": {
         "zh-Hans": "与邮件服务器 {host} 建立加密连接失败（{detail}）。请核对服务器地址和加密方式（SSL/STARTTLS），或请信息部门检查证书。",
         "zh-Hant": "與郵件伺服器 {host} 建立加密連線失敗（{detail}）。請核對伺服器位址和加密方式（SSL/STARTTLS），或請資訊部門檢查憑證。",
@@ -153,7 +169,10 @@ class MailError(Exception):
         super().__init__(code, params)
 
     def message(self, lang: str | None = "zh-Hans") -> str:
-        return text(self.code, lang, **self.params)
+        params = dict(self.params)
+        if "how_code" in params:  # a phrase of the message, itself worded in the clerk's language
+            params["how"] = text(params.pop("how_code"), lang, **params)
+        return text(self.code, lang, **params)
 
     def __str__(self) -> str:
         return self.message("en")
@@ -169,6 +188,7 @@ class MailSettings(BaseModel):
     recipients: list[str] = Field(default_factory=list)
     username: str | None = None
     timeout: float = 30.0
+    ca_file: str | None = None  # company CA (PEM); without it the system's CAs (and SSL_CERT_FILE) apply
 
     def effective_port(self) -> int:
         return self.port or DEFAULT_PORTS[self.security]
@@ -192,6 +212,7 @@ def build_message(
     attachment: Path,
     cc: Iterable[str] = (),
     date: datetime | None = None,
+    message_id: str | None = None,
 ) -> EmailMessage:
     """UTF-8 message with the workbook attached under its own (often Chinese) name.
 
@@ -211,7 +232,7 @@ def build_message(
     msg["Subject"] = subject
     msg["Date"] = format_datetime(date if date and date.tzinfo else (date or datetime.now()).astimezone())
     domain = sender.rpartition("@")[2].strip("> ") if sender and "@" in sender else "ledger.invalid"
-    msg["Message-ID"] = make_msgid(domain=domain)
+    msg["Message-ID"] = f"<{message_id}@{domain}>" if message_id else make_msgid(domain=domain)
     msg.set_content(body, charset="utf-8", cte="base64")
     msg.make_mixed()
     msg.attach(_attachment_part(attachment.read_bytes(), attachment.name))
@@ -290,8 +311,21 @@ def _reply(code: int, resp: bytes | str) -> str:
     return f"{code} {resp_text}".strip()
 
 
+def tls_context(settings: MailSettings) -> ssl.SSLContext:
+    """The system's CAs, plus the company CA file named in Settings (checked before connecting)."""
+    ctx = ssl.create_default_context()
+    if settings.ca_file:
+        try:
+            ctx.load_verify_locations(cafile=settings.ca_file)
+        except (OSError, ssl.SSLError) as exc:
+            raise MailError("mail.ca_file_missing", path=settings.ca_file, detail=str(exc) or type(exc).__name__) from None
+    return ctx
+
+
 def _connect(settings: MailSettings, ssl_context: ssl.SSLContext | None) -> smtplib.SMTP:
     host, port = settings.host or "", settings.effective_port()
+    if ssl_context is None and settings.security != "none":
+        ssl_context = tls_context(settings)
     if settings.security == "ssl":
         ctx = ssl_context or ssl.create_default_context()
         return smtplib.SMTP_SSL(host, port, timeout=settings.timeout, context=ctx)
@@ -336,11 +370,37 @@ def _transact(smtp: smtplib.SMTP, sender: str, rcpts: list[str], data: bytes) ->
         listing = "; ".join(f"{a} ({r})" for a, r in refused.items())
         which = "mail.all_recipients_refused" if len(refused) == len(rcpts) else "mail.some_recipients_refused"
         raise MailError(which, refused=listing, addresses=list(refused))
-    code, resp = smtp.data(data)
+    code, resp = smtp.docmd("data")
+    if code != 354:
+        smtp.rset()
+        raise MailError("mail.data_refused", reply=_reply(code, resp))
+    smtp.send(_dot_stuffed(data))
+    try:  # the whole message is with the server: from here a missing answer leaves the outcome open
+        code, resp = smtp.getreply()
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        timed_out = isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError)
+        raise OutcomeUnknown(timed_out) from None
     if code != 250:
         smtp.rset()
         raise MailError("mail.data_refused", reply=_reply(code, resp))
     return rcpts, _reply(code, resp)
+
+
+class OutcomeUnknown(Exception):
+    """The server had the whole message when its answer failed to come (dropped or too late)."""
+
+    def __init__(self, timed_out: bool):
+        super().__init__("timeout" if timed_out else "dropped")
+        self.timed_out = timed_out
+
+
+def _dot_stuffed(data: bytes) -> bytes:
+    """The DATA body as smtplib.SMTP.data sends it: CRLF line ends, leading dots doubled, final '.'."""
+    body = re.sub(rb"(?:\r\n|\n|\r(?!\n))", b"\r\n", data)
+    body = re.sub(rb"(?m)^\.", b"..", body)
+    if not body.endswith(b"\r\n"):
+        body += b"\r\n"
+    return body + b".\r\n"
 
 
 def send_smtp(
@@ -377,7 +437,11 @@ def send_smtp(
                     ) from exc
                 except smtplib.SMTPNotSupportedError:
                     raise MailError("mail.auth_unsupported", **where) from None
-            accepted, reply = _transact(smtp, sender, rcpts, data)
+            try:
+                accepted, reply = _transact(smtp, sender, rcpts, data)
+            except OutcomeUnknown as unknown:
+                how = "mail.how_timeout" if unknown.timed_out else "mail.how_dropped"
+                raise MailError("mail.outcome_unknown", host=host, how_code=how, seconds=f"{settings.timeout:g}") from None
         finally:
             try:
                 smtp.quit()
@@ -425,7 +489,16 @@ def write_eml(msg: EmailMessage, path: Path, *, unsent: bool = True) -> Path:
     if unsent and "X-Unsent" not in msg:
         data = b"X-Unsent: 1\r\n" + data
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    tmp = path.with_name(f".~eml_{os.getpid()}_{path.name}")
+    try:  # whole or not at all: a full disk leaves no cut-short .eml to be sent by hand
+        with open(tmp, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
     return path
 
 
