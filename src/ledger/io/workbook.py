@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -319,11 +320,18 @@ def scan_sheets(path: Path) -> dict[str, SheetScan]:
     found: dict[str, SheetScan] = {}
     try:
         with zipfile.ZipFile(path) as zf:
-            for name, part in sheet_parts(zf).items():
-                with zf.open(part) as stream:
-                    found[name] = scan_sheet(stream)
+            parts = sheet_parts(zf)
     except (zipfile.BadZipFile, KeyError, OSError):
         return {}
+    with zipfile.ZipFile(path) as zf:
+        for name, part in parts.items():
+            try:
+                with zf.open(part) as stream:
+                    found[name] = scan_sheet(stream)  # read to the end: zipfile checks the CRC there
+            except KeyError:
+                continue  # a sheet without its part: calamine words that refusal
+            except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+                raise UnusableLedger("workbook.corrupt", path=str(path), detail=f"{part}: {exc}") from None
     return found
 
 
