@@ -282,7 +282,6 @@ def scan_sheet(stream: IO[bytes]) -> SheetScan:
     scan = SheetScan()
     wider = _wider_than("")
     rows_seen = 0
-    refs_seen = False
     pending = b""
     while True:
         chunk = stream.read(SCAN_CHUNK)
@@ -297,14 +296,14 @@ def scan_sheet(stream: IO[bytes]) -> SheetScan:
             for m in _ERROR_CELL.finditer(block):
                 scan.errors[(int(m.group(2)) - 1, col_number(m.group(1).decode()) - 1)] = m.group(3).decode()
         end = block.rfind(b"</c>")
-        if end >= 0:
-            m = _CELL_REF.match(block, block.rfind(b'<c r="', 0, end))
-            if m:
-                refs_seen = True
-                scan.last_row = max(scan.last_row, int(m.group(2)))
-        if not refs_seen:  # cells without refs: rows are counted instead
-            rows_seen += block.count(b"<row")
-            m = _ROW_REF.search(block, block.rfind(b"<row "))
+        start = block.rfind(b'<c r="', 0, end) if end >= 0 else -1
+        if start >= 0 and (m := _CELL_REF.match(block, start)):
+            scan.last_row = max(scan.last_row, int(m.group(2)))
+        # refs are optional: where a block has cells without one (even after rows with refs), its
+        # rows are counted instead, so a sheet cannot hide its size behind a first row of refs
+        rows_seen += block.count(b"<row")
+        if block.count(b"<c ") + block.count(b"<c>") > block.count(b'<c r="'):
+            m = _ROW_REF.search(block, max(block.rfind(b"<row "), 0))
             scan.last_row = max(scan.last_row, int(m.group(1)) if m else 0, rows_seen)
         pos = 0
         while (m := wider.search(block, pos)) is not None:
