@@ -8,6 +8,7 @@ so head office never receives half a file.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import tempfile
@@ -89,7 +90,9 @@ def export_stats(result: MonthStats, ledger: Ledger, target: str | Path) -> Path
         fd, tmp_name = tempfile.mkstemp(prefix=tag(".~export_"), suffix=".xlsx", dir=path.parent)
         os.close(fd)
         tmp = Path(tmp_name)
-        book.save(tmp)
+        buffer = io.BytesIO()  # built in memory (a few KB): a full disk fails our write, not openpyxl's zip
+        book.save(buffer)
+        tmp.write_bytes(buffer.getvalue())
         os.chmod(tmp, 0o666 & ~_umask())
         fsync_file(tmp)
         os.replace(tmp, path)
