@@ -95,9 +95,9 @@ CATALOG = {
         "en": "{path} contains {member}, which would unpack to an absurd size ({detail}); it may be malicious and was not opened.",
     },
     "workbook.hostile_xml": {
-        "zh-Hans": "{path} 内部的 {member} 含有 Excel 从不写入的 XML 声明（DOCTYPE/实体），可能是恶意文件，已拒绝打开。",
-        "zh-Hant": "{path} 內部的 {member} 含有 Excel 從不寫入的 XML 宣告（DOCTYPE/實體），可能是惡意檔案，已拒絕開啟。",
-        "en": "{path} contains {member} with an XML DOCTYPE/entity declaration that Excel never writes; it may be malicious and was not opened.",
+        "zh-Hans": "{path} 内部的 {member} 含有 Excel 从不写入的 XML 声明（DOCTYPE/实体），可能是恶意文件或已损坏，已拒绝打开。请从 .ledger_backups 文件夹或其他备份恢复。",
+        "zh-Hant": "{path} 內部的 {member} 含有 Excel 從不寫入的 XML 宣告（DOCTYPE/實體），可能是惡意檔案或已損毀，已拒絕開啟。請從 .ledger_backups 資料夾或其他備份還原。",
+        "en": "{path} contains {member} with an XML DOCTYPE/entity declaration that Excel never writes; it may be malicious or damaged and was not opened. Restore it from the .ledger_backups folder or another backup.",
     },
 }
 register(CATALOG)
