@@ -66,9 +66,7 @@ def write_junk_ledger(
                 b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
             )
-            head = "".join(
-                f'<c r="{col}1" t="inlineStr"><is><t>{h}</t></is></c>' for col, h in zip(letters, headers)
-            )
+            head = "".join(f'<c r="{col}1" t="inlineStr"><is><t>{h}</t></is></c>' for col, h in zip(letters, headers))
             out.write(f'<row r="1">{head}</row>'.encode())
             batch: list[str] = []
             tag = (lambda r: f"j{r}") if every_cell_distinct else (lambda r: "junk")

@@ -104,15 +104,17 @@ def test_a_doctype_hidden_after_a_comment_is_refused(tmp_path):
 
 def test_a_sound_ledger_with_comments_in_its_prolog_is_still_read(tmp_path):
     def edit(name: str, data: bytes) -> bytes:
-        return b"<!-- written by hand -->" + data if name == "xl/workbook.xml" and not data.startswith(b"<?") else (
-            data.replace(b"?>", b"?><!-- written by hand -->", 1) if name == "xl/workbook.xml" else data
+        return (
+            b"<!-- written by hand -->" + data
+            if name == "xl/workbook.xml" and not data.startswith(b"<?")
+            else (data.replace(b"?>", b"?><!-- written by hand -->", 1) if name == "xl/workbook.xml" else data)
         )
 
     result = CliRunner().invoke(app, ["validate", str(rewrite(ledger(tmp_path), edit))])
     assert result.exit_code in (0, 1), result.output
 
 
-@pytest.mark.parametrize("text", ["＝HYPERLINK(\"http://x\")", "＋86 138 0000 1111", "－1", "＠SUM(A1)", "=1+1", "@A1"])
+@pytest.mark.parametrize("text", ['＝HYPERLINK("http://x")', "＋86 138 0000 1111", "－1", "＠SUM(A1)", "=1+1", "@A1"])
 def test_formula_leads_full_width_or_not_stay_text(tmp_path, text):
     book = openpyxl.Workbook()
     put(book.active["A1"], text)
@@ -125,7 +127,7 @@ def test_full_width_leads_in_clerk_text_stay_text_in_the_stats_export(tmp_path):
     path = write_ledger(
         tmp_path / "台账.xlsx",
         [case("R1", "维修", dt.date(2026, 10, 2), dt.date(2026, 10, 3))],
-        settings=[["项目", "值"], ["管理处名称", "＝HYPERLINK(\"http://evil\")"]],
+        settings=[["项目", "值"], ["管理处名称", '＝HYPERLINK("http://evil")']],
     )
     out = tmp_path / "out"
     result = CliRunner().invoke(

@@ -22,7 +22,12 @@ from ledger.cli import app
 from ledger.io import safe_write
 from ledger.io.safe_write import BACKUP_DIR, list_backups
 
-SETTINGS = [["项目", "值"], ["管理处名称", "阳光花园管理处"], ["总部邮箱", "hq@example.com"], ["发件人", "o@example.com"]]
+SETTINGS = [
+    ["项目", "值"],
+    ["管理处名称", "阳光花园管理处"],
+    ["总部邮箱", "hq@example.com"],
+    ["发件人", "o@example.com"],
+]
 
 
 def ledger_in(folder: Path, rows: int = 20) -> Path:

@@ -157,7 +157,11 @@ def send_job(
     changes.log_rows.append(
         log_row("send", {"month": month, "via": via, "again": again}, record, now=now.replace(tzinfo=None))
     )
-    return 0, {**record, "lines": [_done_line(via, record, sent, recipients, attachment, lang), *sent.warnings]}, changes
+    return (
+        0,
+        {**record, "lines": [_done_line(via, record, sent, recipients, attachment, lang), *sent.warnings]},
+        changes,
+    )
 
 
 def _done_line(via: str, record: dict[str, Any], sent: Any, recipients: list[str], attachment: Path, lang: str) -> str:

@@ -318,7 +318,9 @@ def tls_context(settings: MailSettings) -> ssl.SSLContext:
         try:
             ctx.load_verify_locations(cafile=settings.ca_file)
         except (OSError, ssl.SSLError) as exc:
-            raise MailError("mail.ca_file_missing", path=settings.ca_file, detail=str(exc) or type(exc).__name__) from None
+            raise MailError(
+                "mail.ca_file_missing", path=settings.ca_file, detail=str(exc) or type(exc).__name__
+            ) from None
     return ctx
 
 
@@ -441,7 +443,9 @@ def send_smtp(
                 accepted, reply = _transact(smtp, sender, rcpts, data)
             except OutcomeUnknown as unknown:
                 how = "mail.how_timeout" if unknown.timed_out else "mail.how_dropped"
-                raise MailError("mail.outcome_unknown", host=host, how_code=how, seconds=f"{settings.timeout:g}") from None
+                raise MailError(
+                    "mail.outcome_unknown", host=host, how_code=how, seconds=f"{settings.timeout:g}"
+                ) from None
         finally:
             try:
                 smtp.quit()
