@@ -21,7 +21,6 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "src"))
 
 from junk_ledger import write_junk_ledger
-
 from ledger.core.columns import COLUMNS_BY_FIELD
 
 HEADERS = ([c.label("zh-Hans") for c in COLUMNS_BY_FIELD.values()] + [f"备注{i}" for i in range(24)])[:24]

@@ -92,3 +92,27 @@ def test_an_ordinary_ledger_stays_far_below_the_reading_budget(tmp_path):
     assert 15 * biggest < MAX_SHEET_BYTES, biggest
     code, err, peak = run(path, "validate")
     assert code in (0, 1), err
+
+
+@pytest.mark.parametrize("command", [["validate"], ["callbacks", "--as-of", "2026-11-05"]])
+def test_rows_that_each_break_many_rules_are_refused_past_the_problem_budget(tmp_path, monkeypatch, command):
+    """Readable cells, but every row breaks ~8 rules: the row checks stop at the budget (exit 2)."""
+    from typer.testing import CliRunner
+
+    import ledger.core.validation as validation
+    from conftest import case, write_ledger
+    from ledger.cli import app
+
+    rows = [
+        case(
+            f"T{i % 3}", "投诉", dt.date(2026, 10, 5), dt.date(2026, 10, 1), callback_on=dt.date(2026, 9, 1), phone="12"
+        )
+        for i in range(300)
+    ]
+    path = write_ledger(tmp_path / "台账.xlsx", rows)
+    monkeypatch.setattr(validation, "MAX_PROBLEMS", 1000)  # stands in for 500,000 so the ledger stays small
+    result = CliRunner().invoke(app, [command[0], str(path), *command[1:]])
+    assert result.exit_code == 2, result.output
+    assert "300 行" in result.stderr and "问题超过 1,000 个" in result.stderr
+    monkeypatch.setattr(validation, "MAX_PROBLEMS", 500_000)
+    assert CliRunner().invoke(app, [command[0], str(path), *command[1:]]).exit_code == 1  # listed when below it

@@ -132,6 +132,16 @@ def _one_writer(path: Path, write: bool = True) -> None:
         fail(exc.message(_lang()))
 
 
+def _job(run, lang: str):
+    """Run a job; a ledger found unusable while checking it (e.g. too many problems) is exit 2."""
+    from ledger.core.reading import UnusableLedger
+
+    try:
+        return run()
+    except UnusableLedger as exc:
+        fail(exc.message(lang))
+
+
 def _print_json(doc: Any) -> None:
     write_json(doc, sys.stdout)
 
@@ -204,7 +214,7 @@ def validate_cmd(
     today = _parse_date(as_of)
     _one_writer(ledger_path, write)
     ledger = _load(ledger_path)
-    report, changes = validate_job(ledger, today)
+    report, changes = _job(lambda: validate_job(ledger, today), ledger.lang)
     if write:
         _report_write(_write(ledger_path, ledger, changes), ledger.lang)
     if format is Format.json:
@@ -239,7 +249,7 @@ def callbacks(
     day = _parse_date(as_of)
     _one_writer(ledger_path, write)
     ledger = _load(ledger_path)
-    report, validation, changes = callbacks_job(ledger, day)
+    report, validation, changes = _job(lambda: callbacks_job(ledger, day), ledger.lang)
     if write:
         _report_write(_write(ledger_path, ledger, changes), ledger.lang)
     if format is Format.json:
@@ -276,7 +286,7 @@ def sample(
     month = _parse_month(month)
     _one_writer(ledger_path, write)
     ledger = _load(ledger_path)
-    result, changes = sample_job(ledger, month, seed, _parse_date(as_of))
+    result, changes = _job(lambda: sample_job(ledger, month, seed, _parse_date(as_of)), ledger.lang)
     if write:
         _report_write(_write(ledger_path, ledger, changes), ledger.lang)
     if format is Format.json:
@@ -314,7 +324,7 @@ def stats(
     from ledger.jobs.stats import stats_job
     from ledger.sheets.stats_sheet import stats_text
 
-    result, changes = stats_job(ledger, month, _parse_date(as_of))
+    result, changes = _job(lambda: stats_job(ledger, month, _parse_date(as_of)), ledger.lang)
     if export is not None:
         from ledger.io.export import export_stats
 

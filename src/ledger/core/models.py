@@ -37,8 +37,11 @@ class Problem(BaseModel):
         **params: object,
     ) -> Problem:
         where = {"sheet": sheet or "", "row": row or "", "column": column or ""}
-        # built from our own values: pydantic's validation would only cost time (many per ledger)
+        # built from our own values: pydantic's validation would only cost time (many per ledger);
+        # one shared fields-set (every field is set, so nothing is ever added to it) instead of a
+        # new set per problem: ~530 bytes a problem instead of ~1,300
         return cls.model_construct(
+            _PROBLEM_FIELDS,
             sheet=sheet,
             row=row,
             column=column,
@@ -57,6 +60,9 @@ class Problem(BaseModel):
         if self.column:
             parts.append(self.column if lang != "en" else f"column {self.column}")
         return (" ".join(parts) + ": " if parts else "") + self.message
+
+
+_PROBLEM_FIELDS = set(Problem.model_fields)
 
 
 @dataclass(slots=True)

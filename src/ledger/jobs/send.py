@@ -12,6 +12,7 @@ from ledger.core.changes import Changes
 from ledger.core.i18n import register, text
 from ledger.core.log import log_row, sends
 from ledger.core.models import Ledger
+from ledger.core.reading import UnusableLedger
 from ledger.io.guard import UnusableWorkbook
 
 register(
@@ -90,7 +91,7 @@ def send_job(
             attachment = export_stats(result, ledger, folder)
         except OSError as exc:
             raise write_error(exc, folder) from exc
-    except UnusableWorkbook as exc:
+    except (UnusableWorkbook, UnusableLedger) as exc:
         return 2, {"status": "refused", "lines": [exc.message(lang)]}, Changes()
     mail = MailSettings(
         host=smtp_host or settings.smtp_host,
