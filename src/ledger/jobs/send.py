@@ -74,7 +74,7 @@ def send_job(
     from ledger.io.export import export_stats
     from ledger.io.safe_write import check_writable, write_error
     from ledger.jobs.stats import stats_job
-    from ledger.mail.delivery import MailError, MailSettings, smtp_password
+    from ledger.mail.delivery import MailError, MailSettings, smtp_password, tls_context
     from ledger.mail.report import REFUSALS, failure_record, send_monthly_report
 
     settings = ledger.settings
@@ -113,6 +113,8 @@ def send_job(
             log_now(Changes(log_rows=[row]))
 
     try:
+        if via == "smtp" and mail.security != "none" and ssl_context is None:
+            ssl_context = tls_context(mail)  # a missing company CA file is found before anything is logged
         if via == "smtp" and password is None:
             password = smtp_password(mail)
         sent = send_monthly_report(
