@@ -132,3 +132,62 @@ def test_the_new_copy_is_flushed_to_disk_before_it_replaces_the_ledger(tmp_path,
     assert run("callbacks", str(path), "--write", "--as-of", "2026-11-05").exit_code == 0
     swap = events.index(f"replace {path.name}")
     assert "fsync" in events[:swap]
+
+
+def test_an_export_when_temporary_space_runs_out_is_one_paragraph_without_a_traceback(tmp_path):
+    """RLIMIT_FSIZE below what openpyxl's own temporary worksheet file needs: `send --via eml`
+    must still end in one paragraph, with no "Exception ignored … Traceback" on stderr."""
+    import resource
+    import signal
+    import sys
+
+    path = ledger_in(tmp_path)
+    out = tmp_path / "out"
+
+    def limited() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG instead
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    before = path.read_bytes()
+    done = subprocess.run(
+        [sys.executable, "-c", "from ledger.cli import main; main()", "send", str(path), "--month", "2026-10"]
+        + ["--via", "eml", "--out-dir", str(out)],
+        capture_output=True,
+        text=True,
+        preexec_fn=limited,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "磁盘已满" in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert [p.name for p in out.iterdir()] == []
+    assert path.read_bytes() == before
+
+
+def test_an_eml_cut_short_by_a_full_disk_leaves_no_half_file(tmp_path, monkeypatch):
+    from ledger.mail import delivery
+
+    path = ledger_in(tmp_path)
+    out = tmp_path / "out"
+    real_open = open
+
+    class HalfWritten:
+        def __init__(self, name, mode):
+            self.f = real_open(name, mode)
+
+        def write(self, data):
+            self.f.write(data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.f.close()
+
+    monkeypatch.setattr(delivery, "open", HalfWritten, raising=False)
+    before = path.read_bytes()
+    result = run("send", str(path), "--month", "2026-10", "--via", "eml", "--out-dir", str(out))
+    assert result.exit_code == 2 and "磁盘已满" in result.output and "Traceback" not in result.output
+    assert [p.suffix for p in out.iterdir()] == [".xlsx"]  # the export is whole; no .eml, whole or half
+    assert path.read_bytes() == before  # nothing staged, nothing logged

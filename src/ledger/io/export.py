@@ -8,9 +8,12 @@ so head office never receives half a file.
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import re
+import sys
+import traceback
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -97,11 +100,26 @@ def export_stats(result: MonthStats, ledger: Ledger, target: str | Path) -> Path
         fsync_file(tmp)
         os.replace(tmp, path)
     except OSError as exc:  # a full disk or a read-only folder: one clear paragraph, no half file
-        raise write_error(exc, path) from exc
+        refusal = write_error(exc, path)
+        _let_go_quietly(exc)
+        raise refusal from None
     finally:
         if tmp is not None and tmp.exists():
             tmp.unlink()
     return path
+
+
+def _let_go_quietly(exc: BaseException) -> None:
+    """openpyxl's half-finished worksheet writers would print "Exception ignored ... Traceback" when
+    collected (their temp file hit the same full disk): collect them now, with that report off."""
+    traceback.clear_frames(exc.__traceback__)
+    exc.__traceback__ = None
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 def _umask() -> int:
