@@ -13,8 +13,8 @@ import io
 import os
 import re
 import sys
-import traceback
 import tempfile
+import traceback
 from pathlib import Path
 from typing import Any
 
