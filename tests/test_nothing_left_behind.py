@@ -110,3 +110,32 @@ def test_the_private_folder_is_only_its_owners(tmp_path, monkeypatch):
     assert folder.parent == tmp_path and stat.S_IMODE(folder.stat().st_mode) == 0o700
     os.chmod(folder, 0o755)  # loosened by someone: tightened again on next use
     assert stat.S_IMODE(private_dir().stat().st_mode) == 0o700
+
+
+def test_a_terminated_write_cleans_up_at_once(big_ledger, tmp_path):
+    """SIGTERM (a service stopping, `kill`) unwinds the run: nothing is left even before a next run."""
+    ledger = tmp_path / big_ledger.name
+    ledger.write_bytes(big_ledger.read_bytes())
+    before = ledger.read_bytes()
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    proc = subprocess.Popen(
+        [*LEDGER_CMD, "callbacks", str(ledger), "--write", "--as-of", "2026-11-05"],
+        env={**os.environ, "TMPDIR": str(temp)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if any(p.name.startswith(f".~ledger_{proc.pid}_") for p in tmp_path.iterdir()):
+            break
+        time.sleep(0.01)
+    assert proc.poll() is None, "the write ended before it could be stopped"
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    assert "Traceback" not in proc.stderr.read()
+    # the old ledger, or (had the signal come after the swap) the new one whole
+    assert ledger.read_bytes() == before or "回访清单" in openpyxl.load_workbook(ledger, read_only=True).sheetnames
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".~")] == []
+    assert list(private_folder(temp).iterdir()) == []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import sys
 from contextlib import ExitStack
 from enum import StrEnum
@@ -418,6 +419,8 @@ def archive(
 
 
 def main() -> None:  # pragma: no cover - console entry
+    # SIGTERM (a service stopping, `kill`) unwinds like Ctrl+C: temporary files and locks are let go
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
     app()
 
 
