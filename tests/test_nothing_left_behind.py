@@ -22,7 +22,7 @@ import pytest
 
 from ledger.demo.cases import generate_cases
 from ledger.demo.workbook import write_ledger
-from ledger.io.scratch import private_dir, sweep, tag
+from ledger.io.scratch import HOST, private_dir, sweep, tag
 
 LEDGER_CMD = [sys.executable, "-c", "from ledger.cli import main; main()"]
 
@@ -47,7 +47,7 @@ def kill_mid_write(ledger: Path, temp: Path) -> tuple[int, list[str], list[str]]
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    mark = f".~ledger_{proc.pid}_"
+    mark = f".~ledger_{proc.pid}@"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
         if any(p.name.startswith(mark) for p in ledger.parent.iterdir()):
@@ -71,7 +71,7 @@ def test_a_killed_write_leaves_the_ledger_intact_and_the_next_run_sweeps_its_fil
     pid, beside, scratch = kill_mid_write(ledger, temp)
     assert ledger.read_bytes() == before  # never half a ledger
     assert beside, "the killed run left its temporary copy (the fault this test reproduces)"
-    assert all(name.startswith(f"pkg_{pid}_") for name in scratch)
+    assert all(name.startswith(f"pkg_{pid}@") for name in scratch)
     assert stat.S_IMODE(private_folder(temp).stat().st_mode) == 0o700
 
     again = subprocess.run(
@@ -87,17 +87,18 @@ def test_a_killed_write_leaves_the_ledger_intact_and_the_next_run_sweeps_its_fil
     assert "回访清单" in openpyxl.load_workbook(ledger, read_only=True).sheetnames
 
 
-def test_sweep_removes_only_files_of_processes_that_are_gone(tmp_path):
+def test_sweep_removes_only_files_of_this_computers_processes_that_are_gone(tmp_path):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    (tmp_path / f".~ledger_{dead.pid}_x.xlsx").write_bytes(b"old")
-    (tmp_path / f"pkg_{dead.pid}_abc").mkdir()
+    (tmp_path / f".~ledger_{dead.pid}@{HOST}_x.xlsx").write_bytes(b"old")
+    (tmp_path / f"pkg_{dead.pid}@{HOST}_abc").mkdir()
+    (tmp_path / f".~ledger_{dead.pid}@other-pc_y.xlsx").write_bytes(b"another computer's, in use")
     (tmp_path / f"{tag('.~ledger_')}mine.xlsx").write_bytes(b"in use")
     (tmp_path / ".~ledger_notapid.xlsx").write_bytes(b"not ours to judge")
     (tmp_path / "台账.xlsx").write_bytes(b"the ledger")
     sweep(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [f"{tag('.~ledger_')}mine.xlsx", ".~ledger_notapid.xlsx", "台账.xlsx"]
+        [f"{tag('.~ledger_')}mine.xlsx", ".~ledger_notapid.xlsx", f".~ledger_{dead.pid}@other-pc_y.xlsx", "台账.xlsx"]
     )
 
 
@@ -128,7 +129,7 @@ def test_a_terminated_write_cleans_up_at_once(big_ledger, tmp_path):
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
-        if any(p.name.startswith(f".~ledger_{proc.pid}_") for p in tmp_path.iterdir()):
+        if any(p.name.startswith(f".~ledger_{proc.pid}@") for p in tmp_path.iterdir()):
             break
         time.sleep(0.01)
     assert proc.poll() is None, "the write ended before it could be stopped"

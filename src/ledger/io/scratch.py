@@ -13,16 +13,20 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import stat
 import tempfile
 from pathlib import Path
 
-_PID_NAME = re.compile(r"^(?:\.~ledger_|\.~export_|\.~backup_|\.~eml_|pkg_)(\d+)_")
+_PID_NAME = re.compile(r"^(?:\.~ledger_|\.~export_|\.~backup_|\.~eml_|pkg_)(\d+)(?:@([A-Za-z0-9-]*))?_")
+# A ledger folder may be shared by several computers: a process id only means something on the
+# computer that wrote it, so names carry the computer's name and only its own leftovers are swept.
+HOST = re.sub(r"[^A-Za-z0-9-]", "", socket.gethostname())[:24]
 
 
 def tag(kind: str) -> str:
-    """The prefix of a temporary name of this process: `<kind><pid>_`."""
-    return f"{kind}{os.getpid()}_"
+    """The prefix of a temporary name of this process: `<kind><pid>@<computer>_`."""
+    return f"{kind}{os.getpid()}@{HOST}_"
 
 
 def private_dir() -> Path:
@@ -64,7 +68,7 @@ def sweep(folder: Path) -> list[Path]:
         return removed
     for entry in entries:
         m = _PID_NAME.match(entry.name)
-        if not m or _alive(int(m.group(1))):
+        if not m or (m.group(2) is not None and m.group(2) != HOST) or _alive(int(m.group(1))):
             continue
         try:
             if entry.is_dir(follow_symlinks=False):

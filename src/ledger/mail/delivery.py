@@ -13,6 +13,7 @@ import ipaddress
 import os
 import re
 import smtplib
+import socket
 import ssl
 import sys
 from collections.abc import Callable, Iterable
@@ -493,7 +494,9 @@ def write_eml(msg: EmailMessage, path: Path, *, unsent: bool = True) -> Path:
     if unsent and "X-Unsent" not in msg:
         data = b"X-Unsent: 1\r\n" + data
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".~eml_{os.getpid()}_{path.name}")
+    # named as ledger.io.scratch names temporary files (pid and computer), so a later run sweeps it
+    host = re.sub(r"[^A-Za-z0-9-]", "", socket.gethostname())[:24]
+    tmp = path.with_name(f".~eml_{os.getpid()}@{host}_{path.name}")
     try:  # whole or not at all: a full disk leaves no cut-short .eml to be sent by hand
         with open(tmp, "wb") as out:
             out.write(data)
