@@ -99,6 +99,7 @@ def archive_job(
     from ledger.io.guard import openpyxl_losses
     from ledger.io.safe_write import atomic_replace, check_writable
     from ledger.io.workbook import read_grids
+    from ledger.io.writer_lock import check_unchanged
 
     lang = ledger.lang
     today = today or dt.date.today()
@@ -195,7 +196,12 @@ def archive_job(
             path=path,
         )
         return
-    backup = atomic_replace(path, write_ledger, verify_ledger, keep_backups=ledger.settings.keep_backups)
+
+    def verify_ledger_unchanged(tmp: Path) -> None:
+        verify_ledger(tmp)
+        check_unchanged(path, ledger.source)  # not saved by Excel (or anyone) since it was read
+
+    backup = atomic_replace(path, write_ledger, verify_ledger_unchanged, keep_backups=ledger.settings.keep_backups)
     yield text(
         "archive.done",
         lang,
