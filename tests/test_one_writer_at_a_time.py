@@ -97,7 +97,16 @@ def test_a_ledger_saved_by_excel_meanwhile_is_not_replaced(tmp_path):
     assert not (tmp_path / ".ledger_backups").exists()
 
 
-def test_the_cli_reports_a_ledger_changed_meanwhile_as_exit_2(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["callbacks", "--write", "--as-of", "2026-11-05"],
+        ["stats", "--month", "2026-10", "--write", "--as-of", "2026-11-05"],
+        ["archive", "--before", "2026-10-05"],
+    ],
+    ids=lambda a: a[0],
+)
+def test_the_cli_reports_a_ledger_changed_meanwhile_as_exit_2(tmp_path, monkeypatch, args):
     path = ledger_of(tmp_path, rows=5)
     import ledger.cli as cli
 
@@ -111,8 +120,8 @@ def test_the_cli_reports_a_ledger_changed_meanwhile_as_exit_2(tmp_path, monkeypa
         return loaded
 
     monkeypatch.setattr(cli, "_load", load_then_excel_saves)
-    result = CliRunner().invoke(app, ["callbacks", str(path), "--write", "--as-of", "2026-11-05"])
-    assert result.exit_code == 2 and "台账在处理期间被修改" in result.stderr
+    result = CliRunner().invoke(app, [args[0], str(path), *args[1:]])
+    assert result.exit_code == 2 and "台账在处理期间被修改" in result.stderr, result.output
     assert openpyxl.load_workbook(path)["案件台账"]["A2"].value == "改过"
 
 
