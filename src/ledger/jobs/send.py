@@ -71,9 +71,7 @@ def send_job(
     and the returned Changes carry the outcome. A month already sent, or whose last attempt
     was never confirmed, is refused (exit 2) without a Log row unless `again`.
     """
-    from ledger.io.export import export_stats
-    from ledger.io.safe_write import check_writable, write_error
-    from ledger.jobs.stats import stats_job
+    from ledger.io.safe_write import write_error
     from ledger.mail.delivery import MailError, MailSettings, smtp_password, tls_context
     from ledger.mail.report import REFUSALS, failure_record, send_monthly_report
 
@@ -81,16 +79,9 @@ def send_job(
     lang = ledger.lang
     now = now or dt.datetime.now().astimezone()
     changes = Changes()
+    folder = out_dir or Path(ledger_path).resolve().parent
     try:
-        if log_now is not None:
-            check_writable(ledger_path)  # open in Excel, read-only: refused before anything is sent
-        result, _ = stats_job(ledger, month, now.date())
-        folder = out_dir or Path(ledger_path).resolve().parent
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            attachment = export_stats(result, ledger, folder)
-        except OSError as exc:
-            raise write_error(exc, folder) from exc
+        result, attachment = _export(ledger, ledger_path, month, now, folder, check_ledger=log_now is not None)
     except (UnusableWorkbook, UnusableLedger) as exc:
         return 2, {"status": "refused", "lines": [exc.message(lang)]}, Changes()
     mail = MailSettings(
@@ -165,6 +156,25 @@ def send_job(
         {**record, "lines": [_done_line(via, record, sent, recipients, attachment, lang), *sent.warnings]},
         changes,
     )
+
+
+def _export(
+    ledger: Ledger, ledger_path: Path, month: str, now: dt.datetime, folder: Path, *, check_ledger: bool
+) -> tuple[Any, Path]:
+    """The month's statistics and their export file; with `check_ledger` the ledger is first checked
+    writable (open in Excel, read-only), so a send that could not be logged is refused before it starts."""
+    from ledger.io.export import export_stats
+    from ledger.io.safe_write import check_writable, write_error
+    from ledger.jobs.stats import stats_job
+
+    if check_ledger:
+        check_writable(ledger_path)
+    result, _ = stats_job(ledger, month, now.date())
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return result, export_stats(result, ledger, folder)
+    except OSError as exc:
+        raise write_error(exc, folder) from exc
 
 
 def _done_line(via: str, record: dict[str, Any], sent: Any, recipients: list[str], attachment: Path, lang: str) -> str:

@@ -29,6 +29,7 @@ from urllib.parse import quote
 from pydantic import BaseModel, Field
 
 from ledger.core.i18n import register, text
+from ledger.mail.smtp_data import OutcomeUnknown, send_data
 
 XLSX_MIME = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 KEYRING_SERVICE = "ledger-smtp"
@@ -70,17 +71,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh-Hans": "邮件服务器 {host}:{port} 在 {seconds} 秒内没有响应，邮件未发出。请检查网络后重试，或生成 .eml 文件手动发送。",
         "zh-Hant": "郵件伺服器 {host}:{port} 在 {seconds} 秒內沒有回應，郵件未寄出。請檢查網路後重試，或產生 .eml 檔案手動傳送。",
         "en": "The mail server {host}:{port} did not answer within {seconds} s; the mail was not sent. Check the network and retry, or write an .eml file.",
-    },
-    "mail.outcome_unknown": {
-        "zh-Hans": "可能已发出,请与总部确认。邮件服务器 {host} 已收下邮件内容,但在确认之前{how};邮件可能已经送达。请先向总部确认是否收到这封统计邮件,确认未收到后再用“再次发送”(--again)重发。",
-        "zh-Hant": "可能已寄出,請與總部確認。郵件伺服器 {host} 已收下郵件內容,但在確認之前{how};郵件可能已經送達。請先向總部確認是否收到這封統計郵件,確認未收到後再用「再次傳送」(--again)重寄。",
-        "en": "It may have been sent; please check with head office. The mail server {host} took the message but {how} before confirming it, so it may have arrived. Ask head office whether they received the statistics mail; only if not, send again with --again.",
-    },
-    "mail.how_dropped": {"zh-Hans": "连接中断", "zh-Hant": "連線中斷", "en": "the connection dropped"},
-    "mail.how_timeout": {
-        "zh-Hans": "超过 {seconds} 秒没有回应",
-        "zh-Hant": "超過 {seconds} 秒沒有回應",
-        "en": "did not answer within {seconds} s",
     },
     "mail.ca_file_missing": {
         "zh-Hans": "“设置”表中的 SMTP 证书文件 {path} 无法读取({detail})。请核对路径,或请信息部门提供公司的根证书(PEM 格式)。",
@@ -373,37 +363,11 @@ def _transact(smtp: smtplib.SMTP, sender: str, rcpts: list[str], data: bytes) ->
         listing = "; ".join(f"{a} ({r})" for a, r in refused.items())
         which = "mail.all_recipients_refused" if len(refused) == len(rcpts) else "mail.some_recipients_refused"
         raise MailError(which, refused=listing, addresses=list(refused))
-    code, resp = smtp.docmd("data")
-    if code != 354:
-        smtp.rset()
-        raise MailError("mail.data_refused", reply=_reply(code, resp))
-    smtp.send(_dot_stuffed(data))
-    try:  # the whole message is with the server: from here a missing answer leaves the outcome open
-        code, resp = smtp.getreply()
-    except (smtplib.SMTPServerDisconnected, OSError) as exc:
-        timed_out = isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError)
-        raise OutcomeUnknown(timed_out) from None
+    code, resp = send_data(smtp, data)
     if code != 250:
         smtp.rset()
         raise MailError("mail.data_refused", reply=_reply(code, resp))
     return rcpts, _reply(code, resp)
-
-
-class OutcomeUnknown(Exception):
-    """The server had the whole message when its answer failed to come (dropped or too late)."""
-
-    def __init__(self, timed_out: bool):
-        super().__init__("timeout" if timed_out else "dropped")
-        self.timed_out = timed_out
-
-
-def _dot_stuffed(data: bytes) -> bytes:
-    """The DATA body as smtplib.SMTP.data sends it: CRLF line ends, leading dots doubled, final '.'."""
-    body = re.sub(rb"(?:\r\n|\n|\r(?!\n))", b"\r\n", data)
-    body = re.sub(rb"(?m)^\.", b"..", body)
-    if not body.endswith(b"\r\n"):
-        body += b"\r\n"
-    return body + b".\r\n"
 
 
 def send_smtp(
