@@ -403,7 +403,8 @@ def test_archive_refuses_in_place_and_leaves_the_file_byte_identical(tmp_path, f
     label = LOSS_CATALOG[feature]["zh-Hans"]
     assert label in result.stderr and "--out" in result.stderr and "台账未被修改" in result.stderr
     assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["台账.xlsx"]  # no archive, no backup, no temp file
+    # no archive, no backup, no temp file (only io.writer_lock's empty lock file, kept by design)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".台账.xlsx.writer-lock", "台账.xlsx"]
 
 
 def test_refusal_speaks_the_ledgers_language(tmp_path):
@@ -456,4 +457,4 @@ def test_archive_out_keeps_the_ledgers_kind(tmp_path):
     path = add_feature(old_and_new(tmp_path / "台账.xlsx"), "shapes")
     result = runner.invoke(app, ["archive", str(path), "--before", "2024-11-01", "--out", str(tmp_path / "新.xlsm")])
     assert result.exit_code == 2 and ".xlsx" in result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["台账.xlsx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".台账.xlsx.writer-lock", "台账.xlsx"]

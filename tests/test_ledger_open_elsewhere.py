@@ -46,6 +46,7 @@ def test_excel_lock_refusal_reaches_the_cli_as_exit_2_naming_the_user(tmp_path, 
     assert "张三" in result.stderr and "正被" in result.stderr
     assert "Traceback" not in result.output
     assert path.read_bytes() == before
+    # nothing was added beside the ledger, not even the writer lock: a refused command takes none
     assert sorted(p.name for p in tmp_path.iterdir()) == ["~$台账.xlsx", "台账.xlsx"]
 
 

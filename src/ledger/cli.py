@@ -14,8 +14,10 @@ import datetime as dt
 import functools
 import os
 import re
+import signal
 import sys
 from collections.abc import Callable
+from contextlib import ExitStack
 from contextvars import ContextVar
 from enum import StrEnum
 from pathlib import Path
@@ -203,6 +205,35 @@ def _load(path: Path):
     return ledger
 
 
+_HELD_LOCKS = ExitStack()
+
+
+@app.callback()
+def _release_locks_at_the_end(ctx: typer.Context) -> None:
+    """Writer locks taken by a command (_one_writer) are let go when the command ends, however it ends."""
+    ctx.call_on_close(_HELD_LOCKS.close)
+
+
+def _one_writer(path: Path, write: bool = True) -> None:
+    """One writer per ledger: take the lock before reading, hold it until the command ends
+    (io.writer_lock), so a second writer waits a few seconds for the first and then reads its
+    result, or is refused (exit 2)."""
+    if not write or not path.is_file():
+        return
+    from ledger.io.safe_write import WriteRefused, check_writable  # lazy: start-up time
+    from ledger.io.writer_lock import ledger_write_lock  # lazy: start-up time
+
+    try:
+        check_writable(path)
+    except WriteRefused:
+        return  # open in Excel or read-only: the command refuses after reading, in the workbook's language,
+        # and leaves not even a lock file behind
+    try:
+        _HELD_LOCKS.enter_context(ledger_write_lock(path))
+    except WriteRefused as exc:
+        fail(exc.message(_lang()))
+
+
 def _print_json(doc: Any) -> None:
     write_json(doc, sys.stdout)
 
@@ -225,6 +256,15 @@ def _write(path: Path, ledger, changes, out_path: Path | None = None):
         source = text(f"cli.source_{ledger.office_source}", ledger.lang)
         typer.echo(text("cli.settings_added", ledger.lang, office=ledger.settings.office, source=source), err=True)
     return receipt
+
+
+def _log_now(path: Path, ledger, changes) -> None:
+    """Write Log rows at once (a send's attempt, before the mail goes out); the ledger read stays current."""
+    from ledger.io.ledger_file import apply_changes  # lazy: start-up time
+    from ledger.io.writer_lock import fingerprint  # lazy: start-up time
+
+    apply_changes(path, ledger, changes)
+    ledger.source = fingerprint(path)
 
 
 def _report_write(receipt, lang: str) -> None:
@@ -294,6 +334,7 @@ def validate_cmd(
     from ledger.jobs.validate import validate_job  # lazy: start-up time
 
     today = _parse_date(as_of)
+    _one_writer(ledger_path, write)
     ledger = _with_office(_load(ledger_path), office)
     report, changes = validate_job(ledger, today)
     if write:
@@ -330,6 +371,7 @@ def callbacks(
     from ledger.sheets.callback_list import assignee, listed  # lazy: start-up time
 
     day = _parse_date(as_of)
+    _one_writer(ledger_path, write)
     ledger = _with_office(_load(ledger_path), office)
     report, validation, changes = callbacks_job(ledger, day)
     if write:
@@ -367,6 +409,7 @@ def sample(
     from ledger.core.vocab import CATEGORIES  # lazy: start-up time
     from ledger.jobs.sample import sample_job  # lazy: start-up time
 
+    _one_writer(ledger_path, write)
     ledger = _with_office(_load(ledger_path), office)
     month, day = _parse_month(month, ledger.lang), _parse_date(as_of)
     _month_started(month, day, ledger.lang)
@@ -411,6 +454,7 @@ def stats(
     from ledger.jobs.stats import stats_job  # lazy: start-up time
     from ledger.sheets.stats_sheet import stats_text  # lazy: start-up time
 
+    _one_writer(ledger_path, write)
     ledger = _with_office(_load(ledger_path), office)
     month, day = _parse_month(month, ledger.lang), _parse_date(as_of)
     _month_started(month, day, ledger.lang)
@@ -474,6 +518,7 @@ def send(
     """Build the month's statistics export and send it to head office by the 25th (docs/rules.en.md §6)."""
     from ledger.jobs.send import send_job  # lazy: start-up time
 
+    _one_writer(ledger_path)  # the send is logged in the ledger: nobody else writes it meanwhile
     ledger = _with_office(_load(ledger_path), office)
     month = _parse_month(month, ledger.lang)
     _month_started(month, dt.date.today(), ledger.lang)
@@ -492,8 +537,9 @@ def send(
         out_dir=out_dir,
         again=again,
         partial=partial,
+        log_now=lambda attempt: _log_now(ledger_path, ledger, attempt),
     )
-    if changes is not None:
+    if changes is not None and changes.log_rows:
         _write(ledger_path, ledger, changes)
     if format is Format.json:
         _print_json(doc)
@@ -527,6 +573,7 @@ def archive(
     from ledger.jobs.archive import archive_job  # lazy: start-up time
 
     day = _parse_date(before)
+    _one_writer(ledger_path)
     ledger = _load(ledger_path)
     try:
         for line in archive_job(ledger_path, ledger, day, out=out):
@@ -645,15 +692,22 @@ def record(
     from ledger.core.reading import UnusableLedger, load_ledger  # lazy: start-up time
     from ledger.core.vocab import fold  # lazy: start-up time
     from ledger.io.workbook import read_sheets  # lazy: start-up time
+    from ledger.io.writer_lock import fingerprint  # lazy: start-up time
     from ledger.jobs.record import record_job, undo_job  # lazy: start-up time
     from ledger.sheets.callback_list import LIST_SHEET  # lazy: start-up time
 
     day = _parse_date(as_of)
+    _one_writer(ledger_path, write)
+    try:  # taken before reading: a save made meanwhile is caught at the write
+        source = fingerprint(ledger_path)
+    except OSError:
+        source = None  # read_sheets words the refusal (missing, a folder, no permission)
     try:
         grids = read_sheets(ledger_path)
         ledger = load_ledger(grids, path=str(ledger_path))
     except UnusableLedger as exc:
         fail(exc.message(_lang()))
+    ledger.source = source
     if undo:
         result, changes = undo_job(ledger, day)
     else:
@@ -698,6 +752,8 @@ def _send_feedback(ledger, ledger_path, month, via, smtp_host, smtp_port, smtp_s
 
 
 def main() -> None:  # pragma: no cover - console entry
+    # SIGTERM (a service stopping, `kill`) unwinds like Ctrl+C: temporary files and locks are let go
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
     app()
 
 

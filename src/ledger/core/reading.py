@@ -35,6 +35,10 @@ _CASE_SHEET_FOLDED = {
 }
 _SETTINGS_FOLDED = {fold(n) for n in SETTINGS_SHEET.values()}
 HEADER_SCAN_ROWS = 30
+# Each unreadable cell becomes a Problem (~1 KB with its message). Past this many the sheet is
+# junk, not a ledger with typing mistakes: it is refused before the problems fill the memory
+# (300,000 junk rows of 24 columns would otherwise ask for about 6 GB).
+MAX_UNREADABLE_CELLS = 100_000
 
 register(
     {
@@ -57,6 +61,11 @@ register(
             "zh-Hans": "“{column}”(可接受的表头:{accepted})",
             "zh-Hant": "「{column}」(可接受的表頭:{accepted})",
             "en": "“{column}” (accepted headers: {accepted})",
+        },
+        "ledger.too_many_unreadable": {
+            "zh-Hans": "工作表“{sheet}”({rows} 行 × {columns} 列)中无法识别的单元格超过 {limit} 个(仅“{column}”一列就有 {worst} 个),看起来不是案件台账,已停止读取,未作任何改动。请确认选对了文件,表头与下面的内容一致;若是某列整列填错,请先改正该列。",
+            "zh-Hant": "工作表「{sheet}」({rows} 列 × {columns} 欄)中無法識別的儲存格超過 {limit} 個(僅「{column}」一欄就有 {worst} 個),看起來不是案件台賬,已停止讀取,未作任何變更。請確認選對了檔案、表頭與下方內容一致;若是某欄整欄填錯,請先改正該欄。",
+            "en": "Sheet “{sheet}” ({rows} rows × {columns} columns) has more than {limit} cells that cannot be read ({worst} in column “{column}” alone); it does not look like a case ledger, so reading stopped and nothing was changed. Check that this is the right file and that the headers match the contents below them; if one column is filled wrongly throughout, correct it first.",
         },
         "ledger.empty": {
             "zh-Hans": "工作表“{sheet}”是空的,没有表头也没有案件。",
@@ -403,6 +412,7 @@ def _read_rows(match: HeaderMatch, grid: Any, lang: str, order: str = "ymd") -> 
 
     problems: list[Problem] = []
     columns: dict[str, list[Any]] = {}
+    unreadable = 0
     for field, col in match.fields.items():
         column = COLUMNS_BY_FIELD[field]
         header = match.headers.get(field, column.label(lang))
@@ -416,6 +426,17 @@ def _read_rows(match: HeaderMatch, grid: Any, lang: str, order: str = "ymd") -> 
         )
         for (name, _), values in zip(targets, outputs):
             columns[name] = values
+        unreadable += len(bad)
+        if unreadable > MAX_UNREADABLE_CELLS:
+            raise UnusableLedger(
+                "ledger.too_many_unreadable",
+                sheet=match.sheet,
+                rows=f"{height:,}",
+                columns=len(match.fields) + len(match.extra),
+                limit=f"{MAX_UNREADABLE_CELLS:,}",
+                column=header,
+                worst=f"{len(bad):,}",
+            )
         for i, code, value in bad:
             problems.append(
                 Problem.make(

@@ -47,6 +47,8 @@ class Settings(BaseModel):
     smtp_port: int | None = None
     smtp_security: str = "starttls"
     smtp_username: str | None = None
+    smtp_timeout: float = 30.0  # seconds to wait for each answer of the mail server
+    smtp_ca_file: str | None = None  # PEM file of a company CA the server's certificate is signed by
     mail_subject: str | None = None
     mail_body: str | None = None
     staff: list[StaffMember] = Field(default_factory=list)
@@ -97,6 +99,8 @@ SCALAR_KEYS: list[tuple[str, str, str, str]] = [
     ("smtp_port", "SMTP端口", "SMTP埠", "SMTP port"),
     ("smtp_security", "SMTP加密", "SMTP加密", "SMTP security"),
     ("smtp_username", "SMTP用户名", "SMTP用戶名", "SMTP user"),
+    ("smtp_timeout", "SMTP超时秒数", "SMTP逾時秒數", "SMTP timeout (seconds)"),
+    ("smtp_ca_file", "SMTP证书文件", "SMTP憑證檔案", "SMTP CA certificate file"),
     ("mail_subject", "邮件主题模板", "郵件主題模板", "Mail subject template"),
     ("mail_body", "邮件正文模板", "郵件正文模板", "Mail body template"),
     ("unreachable_attempts", "无法联系次数", "無法聯繫次數", "Attempts before unreachable"),
@@ -290,6 +294,11 @@ def read_settings(grid: list[list[Any]] | None, sheet: str = "设置") -> tuple[
                 if None in terms:
                     raise ValueError(raw)
                 settings.office_call_methods = [t.key for t in terms]
+            elif key == "smtp_timeout":
+                seconds = float(_text(raw))
+                if not 1 <= seconds <= 600:
+                    raise ValueError(raw)
+                settings.smtp_timeout = seconds
             elif key in ("satisfaction_target", "survey_rate", "suspicion_month_end_share"):
                 setattr(settings, key, parse_rate(raw))
             elif key == "date_order":
@@ -371,6 +380,8 @@ def settings_grid(settings: Settings, lang: str) -> list[list[Any]]:
         "smtp_port": settings.smtp_port,
         "smtp_security": settings.smtp_security,
         "smtp_username": settings.smtp_username,
+        "smtp_timeout": settings.smtp_timeout,
+        "smtp_ca_file": settings.smtp_ca_file,
         "mail_subject": settings.mail_subject,
         "mail_body": settings.mail_body,
         "unreachable_attempts": settings.unreachable_attempts,

@@ -19,12 +19,21 @@ from ledger.core.callbacks import STRONG_SEVERITIES
 from ledger.core.columns import COLUMNS_BY_FIELD
 from ledger.core.i18n import register
 from ledger.core.models import Case, Ledger, Problem
+from ledger.core.reading import UnusableLedger
 from ledger.core.severity import Suggestion, suggest_all
 from ledger.core.vocab import SEVERITIES, SEVERITY_RANK
 from ledger.core.workdays import WorkCalendar
 
+# Past this many problems a "ledger" is junk or the wrong file; it is refused, not listed.
+MAX_PROBLEMS = 500_000
+
 register(
     {
+        "ledger.too_many_problems": {
+            "zh-Hans": "工作表“{sheet}”({rows} 行)的问题超过 {limit} 个(检查到第 {row} 行时),看起来不是一份可用的案件台账,已停止检查,未作任何改动。请确认选对了文件,并先改正整列填错的内容。",
+            "zh-Hant": "工作表「{sheet}」({rows} 列)的問題超過 {limit} 個(檢查到第 {row} 列時),看起來不是一份可用的案件台賬,已停止檢查,未作任何變更。請確認選對了檔案,並先改正整欄填錯的內容。",
+            "en": "Sheet “{sheet}” ({rows} rows) has more than {limit} problems (found by row {row}); it does not look like a usable case ledger, so checking stopped and nothing was changed. Check that this is the right file, and correct columns filled wrongly throughout first.",
+        },
         "row.required": {
             "zh-Hans": "“{column}”必须填写。",
             "zh-Hant": "「{column}」必須填寫。",
@@ -195,6 +204,14 @@ def validate(ledger: Ledger, today: dt.date, suggestions: dict[int, Suggestion] 
     def add(case: Case, code: str, field: str | None, severity: str = "error", **params) -> None:
         col = header(field) if field else None
         problems.append(Problem.make(code, lang, sheet=sheet, row=case.row, column=col, severity=severity, **params))
+        if len(problems) > MAX_PROBLEMS:  # ~530 bytes each: the list stays under ~270 MB
+            raise UnusableLedger(
+                "ledger.too_many_problems",
+                sheet=sheet,
+                rows=f"{ledger.rows:,}",
+                limit=f"{MAX_PROBLEMS:,}",
+                row=case.row,
+            )
 
     seen: dict[str, int] = {}
     reported = {(p.row, p.column) for p in ledger.problems}

@@ -10,9 +10,13 @@ so head office never receives half a file.
 
 from __future__ import annotations
 
+import gc
+import io
 import os
 import re
+import sys
 import tempfile
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +26,8 @@ from ledger.core.models import Ledger
 from ledger.core.stats import MonthStats
 from ledger.io.export_data import add_data_sheet
 from ledger.io.render import render
+from ledger.io.safe_write import fsync_file, write_error
+from ledger.io.scratch import sweep, tag
 from ledger.sheets.layout import SheetLayout
 from ledger.sheets.stats_sheet import stats_layout
 
@@ -96,19 +102,41 @@ def export_workbook(result: MonthStats, ledger: Ledger) -> Workbook:
 def export_stats(result: MonthStats, ledger: Ledger, target: str | Path) -> Path:
     """Write the export and return its path; an existing file of the same name is replaced atomically."""
     path = export_path(target, result.office, result.month, ledger.lang)
-    path.parent.mkdir(parents=True, exist_ok=True)
     book = export_workbook(result, ledger)
-    fd, tmp_name = tempfile.mkstemp(prefix=".~export_", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp: Path | None = None
     try:
-        book.save(tmp)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sweep(path.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=tag(".~export_"), suffix=".xlsx", dir=path.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        buffer = io.BytesIO()  # built in memory (a few KB): a full disk fails our write, not openpyxl's zip
+        book.save(buffer)
+        tmp.write_bytes(buffer.getvalue())
         os.chmod(tmp, 0o666 & ~_umask())
+        fsync_file(tmp)
         os.replace(tmp, path)
+    except OSError as exc:  # a full disk or a read-only folder: one clear paragraph, no half file
+        refusal = write_error(exc, path)
+        _let_go_quietly(exc)
+        raise refusal from None
     finally:
-        if tmp.exists():
+        if tmp is not None and tmp.exists():
             tmp.unlink()
     return path
+
+
+def _let_go_quietly(exc: BaseException) -> None:
+    """openpyxl's half-finished worksheet writers would print "Exception ignored ... Traceback" when
+    collected (their temp file hit the same full disk): collect them now, with that report off."""
+    traceback.clear_frames(exc.__traceback__)
+    exc.__traceback__ = None
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 def _umask() -> int:

@@ -13,6 +13,7 @@ import importlib.util
 import re
 import stat
 import zipfile
+import zlib
 from pathlib import Path
 
 from ledger.core.errors import LedgerError
@@ -96,9 +97,9 @@ CATALOG = {
         "en": "{path} contains {member}, which would unpack to an absurd size ({detail}); it may be malicious and was not opened.",
     },
     "workbook.hostile_xml": {
-        "zh-Hans": "{path} 内部的 {member} 含有 Excel 从不写入的 XML 声明（DOCTYPE/实体），可能是恶意文件，已拒绝打开。",
-        "zh-Hant": "{path} 內部的 {member} 含有 Excel 從不寫入的 XML 宣告（DOCTYPE/實體），可能是惡意檔案，已拒絕開啟。",
-        "en": "{path} contains {member} with an XML DOCTYPE/entity declaration that Excel never writes; it may be malicious and was not opened.",
+        "zh-Hans": "{path} 内部的 {member} 含有 Excel 从不写入的 XML 声明（DOCTYPE/实体），可能是恶意文件或已损坏，已拒绝打开。请从 .ledger_backups 文件夹或其他备份恢复。",
+        "zh-Hant": "{path} 內部的 {member} 含有 Excel 從不寫入的 XML 宣告（DOCTYPE/實體），可能是惡意檔案或已損毀，已拒絕開啟。請從 .ledger_backups 資料夾或其他備份還原。",
+        "en": "{path} contains {member} with an XML DOCTYPE/entity declaration that Excel never writes; it may be malicious or damaged and was not opened. Restore it from the .ledger_backups folder or another backup.",
     },
 }
 register(CATALOG)
@@ -113,6 +114,16 @@ class UnusableWorkbook(LedgerError):
 
 _ROOT_START = re.compile(rb"<[A-Za-z_]")
 _DECL = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+# What may come before an XML part's root element: spaces, a declaration or processing
+# instruction, comments. A DOCTYPE (even after a comment) is refused by _check_prolog.
+_PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
+CT_NS = b"http://schemas.openxmlformats.org/package/2006/content-types"
+WORKBOOK_TYPES = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    "application/vnd.ms-excel.template.macroEnabled.main+xml",
+}
 
 
 def inspect_workbook(path: str | Path, *, max_member_size: int = MAX_MEMBER_SIZE, max_ratio: float = MAX_RATIO) -> None:
@@ -225,19 +236,59 @@ def _inspect_zip(path: Path, p: dict, max_member_size: int, max_ratio: float) ->
         for info in infos:
             if info.filename.endswith((".xml", ".rels", ".vml")) and not info.is_dir():
                 _check_prolog(zf, info, p)
+        _check_content_types(zf, names, p)
+        for info in infos:  # every member but the worksheets (io.workbook streams those) read whole: CRC
+            if not info.is_dir() and not info.filename.startswith("xl/worksheets/"):
+                _read_to_end(zf, info, p)
 
 
 def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, p: dict) -> None:
-    """Excel never writes a DTD; one in a part is an entity-expansion attack (billion laughs)."""
+    """Excel never writes a DTD; one in a part is an entity-expansion attack (billion laughs).
+
+    The prolog is walked item by item (declaration, comments, processing instructions), so a
+    DOCTYPE hidden after a comment that itself contains `<tag` is found all the same.
+    """
     try:
         with zf.open(info) as f:
             head = f.read(PROLOG_LIMIT)
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
         raise UnusableWorkbook("workbook.corrupt", {**p, "detail": f"{info.filename}: {exc}"}) from None
-    root = _ROOT_START.search(head)
-    prolog = head if root is None else head[: root.start()]
-    if _DECL.search(prolog) or (root is None and len(head) == PROLOG_LIMIT):
+    pos = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    while (m := _PROLOG_ITEM.match(head, pos)) is not None and m.end() > pos:
+        pos = m.end()
+    rest = head[pos:]
+    if _DECL.match(rest) or (not _ROOT_START.match(rest) and len(head) == PROLOG_LIMIT):
         raise UnusableWorkbook("workbook.hostile_xml", {**p, "member": info.filename})
+
+
+def _check_content_types(zf: zipfile.ZipFile, names: set[str], p: dict) -> None:
+    """`[Content_Types].xml` must exist, parse, and declare xl/workbook.xml as a spreadsheet."""
+    from defusedxml import ElementTree as SafeET
+
+    if "[Content_Types].xml" not in names:
+        raise UnusableWorkbook("workbook.corrupt", {**p, "detail": "[Content_Types].xml is missing"})
+    try:
+        root = SafeET.fromstring(zf.read("[Content_Types].xml"))
+    except Exception as exc:  # noqa: BLE001 - any parse failure (incl. defusedxml's refusals) is damage
+        raise UnusableWorkbook("workbook.corrupt", {**p, "detail": f"[Content_Types].xml: {exc}"}) from None
+    ns = "{" + CT_NS.decode() + "}"
+    if root.tag != ns + "Types":
+        raise UnusableWorkbook("workbook.corrupt", {**p, "detail": "[Content_Types].xml is not a content-types part"})
+    declared = {o.get("PartName", "").lower(): o.get("ContentType", "") for o in root.iter(ns + "Override")}
+    kind = declared.get("/xl/workbook.xml")
+    if kind not in WORKBOOK_TYPES:
+        detail = f"xl/workbook.xml is declared as {kind or 'nothing'}"
+        raise UnusableWorkbook("workbook.corrupt", {**p, "detail": detail})
+
+
+def _read_to_end(zf: zipfile.ZipFile, info: zipfile.ZipInfo, p: dict) -> None:
+    """zipfile checks a member's CRC when its last byte is read."""
+    try:
+        with zf.open(info) as f:
+            while f.read(1 << 20):
+                pass
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, zlib.error) as exc:
+        raise UnusableWorkbook("workbook.corrupt", {**p, "detail": f"{info.filename}: {exc}"}) from None
 
 
 def _mb(n: int) -> str:

@@ -11,6 +11,8 @@ from ledger.core.columns import TOOL_COLUMNS
 from ledger.core.log import LOG_HEADERS, LOG_SHEET
 from ledger.core.models import Ledger
 from ledger.io.package import CaseSheetPatch, ColumnPatch, save_changes
+from ledger.io.safe_write import check_writable
+from ledger.io.writer_lock import check_unchanged, ledger_write_lock
 from ledger.sheets.settings_sheet import settings_layout
 
 TOOL_HEADER_FILL = "FFE699"
@@ -48,7 +50,11 @@ def tool_patch(ledger: Ledger, values: dict[str, dict[int, Any]], fills: dict[tu
 
 @without_gc
 def apply_changes(path: str | Path, ledger: Ledger, changes: Changes, out_path: str | Path | None = None):
-    """Write the changes into the ledger (atomically, with a backup) or into `out_path`."""
+    """Write the changes into the ledger (atomically, with a backup) or into `out_path`.
+
+    One writer at a time (io.writer_lock), and the ledger must still be the file that was
+    read: checked after the new copy is verified, just before the swap.
+    """
     layouts = list(changes.sheets or [])
     if not ledger.has_settings:  # a clerk's own workbook gets its Settings sheet on the first write (issue 13.6)
         layouts.append(settings_layout(ledger.settings, ledger.lang))
@@ -65,11 +71,16 @@ def apply_changes(path: str | Path, ledger: Ledger, changes: Changes, out_path: 
             patch = tool_patch(ledger, {}, {})
             patch.columns, patch.highlights = [], None
         patch.cells = dict(changes.clerk_cells)
-    return save_changes(
-        path,
-        layouts=layouts,
-        case_patch=patch,
-        append_rows=append,
-        keep_backups=ledger.settings.keep_backups,
-        out_path=Path(out_path) if out_path else None,
-    )
+    source = ledger.source if out_path is None else None
+    if out_path is None:
+        check_writable(path)  # open in Excel, read-only: refused before even a lock file is made
+    with ledger_write_lock(path):
+        return save_changes(
+            path,
+            layouts=layouts,
+            case_patch=patch,
+            append_rows=append,
+            keep_backups=ledger.settings.keep_backups,
+            out_path=Path(out_path) if out_path else None,
+            verify_fn=lambda _tmp: check_unchanged(path, source),
+        )

@@ -220,7 +220,8 @@ def _merge_all(ws: Worksheet, merged: list[tuple[int, int, int, int]]) -> None:
         merger.merge(r1, c1, r2, c2)
 
 
-FORMULA_LEADS = ("=", "+", "-", "@")
+# Full-width forms too: Excel (with a Chinese IME) takes ＝SUM(…) typed in a cell as a formula.
+FORMULA_LEADS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
 
 
 def put(cell, value: Any) -> None:

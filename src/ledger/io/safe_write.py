@@ -10,6 +10,7 @@ fails on Windows or is silently overwritten by the next Ctrl+S.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -26,6 +27,7 @@ from python_calamine import CalamineWorkbook
 
 from ledger.core.i18n import register
 from ledger.io.guard import UnusableWorkbook
+from ledger.io.scratch import sweep, tag
 
 BACKUP_DIR = ".ledger_backups"
 
@@ -54,6 +56,11 @@ CATALOG = {
         "zh-Hans": "写入 {path} 时新文件校验失败（{detail}），原文件未作任何改动。",
         "zh-Hant": "寫入 {path} 時新檔案校驗失敗（{detail}），原檔案未作任何變更。",
         "en": "The new version of {path} failed verification ({detail}); the original file was not changed.",
+    },
+    "write.disk_full": {
+        "zh-Hans": "写入 {path} 失败:磁盘已满(或超出配额)。原文件未作任何改动。请在该磁盘上腾出空间(例如清理 .ledger_backups 中的旧备份)后再试。",
+        "zh-Hant": "寫入 {path} 失敗:磁碟已滿(或超出配額)。原檔案未作任何變更。請在該磁碟上騰出空間(例如清理 .ledger_backups 中的舊備份)後再試。",
+        "en": "Writing {path} failed: the disk is full (or over quota). The original file was not changed. Free some space on that disk (for example old backups in .ledger_backups), then try again.",
     },
     "write.failed": {
         "zh-Hans": "写入 {path} 失败（{detail}），原文件未作任何改动。",
@@ -211,18 +218,39 @@ def list_backups(path: Path) -> list[Path]:
 
 
 def make_backup(path: Path, keep: int, now: datetime | None = None) -> Path | None:
-    """Copy `path` to `.ledger_backups/<stem>_YYYYmmdd-HHMMSS<ext>` and keep only the newest `keep`."""
+    """Copy `path` to `.ledger_backups/<stem>_YYYYmmdd-HHMMSS<ext>` and keep only the newest `keep`.
+
+    The copy is written under a temporary name, flushed to disk, checked against the original
+    (size and a full read of the zip) and only then given its dated name: a copy cut short by a
+    full disk never counts among the kept backups (the error propagates, the ledger is not replaced).
+    """
     if keep <= 0 or not path.exists():
         return None
     folder = path.parent / BACKUP_DIR
     folder.mkdir(exist_ok=True)
+    sweep(folder)
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     target = folder / f"{path.stem}_{stamp}{path.suffix}"
     n = 0
     while target.exists():
         n += 1
         target = folder / f"{path.stem}_{stamp}-{n}{path.suffix}"
-    shutil.copy2(path, target)
+    fd, tmp_name = tempfile.mkstemp(prefix=tag(".~backup_"), suffix=path.suffix, dir=folder)
+    tmp = Path(tmp_name)
+    try:
+        with open(path, "rb") as src, os.fdopen(fd, "wb") as out:
+            shutil.copyfileobj(src, out, CHECK_CHUNK)
+            out.flush()
+            os.fsync(out.fileno())
+        shutil.copystat(path, tmp)
+        if tmp.stat().st_size != path.stat().st_size:
+            raise OSError(f"backup of {path.name} is short")
+        if zipfile.is_zipfile(path):
+            verify_package(tmp)
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
     backups = list_backups(path)
     for old in backups[: max(0, len(backups) - keep)]:
         try:
@@ -230,6 +258,35 @@ def make_backup(path: Path, keep: int, now: datetime | None = None) -> Path | No
         except OSError:
             pass
     return target
+
+
+def fsync_file(path: Path) -> None:
+    """Flush a written file's data to the disk before it replaces anything."""
+    with open(path, "rb+") as f:
+        os.fsync(f.fileno())
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (POSIX; a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_error(exc: BaseException, target: Path) -> WriteRefused:
+    """One clerk-facing refusal for a failed write: a full disk said as such, else the short reason."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return WriteRefused("write.disk_full", {"path": str(target)})
+    if isinstance(exc, PermissionError):
+        return WriteRefused("write.read_only_folder", {"folder": str(target.parent)})
+    return WriteRefused("write.failed", {"path": str(target), "detail": _short(exc)})
 
 
 def atomic_replace(
@@ -249,29 +306,37 @@ def atomic_replace(
     path = Path(path)
     target = Path(out_path) if out_path is not None else path
     check_writable(target)
-    fd, tmp_name = tempfile.mkstemp(prefix=".~ledger_", suffix=target.suffix, dir=target.parent)
+    sweep(target.parent)  # leftovers of killed runs (`.~ledger_<pid>_…` of dead processes)
+    fd, tmp_name = tempfile.mkstemp(prefix=tag(".~ledger_"), suffix=target.suffix, dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         try:
             write_fn(tmp)
+            fsync_file(tmp)
         except UnusableWorkbook:
             raise
         except Exception as exc:  # noqa: BLE001 - reported to the clerk, original kept
-            raise WriteRefused("write.failed", {"path": str(target), "detail": _short(exc)}) from exc
+            raise write_error(exc, target) from exc
         try:
             verify_package(tmp)
             if verify_fn is not None:
                 verify_fn(tmp)
+        except UnusableWorkbook:  # a refusal of its own (e.g. the ledger changed meanwhile)
+            raise
         except Exception as exc:  # noqa: BLE001
             raise WriteRefused("write.verify_failed", {"path": str(target), "detail": _short(exc)}) from exc
         if target.exists():
             shutil.copymode(target, tmp)
-        backup = make_backup(target, keep_backups, now) if out_path is None else None
+        try:
+            backup = make_backup(target, keep_backups, now) if out_path is None else None
+        except OSError as exc:
+            raise write_error(exc, target) from exc
         try:
             os.replace(tmp, target)
         except PermissionError as exc:  # Windows: the file is open in Excel
             raise WriteRefused("write.locked_unknown", {"path": str(target)}) from exc
+        fsync_folder(target.parent)
         return backup
     finally:
         if tmp.exists():

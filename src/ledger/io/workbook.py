@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from ledger.core.allocation import without_gc
 from ledger.core.i18n import register
 from ledger.core.reading import ColumnGrid, UnusableLedger, load_ledger
 from ledger.io.guard import UnusableWorkbook, inspect_workbook
+from ledger.io.writer_lock import fingerprint
 from ledger.sheets.cellrefs import col_number
 
 # Excel's own sheet limits: a part claiming more was not written by Excel.
@@ -28,6 +30,17 @@ MAX_COLUMNS = 16_384
 # one stray value at XFD1048576 would ask for half a terabyte. 30 million cells
 # (~1 GB there) still admits a full million-row ledger of 24 columns.
 MAX_CELLS = 30_000_000
+# What python-calamine holds per cell, measured (python-calamine 0.9): every cell of the sheet's
+# range ~32 bytes, plus ~60 bytes for each text cell's own string. A sheet whose estimate passes
+# MAX_SHEET_BYTES is refused before it is read, so reading stays under 1 GB with Python's share
+# (300,000 rows of 24 distinct junk strings: 1.09 GB estimated, 1.02 GB peak measured, refused).
+# An inline string (not from the shared-string table) may differ from every other one, so it
+# also counts the Python string it becomes (~60 bytes more).
+BYTES_PER_CELL = 32
+BYTES_PER_TEXT_CELL = 60
+BYTES_PER_INLINE_TEXT_CELL = 120
+MAX_SHEET_BYTES = 800 * 1024 * 1024
+_INLINE_TEXT_MARKS = (b't="inlineStr"', b't="str"')
 SCAN_CHUNK = 1 << 20
 
 register(
@@ -41,6 +54,11 @@ register(
             "zh-Hans": "工作表“{sheet}”有内容位于 {cell},超出了 Excel 的上限(1048576 行、16384 列 XFD),文件不是 Excel 保存的,无法读取。请用 Excel 打开并另存后再试。",
             "zh-Hant": "工作表「{sheet}」有內容位於 {cell},超出了 Excel 的上限(1048576 列、16384 欄 XFD),檔案不是 Excel 儲存的,無法讀取。請用 Excel 開啟並另存後再試。",
             "en": "Sheet “{sheet}” has content at {cell}, beyond Excel's limits (1,048,576 rows, 16,384 columns to XFD); the file was not saved by Excel and cannot be read. Open it in Excel, save it again and retry.",
+        },
+        "file.too_much_text": {
+            "zh-Hans": "工作表“{sheet}”太大(A1:{cell},其中 {text_cells} 个文字单元格,读入约需 {megabytes} MB 内存,上限 {limit} MB),为免耗尽电脑内存,未读取也未作任何改动。请删除表格以外多余的内容,或先用 ledger archive 归档旧案件后再试。",
+            "zh-Hant": "工作表「{sheet}」太大(A1:{cell},其中 {text_cells} 個文字儲存格,讀入約需 {megabytes} MB 記憶體,上限 {limit} MB),為免耗盡電腦記憶體,未讀取也未作任何變更。請刪除表格以外多餘的內容,或先用 ledger archive 封存舊案件後再試。",
+            "en": "Sheet “{sheet}” is too large (A1:{cell}, {text_cells} text cells, about {megabytes} MB of memory to read it, limit {limit} MB); to keep the computer's memory it was not read and nothing was changed. Delete what lies beyond the table, or archive old cases first with ledger archive, then try again.",
         },
         "file.too_large": {
             "zh-Hans": "工作表“{sheet}”的数据范围是 A1:{cell}(约 {cells} 个单元格),超出本工具能处理的大小(最多约 {limit} 个)。通常是表格远处有零星内容:在该表按 Ctrl+End 找到最后一个单元格,删除表格以外多余的行和列后保存再试;案件确实这么多时,请先用 ledger archive 归档旧案件。",
@@ -106,6 +124,9 @@ def read_sheets(path: str | Path) -> dict[str, ColumnGrid]:
     return grids
 
 
+# A column stops sharing its values past this many distinct ones (notes, junk): the sharing
+# dict would cost as much again as the strings it holds.
+MAX_SHARED_VALUES = 50_000
 BATCH_ROWS = 512  # rows a batch: measured faster than larger batches (cache-sized)
 _BLANK = {"": None}
 # Equal values of these types are not interchangeable (1.0 == True, -0.0 == 0.0): never shared.
@@ -137,6 +158,8 @@ def _sheet_columns(sheet: Any) -> ColumnGrid:
             added = len(seen) - before
             if added and not _UNSHARED.isdisjoint(map(type, islice(reversed(seen), added))):
                 column[len(column) - len(cells) :] = map(_BLANK.get, cells, cells)
+                shared[index] = None
+            elif len(seen) > MAX_SHARED_VALUES:  # values hardly repeat: the dict would only double them
                 shared[index] = None
         del batch
         batch = list(islice(rows, BATCH_ROWS))
@@ -207,6 +230,16 @@ class SheetScan:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # 0-based (row, col) -> #N/A ...
     last_row: int = 0  # 1-based row of the last cell with content (or the row count when cells carry no refs)
     last_column: str = ""  # letters of the widest cell with content
+    text_cells: int = 0  # cells typed as text from the shared-string table
+    inline_text_cells: int = 0  # cells holding their own text (inline or formula strings)
+
+    def memory_estimate(self) -> int:
+        """Bytes reading this sheet will hold (see BYTES_PER_CELL)."""
+        return (
+            self.last_row * max(self.columns, 1) * BYTES_PER_CELL
+            + self.text_cells * BYTES_PER_TEXT_CELL
+            + self.inline_text_cells * BYTES_PER_INLINE_TEXT_CELL
+        )
 
     @property
     def columns(self) -> int:
@@ -223,6 +256,15 @@ class SheetScan:
                 cell=corner,
                 cells=f"{self.last_row * self.columns:,}",
                 limit=f"{MAX_CELLS:,}",
+            )
+        if self.memory_estimate() > MAX_SHEET_BYTES:
+            raise UnusableLedger(
+                "file.too_much_text",
+                sheet=sheet,
+                cell=corner,
+                text_cells=f"{self.text_cells + self.inline_text_cells:,}",
+                megabytes=f"{self.memory_estimate() // 2**20:,}",
+                limit=f"{MAX_SHEET_BYTES // 2**20:,}",
             )
 
 
@@ -243,7 +285,6 @@ def scan_sheet(stream: IO[bytes]) -> SheetScan:
     scan = SheetScan()
     wider = _wider_than("")
     rows_seen = 0
-    refs_seen = False
     pending = b""
     while True:
         chunk = stream.read(SCAN_CHUNK)
@@ -252,18 +293,20 @@ def scan_sheet(stream: IO[bytes]) -> SheetScan:
         if not cut and chunk:
             continue
         block, pending = pending[:cut], pending[cut:]
+        scan.text_cells += block.count(b't="s"')
+        scan.inline_text_cells += sum(map(block.count, _INLINE_TEXT_MARKS))
         if b't="e"' in block:
             for m in _ERROR_CELL.finditer(block):
                 scan.errors[(int(m.group(2)) - 1, col_number(m.group(1).decode()) - 1)] = m.group(3).decode()
         end = block.rfind(b"</c>")
-        if end >= 0:
-            m = _CELL_REF.match(block, block.rfind(b'<c r="', 0, end))
-            if m:
-                refs_seen = True
-                scan.last_row = max(scan.last_row, int(m.group(2)))
-        if not refs_seen:  # cells without refs: rows are counted instead
-            rows_seen += block.count(b"<row")
-            m = _ROW_REF.search(block, block.rfind(b"<row "))
+        start = block.rfind(b'<c r="', 0, end) if end >= 0 else -1
+        if start >= 0 and (m := _CELL_REF.match(block, start)):
+            scan.last_row = max(scan.last_row, int(m.group(2)))
+        # refs are optional: where a block has cells without one (even after rows with refs), its
+        # rows are counted instead, so a sheet cannot hide its size behind a first row of refs
+        rows_seen += block.count(b"<row")
+        if block.count(b"<c ") + block.count(b"<c>") > block.count(b'<c r="'):
+            m = _ROW_REF.search(block, max(block.rfind(b"<row "), 0))
             scan.last_row = max(scan.last_row, int(m.group(1)) if m else 0, rows_seen)
         pos = 0
         while (m := wider.search(block, pos)) is not None:
@@ -279,11 +322,18 @@ def scan_sheets(path: Path) -> dict[str, SheetScan]:
     found: dict[str, SheetScan] = {}
     try:
         with zipfile.ZipFile(path) as zf:
-            for name, part in sheet_parts(zf).items():
-                with zf.open(part) as stream:
-                    found[name] = scan_sheet(stream)
+            parts = sheet_parts(zf)
     except (zipfile.BadZipFile, KeyError, OSError):
         return {}
+    with zipfile.ZipFile(path) as zf:
+        for name, part in parts.items():
+            try:
+                with zf.open(part) as stream:
+                    found[name] = scan_sheet(stream)  # read to the end: zipfile checks the CRC there
+            except KeyError:
+                continue  # a sheet without its part: calamine words that refusal
+            except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+                raise UnusableLedger("workbook.corrupt", path=str(path), detail=f"{part}: {exc}") from None
     return found
 
 
@@ -314,4 +364,10 @@ def _inspect(path: Path) -> None:
 @without_gc
 def load_file(path: str | Path):
     """Read a ledger file into the core's Ledger (the sheets are let go before collection resumes)."""
-    return load_ledger(read_sheets(path), path=str(path))
+    try:  # taken before reading: a change made while the file is read is caught at the write
+        source = fingerprint(path)
+    except OSError:
+        source = None  # read_sheets words the refusal (missing, a folder, no permission)
+    ledger = load_ledger(read_sheets(path), path=str(path))
+    ledger.source = source
+    return ledger

@@ -22,6 +22,8 @@ from xml.sax.saxutils import escape as _xml_escape
 
 from defusedxml import ElementTree as SafeET
 
+from ledger.io.scratch import private_dir, tag
+
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -83,7 +85,8 @@ class _Package:
         self.parts: dict[str, bytes] = {}
         self.files: dict[str, Path] = {}
         self.deleted: set[str] = set()
-        self._tmpdir = tempfile.TemporaryDirectory(prefix="ledger_pkg_")
+        # private (0700), pid-tagged: a killed run's parts are swept by the next run (io.scratch)
+        self._tmpdir = tempfile.TemporaryDirectory(prefix=tag("pkg_"), dir=private_dir())
 
     def __enter__(self) -> _Package:
         return self

@@ -25,6 +25,7 @@ from ledger.io.archive_book import write_archive_book, write_without_rows
 from ledger.io.guard import loss_labels, openpyxl_losses
 from ledger.io.safe_write import atomic_replace, check_writable
 from ledger.io.workbook import read_grids
+from ledger.io.writer_lock import check_unchanged
 
 ARCHIVE_SUFFIX = {"zh-Hans": "_归档", "zh-Hant": "_歸檔", "en": "_archive"}
 
@@ -132,7 +133,12 @@ def archive_job(
         atomic_replace(path, write_ledger, verify_ledger, out_path=out)
         yield text("archive.done_out", lang, **done, out=out, path=path)
         return
-    backup = atomic_replace(path, write_ledger, verify_ledger, keep_backups=ledger.settings.keep_backups)
+
+    def verify_ledger_unchanged(tmp: Path) -> None:
+        verify_ledger(tmp)
+        check_unchanged(path, ledger.source)  # not saved by Excel (or anyone) since it was read
+
+    backup = atomic_replace(path, write_ledger, verify_ledger_unchanged, keep_backups=ledger.settings.keep_backups)
     yield text("archive.done", lang, **done, backup=backup or "-")
 
 

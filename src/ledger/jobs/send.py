@@ -1,9 +1,10 @@
-"""Send to head office (SPEC §7): build the export, deliver it, log the outcome."""
+"""Send to head office: build the export, deliver it exactly once, log the attempt and the outcome."""
 
 from __future__ import annotations
 
 import datetime as dt
 import ssl
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +12,16 @@ from ledger.core.changes import Changes
 from ledger.core.i18n import register, text
 from ledger.core.log import log_row, sends
 from ledger.core.models import Ledger
+from ledger.core.reading import UnusableLedger
 from ledger.core.vocab import fold
 from ledger.core.windows import month_bounds
 from ledger.io.export import export_stats
+from ledger.io.export_data import read_export
+from ledger.io.guard import UnusableWorkbook
+from ledger.io.safe_write import check_writable, write_error
 from ledger.jobs.stats import stats_job
-from ledger.mail.delivery import MailError, MailSettings, smtp_password
-from ledger.mail.report import failure_record, send_monthly_report
+from ledger.mail.delivery import MailError, MailSettings, smtp_password, tls_context
+from ledger.mail.report import REFUSALS, failure_record, send_monthly_report
 
 register(
     {
@@ -30,6 +35,11 @@ register(
             "zh-Hant": "郵件檔案已產生:{path}。請用郵件程式開啟並發送給 {recipients}。",
             "en": "The e-mail file is ready: {path}. Open it in your mail program and send it to {recipients}.",
         },
+        "send.draft_done": {
+            "zh-Hans": "已在 Outlook 中创建草稿,请检查后发送给 {recipients}。",
+            "zh-Hant": "已在 Outlook 中建立草稿,請檢查後發送給 {recipients}。",
+            "en": "A draft was created in Outlook; review it and send it to {recipients}.",
+        },
         "send.generic_office": {
             "zh-Hans": "“设置”表的管理处名称还是通用的“{office}”,总部无法分辨是哪个管理处。请在“设置”表填写本管理处的名称(或加 --office 名称)后再发送。",
             "zh-Hant": "「設置」表的管理處名稱還是通用的「{office}」,總部無法分辨是哪個管理處。請在「設置」表填寫本管理處的名稱(或加 --office 名稱)後再發送。",
@@ -39,11 +49,6 @@ register(
             "zh-Hans": "{month} 尚未结束(截至 {as_of}),统计还不完整,不发送。月末之后再发送;确需发送不完整的统计时,加 --partial。",
             "zh-Hant": "{month} 尚未結束(截至 {as_of}),統計還不完整,不發送。月末之後再發送;確需發送不完整的統計時,加 --partial。",
             "en": "{month} is not over yet (as of {as_of}); its statistics are incomplete and were not sent. Send after the month ends, or pass --partial to send them as they are.",
-        },
-        "send.draft_done": {
-            "zh-Hans": "已在 Outlook 中创建草稿,请检查后发送给 {recipients}。",
-            "zh-Hant": "已在 Outlook 中建立草稿,請檢查後發送給 {recipients}。",
-            "en": "A draft was created in Outlook; review it and send it to {recipients}.",
         },
     }
 )
@@ -86,26 +91,34 @@ def send_job(
     smtp_security: str | None = None,
     out_dir: Path | None = None,
     again: bool = False,
-    partial: bool = False,
     now: dt.datetime | None = None,
     ssl_context: ssl.SSLContext | None = None,
     password: str | None = None,
+    log_now: Callable[[Changes], None] | None = None,
+    partial: bool = False,
 ) -> tuple[int, dict[str, Any], Changes | None]:
     """Returns (exit status, JSON document with clerk-readable "lines", the Log row to write or None).
 
-    Refuses (status 2, nothing built or sent) to address head office as a generic office, or to send
-    a month that is not over unless `partial`.
+    Refuses (status 2, nothing built, sent or logged: None) to address head office as a generic
+    office, or to send a month that is not over unless `partial`.
+
+    Exactly once: with `log_now` (a function writing Log rows into the ledger at once) the
+    ledger is first checked writable, the attempt is logged before the server is contacted,
+    and the returned Changes carry the outcome. A month already sent, or whose last attempt
+    was never confirmed, is refused (exit 2) without a Log row unless `again`.
     """
     settings = ledger.settings
     lang = ledger.lang
     now = now or dt.datetime.now().astimezone()
     refusal = _refusal(ledger, month, now.date(), partial)
-    if refusal:  # nothing built, nothing sent, nothing logged
+    if refusal:
         return 2, {"month": month, "refused": True, "lines": [refusal]}, None
-    result, _ = stats_job(ledger, month, now.date())
+    changes = Changes()
     folder = out_dir or Path(ledger_path).resolve().parent
-    folder.mkdir(parents=True, exist_ok=True)
-    attachment = export_stats(result, ledger, folder)
+    try:
+        result, attachment = _export(ledger, ledger_path, month, now, folder, check_ledger=log_now is not None)
+    except (UnusableWorkbook, UnusableLedger) as exc:
+        return 2, {"status": "refused", "lines": [exc.message(lang)]}, Changes()
     mail = MailSettings(
         host=smtp_host or settings.smtp_host,
         port=smtp_port or settings.smtp_port,
@@ -113,10 +126,21 @@ def send_job(
         sender=settings.sender,
         recipients=list(settings.head_office),
         username=settings.smtp_username,
+        timeout=settings.smtp_timeout,
+        ca_file=settings.smtp_ca_file,
     )
     recipients = list(to) if to else list(settings.head_office)
-    changes = Changes()
+    attempt: dict[str, Any] = {}
+
+    def log_attempt(record: dict[str, Any]) -> None:
+        attempt.update(record)
+        if log_now is not None:
+            row = log_row("send", {"month": month, "via": via, "again": again}, record, now=now.replace(tzinfo=None))
+            log_now(Changes(log_rows=[row]))
+
     try:
+        if via == "smtp" and mail.security != "none" and ssl_context is None:
+            ssl_context = tls_context(mail)  # a missing company CA file is found before anything is logged
         if via == "smtp" and password is None:
             password = smtp_password(mail)
         sent = send_monthly_report(
@@ -137,10 +161,25 @@ def send_job(
             ssl_context=ssl_context,
             password=password,
             cc=list(settings.cc) or None,
+            before_delivery=log_attempt,
+            export_hash=read_export(attachment).sha256,  # the figures' hash: the same for a rebuilt export
         )
+    except UnusableWorkbook as exc:  # the attempt could not be logged: nothing was sent
+        return 2, {"status": "refused", "lines": [exc.message(lang)]}, Changes()
+    except OSError as exc:  # the .eml could not be written (full disk, no permission)
+        return 2, {"status": "refused", "lines": [write_error(exc, folder).message(lang)]}, Changes()
     except MailError as exc:
+        if exc.code in REFUSALS:
+            return 2, {"status": "refused", "lines": [exc.message(lang)]}, Changes()
         record = failure_record(
-            exc, month=month, via=via, recipients=recipients, attachment=attachment, now=now, lang=lang
+            exc,
+            month=month,
+            via=via,
+            recipients=recipients,
+            attachment=attachment,
+            now=now,
+            lang=lang,
+            message_id=attempt.get("message_id", ""),
         )
         changes.log_rows.append(log_row("send", {"month": month, "via": via}, record, now=now.replace(tzinfo=None)))
         return 2, {**record, "lines": [exc.message(lang)]}, changes
@@ -148,18 +187,39 @@ def send_job(
     changes.log_rows.append(
         log_row("send", {"month": month, "via": via, "again": again}, record, now=now.replace(tzinfo=None))
     )
+    return (
+        0,
+        {**record, "lines": [_done_line(via, record, sent, recipients, attachment, lang), *sent.warnings]},
+        changes,
+    )
+
+
+def _export(
+    ledger: Ledger, ledger_path: Path, month: str, now: dt.datetime, folder: Path, *, check_ledger: bool
+) -> tuple[Any, Path]:
+    """The month's statistics and their export file; with `check_ledger` the ledger is first checked
+    writable (open in Excel, read-only), so a send that could not be logged is refused before it starts."""
+    if check_ledger:
+        check_writable(ledger_path)
+    result, _ = stats_job(ledger, month, now.date())
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return result, export_stats(result, ledger, folder)
+    except OSError as exc:
+        raise write_error(exc, folder) from exc
+
+
+def _done_line(via: str, record: dict[str, Any], sent: Any, recipients: list[str], attachment: Path, lang: str) -> str:
     who = ", ".join(record.get("recipients") or recipients)
     if via == "smtp":
-        line = text(
+        return text(
             "send.done",
             lang,
-            month=month,
+            month=record["month"],
             recipients=who,
             attachment=attachment.name,
             sha256=str(record.get("sha256", ""))[:12],
         )
-    elif via == "eml":
-        line = text("send.eml_done", lang, path=sent.eml_path, recipients=who)
-    else:
-        line = text("send.draft_done", lang, recipients=who)
-    return 0, {**record, "lines": [line, *sent.warnings]}, changes
+    if via == "eml":
+        return text("send.eml_done", lang, path=sent.eml_path, recipients=who)
+    return text("send.draft_done", lang, recipients=who)

@@ -14,6 +14,7 @@ import ipaddress
 import os
 import re
 import smtplib
+import socket
 import ssl
 import sys
 from collections.abc import Callable, Iterable
@@ -29,7 +30,8 @@ from urllib.parse import quote
 from pydantic import BaseModel, Field
 
 from ledger.core.errors import LedgerError
-from ledger.core.i18n import register
+from ledger.core.i18n import register, text
+from ledger.mail.smtp_data import OutcomeUnknown, send_data
 
 XLSX_MIME = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 KEYRING_SERVICE = "ledger-smtp"
@@ -71,6 +73,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh-Hans": "邮件服务器 {host}:{port} 在 {seconds} 秒内没有响应，邮件未发出。请检查网络后重试，或生成 .eml 文件手动发送。",
         "zh-Hant": "郵件伺服器 {host}:{port} 在 {seconds} 秒內沒有回應，郵件未寄出。請檢查網路後重試，或產生 .eml 檔案手動傳送。",
         "en": "The mail server {host}:{port} did not answer within {seconds} s; the mail was not sent. Check the network and retry, or write an .eml file.",
+    },
+    "mail.ca_file_missing": {
+        "zh-Hans": "“设置”表中的 SMTP 证书文件 {path} 无法读取({detail})。请核对路径,或请信息部门提供公司的根证书(PEM 格式)。",
+        "zh-Hant": "「設定」表中的 SMTP 憑證檔案 {path} 無法讀取({detail})。請核對路徑,或請資訊部門提供公司的根憑證(PEM 格式)。",
+        "en": "The SMTP CA certificate file {path} in the Settings sheet cannot be read ({detail}). Check the path, or ask IT for the company's root certificate (PEM).",
     },
     "mail.tls_failed": {
         "zh-Hans": "与邮件服务器 {host} 建立加密连接失败（{detail}）。请核对服务器地址和加密方式（SSL/STARTTLS），或请信息部门检查证书。",
@@ -149,6 +156,12 @@ register(CATALOG)
 class MailError(LedgerError):
     """A delivery problem the clerk can act on; `code` is stable for logs and JSON."""
 
+    def message(self, lang: str | None = "zh-Hans") -> str:
+        params = dict(self.params)
+        if "how_code" in params:  # a phrase of the message, itself worded in the clerk's language
+            params["how"] = text(params.pop("how_code"), self.lang or lang, **params)
+        return text(self.code, self.lang or lang, **params)
+
 
 class MailSettings(BaseModel):
     """Mail settings as read from the Settings sheet (never a password)."""
@@ -160,6 +173,7 @@ class MailSettings(BaseModel):
     recipients: list[str] = Field(default_factory=list)
     username: str | None = None
     timeout: float = 30.0
+    ca_file: str | None = None  # company CA (PEM); without it the system's CAs (and SSL_CERT_FILE) apply
 
     def effective_port(self) -> int:
         return self.port or DEFAULT_PORTS[self.security]
@@ -183,6 +197,7 @@ def build_message(
     attachment: Path,
     cc: Iterable[str] = (),
     date: datetime | None = None,
+    message_id: str | None = None,
 ) -> EmailMessage:
     """UTF-8 message with the workbook attached under its own (often Chinese) name.
 
@@ -202,7 +217,7 @@ def build_message(
     msg["Subject"] = subject
     msg["Date"] = format_datetime(date if date and date.tzinfo else (date or datetime.now()).astimezone())
     domain = sender.rpartition("@")[2].strip("> ") if sender and "@" in sender else "ledger.invalid"
-    msg["Message-ID"] = make_msgid(domain=domain)
+    msg["Message-ID"] = f"<{message_id}@{domain}>" if message_id else make_msgid(domain=domain)
     msg.set_content(body, charset="utf-8", cte="base64")
     msg.make_mixed()
     msg.attach(_attachment_part(attachment.read_bytes(), attachment.name))
@@ -281,8 +296,23 @@ def _reply(code: int, resp: bytes | str) -> str:
     return f"{code} {resp_text}".strip()
 
 
+def tls_context(settings: MailSettings) -> ssl.SSLContext:
+    """The system's CAs, plus the company CA file named in Settings (checked before connecting)."""
+    ctx = ssl.create_default_context()
+    if settings.ca_file:
+        try:
+            ctx.load_verify_locations(cafile=settings.ca_file)
+        except (OSError, ssl.SSLError) as exc:
+            raise MailError(
+                "mail.ca_file_missing", path=settings.ca_file, detail=str(exc) or type(exc).__name__
+            ) from None
+    return ctx
+
+
 def _connect(settings: MailSettings, ssl_context: ssl.SSLContext | None) -> smtplib.SMTP:
     host, port = settings.host or "", settings.effective_port()
+    if ssl_context is None and settings.security != "none":
+        ssl_context = tls_context(settings)
     if settings.security == "ssl":
         ctx = ssl_context or ssl.create_default_context()
         return smtplib.SMTP_SSL(host, port, timeout=settings.timeout, context=ctx)
@@ -327,7 +357,7 @@ def _transact(smtp: smtplib.SMTP, sender: str, rcpts: list[str], data: bytes) ->
         listing = "; ".join(f"{a} ({r})" for a, r in refused.items())
         which = "mail.all_recipients_refused" if len(refused) == len(rcpts) else "mail.some_recipients_refused"
         raise MailError(which, refused=listing, addresses=list(refused))
-    code, resp = smtp.data(data)
+    code, resp = send_data(smtp, data)
     if code != 250:
         smtp.rset()
         raise MailError("mail.data_refused", reply=_reply(code, resp))
@@ -368,7 +398,13 @@ def send_smtp(
                     ) from exc
                 except smtplib.SMTPNotSupportedError:
                     raise MailError("mail.auth_unsupported", **where) from None
-            accepted, reply = _transact(smtp, sender, rcpts, data)
+            try:
+                accepted, reply = _transact(smtp, sender, rcpts, data)
+            except OutcomeUnknown as unknown:
+                how = "mail.how_timeout" if unknown.timed_out else "mail.how_dropped"
+                raise MailError(
+                    "mail.outcome_unknown", host=host, how_code=how, seconds=f"{settings.timeout:g}"
+                ) from None
         finally:
             try:
                 smtp.quit()
@@ -414,7 +450,18 @@ def write_eml(msg: EmailMessage, path: Path, *, unsent: bool = True) -> Path:
     if unsent and "X-Unsent" not in msg:
         data = b"X-Unsent: 1\r\n" + data
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    # named as ledger.io.scratch names temporary files (pid and computer), so a later run sweeps it
+    host = re.sub(r"[^A-Za-z0-9-]", "", socket.gethostname())[:24]
+    tmp = path.with_name(f".~eml_{os.getpid()}@{host}_{path.name}")
+    try:  # whole or not at all: a full disk leaves no cut-short .eml to be sent by hand
+        with open(tmp, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
     return path
 
 

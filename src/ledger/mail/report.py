@@ -12,6 +12,8 @@ import hashlib
 import re
 import ssl
 import string
+import zipfile
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -72,6 +74,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh-Hant": "{month} 的統計已於 {time} 傳送給 {recipients}。如確需再次傳送（例如更正後），請使用「再次傳送」（--again）。",
         "en": 'The statistics for {month} were already sent on {time} to {recipients}. To send again (e.g. after a correction), use "send again" (--again).',
     },
+    "send.maybe_sent": {
+        "zh-Hans": "{month} 的统计可能已于 {time} 发出(当时未收到服务器的确认),请与总部确认。确认未收到后,再用“再次发送”(--again)发送。",
+        "zh-Hant": "{month} 的統計可能已於 {time} 寄出(當時未收到伺服器的確認),請與總部確認。確認未收到後,再用「再次傳送」(--again)傳送。",
+        "en": "The statistics for {month} may already have gone out on {time} (the server never confirmed); please check with head office. Only if they did not receive it, send again with --again.",
+    },
     "send.template_invalid": {
         "zh-Hans": "“设置”表中的邮件{which}模板有误（{detail}）。可用的占位符：{allowed}。",
         "zh-Hant": "「設定」表中的郵件{which}範本有誤（{detail}）。可用的預留位置：{allowed}。",
@@ -84,6 +91,13 @@ CATALOG: dict[str, dict[str, str]] = {
     },
 }
 register(CATALOG)
+
+
+# Log statuses of a send: "sending" is written before the mail goes out and stays the last word
+# when the run dies before the outcome is logged; "unknown" when the server's answer never came.
+UNCONFIRMED = ("sending", "unknown")
+# Refusals made before anything is attempted: no `failed` Log row for them.
+REFUSALS = ("send.already_sent", "send.maybe_sent", "send.bad_month", "send.attachment_missing")
 
 
 class SendResult(BaseModel):
@@ -137,6 +151,36 @@ def file_fingerprint(path: Path) -> tuple[str, int]:
     return hashlib.sha256(data).hexdigest(), len(data)
 
 
+def content_sha256(path: Path) -> str:
+    """SHA-256 of the export's content: every zip member but docProps/core.xml (its save time),
+    by name, so rebuilding the same figures gives the same hash."""
+    digest = hashlib.sha256()
+    with zipfile.ZipFile(path) as zf:
+        for name in sorted(zf.namelist()):
+            if name != "docProps/core.xml":
+                digest.update(name.encode() + b"\0" + zf.read(name) + b"\0")
+    return digest.hexdigest()
+
+
+def stable_message_id(office: str, month: str, export_hash: str) -> str:
+    """The left part of a Message-ID that is the same for every send of the same export, so head
+    office (and its mail server) can recognise a second copy."""
+    key = hashlib.sha256(f"{office}\n{month}\n{export_hash}".encode()).hexdigest()[:24]
+    return f"{month}.{key}"  # short: a Message-ID header over 78 characters gets folded
+
+
+def unconfirmed_send(previous_sends: list[dict[str, Any]], month: str) -> dict[str, Any] | None:
+    """The last attempt of `month` whose outcome was never confirmed (sending / unknown), unless a
+    later row of the same Message-ID settled it (sent or failed)."""
+    rows = [r for r in previous_sends if r.get("action", "send") == "send" and r.get("month") == month]
+    for i, r in reversed(list(enumerate(rows))):
+        if r.get("status") in UNCONFIRMED:
+            later = [x for x in rows[i + 1 :] if x.get("message_id") == r.get("message_id")]
+            if not any(x.get("status") in ("sent", "failed") for x in later):
+                return r
+    return None
+
+
 def last_successful_send(previous_sends: list[dict[str, Any]], month: str) -> dict[str, Any] | None:
     """Only a send the server accepted counts; an .eml or a draft may never have gone out."""
     hits = [
@@ -166,8 +210,17 @@ def send_monthly_report(
     ssl_context: ssl.SSLContext | None = None,
     password: str | None = None,
     cc: list[str] | None = None,
+    before_delivery: Callable[[dict[str, Any]], None] | None = None,
+    export_hash: str | None = None,
 ) -> SendResult:
-    """Send (or stage) M's statistics; raise MailError and report nothing as sent on failure."""
+    """Send (or stage) M's statistics; raise MailError and report nothing as sent on failure.
+
+    `export_hash`: the SHA-256 of the export's figures (io.export_data), which names the Message-ID so
+    that every send of the same figures carries the same one; without it, the file's content hash.
+
+    `before_delivery(record)` is called with the attempt's Log record (status "sending") after
+    every check and before the server is contacted; if it raises, nothing is sent.
+    """
     lang = normalize_language(lang)
     now = now or datetime.now().astimezone()
     deadline = deadline_for(month)
@@ -182,6 +235,9 @@ def send_monthly_report(
             time=previous.get("time", "?"),
             recipients=", ".join(_as_list(previous.get("recipients"))),
         )
+    unsure = unconfirmed_send(previous_sends or [], month)
+    if unsure and not again:
+        raise MailError("send.maybe_sent", month=month, time=unsure.get("time", "?"))
     recipients = [a.strip() for a in (to if to else mail.recipients) if a and a.strip()]
     if not recipients:
         raise MailError("mail.no_recipients")
@@ -203,6 +259,7 @@ def send_monthly_report(
         body=body,
         attachment=attachment,
         date=now,
+        message_id=stable_message_id(office, month, export_hash or content_sha256(attachment)),
     )
     late = now.date() > deadline
     warnings = (
@@ -227,6 +284,9 @@ def send_monthly_report(
 
     if via == "smtp":
         secret = password if password is not None else smtp_password(mail)
+        if before_delivery is not None:
+            attempt = SendResult(status="sent", **common).log_record()
+            before_delivery({**attempt, "status": "sending"})
         receipt = send_smtp(msg, mail, secret, ssl_context=ssl_context)
         return SendResult(status="sent", server_reply=receipt.server_reply, **common)
     if via == "eml":
@@ -254,8 +314,9 @@ def failure_record(
     attachment: Path | None,
     now: datetime,
     lang: str = "zh-Hans",
+    message_id: str = "",
 ) -> dict[str, Any]:
-    """The log row for a send that did not go out, in the same shape as a success."""
+    """The log row for a send that did not go out (or may have: status "unknown"), shaped as a success."""
     sha256, size = ("", 0)
     if attachment is not None and Path(attachment).is_file():
         sha256, size = file_fingerprint(attachment)
@@ -275,10 +336,10 @@ def failure_record(
         "attachment": Path(attachment).name if attachment is not None else "",
         "sha256": sha256,
         "size": size,
-        "message_id": "",
+        "message_id": message_id,
         "server_reply": message,
         "late": late,
-        "status": "failed",
+        "status": "unknown" if code == "mail.outcome_unknown" else "failed",
         "error": code,
     }
 
