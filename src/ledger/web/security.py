@@ -13,8 +13,8 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
