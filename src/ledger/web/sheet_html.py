@@ -42,9 +42,9 @@ def shown(value: Any, styles: list[str]) -> str:
         return value.strftime("%Y-%m-%d %H:%M") if (value.hour, value.minute) != (0, 0) else value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, (int, float)) and "percent" in styles:
+        return f"{value:.1%}"
     if isinstance(value, float):
-        if "percent" in styles:
-            return f"{value:.1%}"
         return f"{value:.2f}".rstrip("0").rstrip(".")
     return str(value)
 
