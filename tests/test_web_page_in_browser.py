@@ -22,15 +22,22 @@ from pathlib import Path
 import httpx
 import pytest
 from openpyxl import load_workbook
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import Select, WebDriverWait
 from typer.testing import CliRunner
-from web_support import demo_ledger, running_page
 
 from ledger.cli import app as cli
+from web_support import demo_ledger, running_page
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver") or ("/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists() else None)
+CHROMEDRIVER = shutil.which("chromedriver") or (
+    "/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists() else None
+)
 FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -76,9 +83,6 @@ def page(office):
 
 @pytest.fixture(scope="module")
 def browser(page):
-    from selenium import webdriver  # the test extra; imported once the browser is known to be there
-    from selenium.webdriver.chrome.service import Service
-
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in FLAGS:
@@ -93,20 +97,29 @@ def browser(page):
 
 
 def wait_for(driver, css: str, timeout: float = 30):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
-
     return WebDriverWait(driver, timeout).until(ec.presence_of_element_located((By.CSS_SELECTOR, css)))
 
 
 def press(driver, key: str):
     """A real click on a button; returns the outcome box that htmx swaps in."""
-    from selenium.webdriver.common.by import By
-
     driver.execute_script("var r = document.getElementById('result'); if (r) r.innerHTML = '';")
     driver.find_element(By.ID, f"btn-{key}").click()
     return wait_for(driver, "#result #outcome")
+
+
+def texts(driver, css: str) -> list[str]:
+    """The text of every element matching `css`, in one round trip to the browser."""
+    script = "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.textContent.trim())"
+    return driver.execute_script(script, css)
+
+
+def table_texts(driver, css: str) -> list[list[str]]:
+    """The cell texts of every table row matching `css`, in one round trip."""
+    script = (
+        "return Array.from(document.querySelectorAll(arguments[0]))"
+        ".map(tr => Array.from(tr.cells).map(td => td.textContent.trim()))"
+    )
+    return driver.execute_script(script, css)
 
 
 def last_month() -> str:
@@ -120,8 +133,6 @@ def log_actions(path: Path) -> list[str]:
 
 
 def test_clerk_opens_the_ledger_by_pasting_its_path(browser, page, office):
-    from selenium.webdriver.common.by import By
-
     ledger, config = office
     browser.get(page.url)
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-Hans"
@@ -136,8 +147,6 @@ def test_clerk_opens_the_ledger_by_pasting_its_path(browser, page, office):
 
 
 def test_validate_lists_the_same_problems_as_the_command_each_linked_to_its_cell(browser, page, office, tmp_path):
-    from selenium.webdriver.common.by import By
-
     ledger, _ = office
     copy = shutil.copy(ledger, tmp_path / "copy.xlsx")
     expected = json.loads(CliRunner().invoke(cli, ["validate", str(copy), "--format", "json"]).stdout)["problems"]
@@ -150,7 +159,7 @@ def test_validate_lists_the_same_problems_as_the_command_each_linked_to_its_cell
     header = [c.value for c in sheet[1]]
     problems_col = header.index("问题") + 1
     links = browser.find_elements(By.CSS_SELECTOR, "#problems td.ref a")
-    refs = [a.text for a in links]
+    refs = texts(browser, "#problems td.ref a")
     assert {int(re.fullmatch(r"案件台账!([A-Z]+)(\d+)", r).group(2)) for r in refs} == {
         p["row"] for p in expected if p["row"]
     }
@@ -166,13 +175,11 @@ def test_validate_lists_the_same_problems_as_the_command_each_linked_to_its_cell
 
 
 def test_sample_button_marks_last_months_draw_in_the_workbook(browser, page, office):
-    from selenium.webdriver.common.by import By
-
     ledger, _ = office
     browser.get(page.url)
     outcome = press(browser, "sample")
     assert last_month() in outcome.text
-    shown = {span.text for span in browser.find_elements(By.CSS_SELECTOR, "#sample tbody td:last-child span")}
+    shown = set(texts(browser, "#sample tbody td:last-child span"))
     wb = load_workbook(ledger)
     sheet = wb["案件台账"]
     header = [c.value for c in sheet[1]]
@@ -185,8 +192,6 @@ def test_sample_button_marks_last_months_draw_in_the_workbook(browser, page, off
 def test_callback_list_is_written_and_prints_on_a4_landscape_with_header_and_page_numbers(
     browser, page, office, tmp_path
 ):
-    from selenium.webdriver.common.by import By
-
     ledger, _ = office
     browser.get(page.url)
     outcome = press(browser, "callbacks")
@@ -194,16 +199,12 @@ def test_callback_list_is_written_and_prints_on_a4_landscape_with_header_and_pag
     wb = load_workbook(ledger)
     sheet = wb["回访清单"]
     written = [r[1] for r in sheet.iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
-    page_ids = [
-        tr.find_elements(By.TAG_NAME, "td")[1].text
-        for tr in browser.find_elements(By.CSS_SELECTOR, "table.callbacks tr")
-        if re.fullmatch(r"\d+", tr.find_elements(By.TAG_NAME, "td")[0].text)
-    ]
+    page_ids = [r[1] for r in table_texts(browser, "table.callbacks tr") if r and re.fullmatch(r"\d+", r[0])]
     assert page_ids == written and len(written) > 0
     href = browser.find_element(By.ID, "print-link").get_attribute("href")
     browser.get(href)
     wait_for(browser, "#callback-list thead th")
-    printed = [tr.find_elements(By.TAG_NAME, "td")[1].text for tr in browser.find_elements(By.CSS_SELECTOR, "#callback-list tbody tr")]
+    printed = texts(browser, "#callback-list tbody td:nth-child(2)")
     assert printed == written
     pdf = tmp_path / "list.pdf"
     data = browser.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True})["data"]
@@ -224,8 +225,6 @@ def test_callback_list_is_written_and_prints_on_a4_landscape_with_header_and_pag
 
 
 def test_monthly_statistics_show_the_sheets_figures_and_two_charts(browser, page, office):
-    from selenium.webdriver.common.by import By
-
     ledger, _ = office
     browser.get(page.url)
     outcome = press(browser, "stats")
@@ -239,11 +238,13 @@ def test_monthly_statistics_show_the_sheets_figures_and_two_charts(browser, page
         for c in row
         if isinstance(c.value, int) and not isinstance(c.value, bool) and "%" not in c.number_format
     ]
-    rates = [f"{c.value:.1%}" for row in sheet.iter_rows() for c in row if "%" in c.number_format and c.value is not None]
-    cells = browser.find_elements(By.CSS_SELECTOR, "table.stats td")
-    on_page = [int(c.text) for c in cells if re.fullmatch(r"\d+", c.text)]
+    rates = [
+        f"{c.value:.1%}" for row in sheet.iter_rows() for c in row if "%" in c.number_format and c.value is not None
+    ]
+    cells = texts(browser, "table.stats td")
+    on_page = [int(c) for c in cells if re.fullmatch(r"\d+", c)]
     assert on_page == on_disk and sum(on_disk) > 0
-    assert [c.text for c in cells if c.text.endswith("%")] == rates
+    assert [c for c in cells if c.endswith("%")] == rates
     charts = browser.find_elements(By.CSS_SELECTOR, "svg.chart")
     assert len(charts) == 2
     assert all(len(c.find_elements(By.TAG_NAME, "circle")) > 0 for c in charts)
@@ -251,9 +252,6 @@ def test_monthly_statistics_show_the_sheets_figures_and_two_charts(browser, page
 
 
 def test_send_button_makes_the_export_and_eml_next_to_the_ledger_and_logs_it(browser, page, office):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
-
     ledger, _ = office
     browser.get(page.url)
     Select(browser.find_element(By.NAME, "via")).select_by_value("eml")
@@ -270,11 +268,9 @@ def test_send_button_makes_the_export_and_eml_next_to_the_ledger_and_logs_it(bro
 
 
 def test_log_page_lists_every_job_the_buttons_ran_newest_first(browser, page, office):
-    from selenium.webdriver.common.by import By
-
     browser.get(page.url)
     browser.find_element(By.ID, "nav-log").click()
     wait_for(browser, "#log tbody tr")
-    actions = [tr.find_elements(By.TAG_NAME, "td")[1].text for tr in browser.find_elements(By.CSS_SELECTOR, "#log tbody tr")]
+    actions = texts(browser, "#log tbody td:nth-child(2)")
     assert actions[0] == "send"
     assert {"validate", "sample", "callbacks", "stats", "send"} <= set(actions)
