@@ -27,6 +27,11 @@
 .PARAMETER Uninstall
   Removes the add-in from XLSTART and deletes the environment.
 
+.PARAMETER Shortcut
+  Also puts a shortcut "回访台账(网页)" on the desktop that starts `ledger app`:
+  the same buttons in a local web page, for PCs where Excel macros are blocked or
+  the clerk uses WPS. -Uninstall removes it too.
+
 .EXAMPLE
   powershell -ExecutionPolicy Bypass -File install.ps1 -Package .\ledger-0.1.0-py3-none-any.whl
 #>
@@ -36,7 +41,8 @@ param(
     [string]$Addin = (Join-Path $PSScriptRoot "ledger.xlam"),
     [string]$Python,
     [string]$WheelHouse,
-    [switch]$Uninstall
+    [switch]$Uninstall,
+    [switch]$Shortcut
 )
 
 $ErrorActionPreference = "Stop"
@@ -46,6 +52,7 @@ $Venv = "$env:LOCALAPPDATA\ledger\.venv"
 $VenvPython = Join-Path $Venv "Scripts\python.exe"
 $XlStart = Join-Path $env:APPDATA "Microsoft\Excel\XLSTART"
 $Target = Join-Path $XlStart "ledger.xlam"
+$PageShortcut = Join-Path ([Environment]::GetFolderPath("Desktop")) "回访台账(网页).lnk"
 
 function Fail([string]$Message) {
     Write-Host ""
@@ -60,6 +67,7 @@ if (Get-Process -Name EXCEL -ErrorAction SilentlyContinue) {
 if ($Uninstall) {
     if (Test-Path $Target) { Remove-Item $Target -Force }
     if (Test-Path $Venv) { Remove-Item $Venv -Recurse -Force }
+    if (Test-Path $PageShortcut) { Remove-Item $PageShortcut -Force }
     Write-Host "ledger add-in removed. / 已卸载。"
     exit 0
 }
@@ -104,6 +112,19 @@ if (-not (Test-Path (Join-Path $Venv "Scripts\pythonw.exe"))) { Fail "pythonw.ex
 New-Item -ItemType Directory -Force -Path $XlStart | Out-Null
 Copy-Item -Path $Addin -Destination $Target -Force
 Unblock-File -Path $Target   # removes the Zone.Identifier stream (Mark-of-the-Web)
+
+# --- 4. (-Shortcut) the page: a desktop shortcut running `ledger app` ------------
+if ($Shortcut) {
+    $LedgerExe = Join-Path $Venv "Scripts\ledger.exe"
+    if (-not (Test-Path $LedgerExe)) { Fail "ledger.exe missing in $Venv" }
+    $link = (New-Object -ComObject WScript.Shell).CreateShortcut($PageShortcut)
+    $link.TargetPath = $LedgerExe
+    $link.Arguments = "app"   # opens the default browser on http://127.0.0.1:<port>/<token>/
+    $link.WorkingDirectory = [Environment]::GetFolderPath("MyDocuments")
+    $link.Description = "回访台账:网页版按钮(无需 Excel 宏) / Callback ledger in the browser"
+    $link.Save()
+    Write-Host "  Desktop shortcut:   $PageShortcut (the page; close its window to stop it)"
+}
 
 Write-Host ""
 Write-Host "完成 / Done." -ForegroundColor Green

@@ -51,10 +51,11 @@ FLAGS = (
 
 
 def _need_browser() -> None:
-    missing = [name for name, found in (("chromium", CHROMIUM), ("chromedriver", CHROMEDRIVER)) if not found]
+    needed = (("chromium", CHROMIUM), ("chromedriver", CHROMEDRIVER), ("pdftotext", shutil.which("pdftotext")))
+    missing = [name for name, found in needed if not found]
     if not missing:
         return
-    reason = f"{' and '.join(missing)} not installed (Debian: apt-get install chromium chromium-driver)"
+    reason = f"{' and '.join(missing)} not installed (Debian: apt-get install chromium chromium-driver poppler-utils)"
     if os.environ.get("LEDGER_REQUIRE_BROWSER") == "1":
         pytest.fail(reason + "; LEDGER_REQUIRE_BROWSER=1 requires it")
     pytest.skip(reason)

@@ -15,9 +15,9 @@ import httpx
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from web_support import demo_ledger, running_page
 
 from ledger.demo.cases import demo_settings
+from web_support import demo_ledger, running_page
 
 
 def digest(path: Path) -> str:
