@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from ledger.cli import app as cli
 from ledger.web.recent import KEEP, recent_ledgers, remember
-from web_support import demo_ledger
+from web_support import demo_ledger, running_page
 
 
 def free_port() -> int:
@@ -100,3 +100,22 @@ def test_install_script_can_put_a_desktop_shortcut_to_the_page_and_removes_it_on
     assert re.search(r'\$link\.Arguments = "app"', block)
     uninstall = script[script.index("if ($Uninstall) {") : script.index("exit 0")]
     assert "Remove-Item $PageShortcut" in uninstall
+
+
+def test_a_file_that_is_no_ledger_gets_the_clerks_message_and_nothing_is_written(tmp_path, monkeypatch):
+    monkeypatch.setenv("LEDGER_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("LEDGER_LANG", "en")
+    not_a_ledger = tmp_path / "cases.csv"
+    not_a_ledger.write_text("case,unit\nA1,3-101\n", encoding="utf-8")
+    with running_page(not_a_ledger) as server:
+        page = httpx.get(server.url).text
+        answer = httpx.post(
+            server.url + "run/validate",
+            data={"csrf": server.keys.csrf},
+            headers={"Origin": f"http://127.0.0.1:{server.port}", "HX-Request": "true"},
+        )
+    for html in (page, answer.text):
+        assert "not an Excel workbook" in html and "Save As" in html and "Traceback" not in html
+    assert "outcome err" in answer.text
+    assert not (tmp_path / ".ledger_backups").exists()
+    assert not_a_ledger.read_text(encoding="utf-8") == "case,unit\nA1,3-101\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -212,18 +213,18 @@ def default_via(ledger: Ledger) -> str:
 def run_send(path: Path, ledger: Ledger, params: Params) -> Outcome:
     """The export and the mail go next to the ledger; the password comes from keyring/env inside send_job."""
     folder = path.resolve().parent
-    before = {p.name for p in folder.iterdir()}
+    started = time.time() - 1  # file times may be rounded to the second
     via = params.via or default_via(ledger)
     code, doc, changes = send_job(ledger, path, params.month, via=via, again=params.again, out_dir=folder)
+    made = sorted(
+        p.name
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix in (".xlsx", ".eml") and p.name != path.name and p.stat().st_mtime >= started
+    )
     lines = list(doc.get("lines", []))
     if changes is not None:
         lines.append(write(path, ledger, changes))
-    made = sorted(
-        p.name for p in folder.iterdir() if p.is_file() and p.suffix in (".xlsx", ".eml") and p.name not in before
-    )
-    attachment = doc.get("attachment")
-    files = sorted(set(made) | ({Path(attachment).name} if attachment else set()))
-    return Outcome(lines, "result_lines.html", {"files": [f for f in files if (folder / f).is_file()]}, ok=code == 0)
+    return Outcome(lines, "result_lines.html", {"files": made}, ok=code == 0)
 
 
 BUTTONS: list[Button] = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from ledger.web.state import LedgerState, last_month
 
 log = logging.getLogger("ledger.web")
 VIAS = ("smtp", "eml", "outlook")
+OFFERED_VIAS = VIAS if sys.platform.startswith("win") else ("smtp", "eml")  # Outlook drafts need Windows
 SERVED = (".xlsx", ".xlsm", ".eml", ".pdf", ".csv")  # what the page may hand out from the ledger's folder
 
 
@@ -91,7 +93,7 @@ def render_index(
         recent=recent_ledgers(),
         params=params,
         via=params.via or (default_via(ledger) if ledger else "eml"),
-        vias=VIAS,
+        vias=OFFERED_VIAS,
         outcome=outcome,
         error=error,
     )
