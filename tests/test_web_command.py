@@ -56,9 +56,14 @@ def test_app_without_browser_prints_the_address_with_its_token_and_serves_the_le
         assert page.status_code == 200
         assert str(ledger.resolve()) in page.text and "Validate" in page.text
         assert httpx.get(f"http://127.0.0.1:{port}/").status_code == 403
+        assert recent_ledgers_in(tmp_path / "config") == [str(ledger.resolve())]
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def recent_ledgers_in(config) -> list[str]:
+    return json.loads((config / "recent_ledgers.json").read_text(encoding="utf-8"))
 
 
 def test_app_refuses_a_ledger_that_does_not_exist(tmp_path):

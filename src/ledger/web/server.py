@@ -11,6 +11,7 @@ from pathlib import Path
 import uvicorn
 
 from ledger.web.app import create_app
+from ledger.web.recent import remember
 from ledger.web.security import Keys
 
 HOST = "127.0.0.1"
@@ -19,10 +20,12 @@ HOST = "127.0.0.1"
 def bind(port: int = 0) -> socket.socket:
     """A listening socket on loopback; port 0 lets the system pick a free one."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):  # Windows: no other program may bind the same port
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
+    else:  # POSIX: only lets a restart reuse a port still in TIME_WAIT
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((HOST, port))
     sock.listen(64)
-    sock.set_inheritable(True)
     return sock
 
 
@@ -70,6 +73,8 @@ class PageServer:
 def serve(ledger_path: Path | None, *, open_browser: bool, port: int, announce: Callable[[str], None]) -> None:
     """`ledger app`: announce the address (with its token), open the browser unless told not to, serve."""
     page = PageServer(ledger_path, port)
+    if ledger_path is not None:
+        remember(Path(ledger_path))
 
     def started() -> None:
         announce(page.url)
