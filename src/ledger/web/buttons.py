@@ -82,6 +82,7 @@ class Params:
     month: str
     via: str = "eml"
     again: bool = False
+    form: dict[str, str] = field(default_factory=dict, compare=False)  # every posted field, for a button's own inputs
 
 
 @dataclass

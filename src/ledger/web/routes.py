@@ -27,7 +27,7 @@ from ledger.sheets.cellrefs import col_letter
 from ledger.web.buttons import Button, Outcome, Params, WriteFailed, button, cell_ref, default_via
 from ledger.web.pages import page_context, templates
 from ledger.web.recent import recent_ledgers, remember
-from ledger.web.security import csrf_checked, inside
+from ledger.web.security import CSRF_FIELD, csrf_checked, inside
 from ledger.web.sheet_html import is_blank, table_rows
 from ledger.web.state import LedgerState, last_month
 
@@ -63,7 +63,9 @@ def parse_params(form: dict[str, str], lang: str) -> tuple[Params | None, str | 
     except ValueError:
         return None, text("web.bad_month", lang, value=raw_month)
     via = form.get("via", "")
-    return Params(as_of=as_of, month=month, via=via if via in VIAS else "", again=form.get("again") == "1"), None
+    again = form.get("again") == "1"
+    fields = {k: v for k, v in form.items() if k != CSRF_FIELD}
+    return Params(as_of=as_of, month=month, via=via if via in VIAS else "", again=again, form=fields), None
 
 
 def render_index(
