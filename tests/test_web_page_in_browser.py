@@ -210,8 +210,6 @@ def test_callback_list_is_written_and_prints_on_a4_landscape_with_header_and_pag
     pdf = tmp_path / "list.pdf"
     data = browser.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True})["data"]
     pdf.write_bytes(base64.b64decode(data))
-    if os.environ.get("LEDGER_KEEP_PDF"):
-        shutil.copy(pdf, os.environ["LEDGER_KEEP_PDF"])
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
