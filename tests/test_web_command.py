@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from ledger.cli import app as cli
 from ledger.web.recent import KEEP, recent_ledgers, remember
+from test_safety_write import excel_owner_file  # the owner file Excel writes
 from web_support import demo_ledger, running_page
 
 
@@ -124,3 +125,17 @@ def test_a_file_that_is_no_ledger_gets_the_clerks_message_and_nothing_is_written
     assert "outcome err" in answer.text
     assert not (tmp_path / ".ledger_backups").exists()
     assert not_a_ledger.read_text(encoding="utf-8") == "case,unit\nA1,3-101\n"
+
+
+def test_a_ledger_open_in_excel_is_not_written_and_the_page_says_who_has_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("LEDGER_CONFIG_DIR", str(tmp_path / "config"))
+    ledger = demo_ledger(tmp_path / "office", rows=40)
+    (ledger.parent / f"~${ledger.name}").write_bytes(excel_owner_file("张三"))
+    before = ledger.read_bytes()
+    with running_page(ledger) as server:
+        headers = {"Origin": f"http://127.0.0.1:{server.port}", "HX-Request": "true"}
+        for key in ("validate", "callbacks", "sample", "stats"):
+            answer = httpx.post(server.url + "run/" + key, data={"csrf": server.keys.csrf}, headers=headers)
+            assert "outcome err" in answer.text and "张三" in answer.text and "正被" in answer.text, key
+    assert ledger.read_bytes() == before
+    assert sorted(p.name for p in ledger.parent.iterdir()) == sorted([ledger.name, f"~${ledger.name}"])

@@ -158,9 +158,9 @@ async def run_button(request: Request) -> Response:
     else:
         outcome, lang = await run_in_threadpool(perform, state, chosen, params)
         status = 200
-    if request.headers.get("hx-request") == "true":
+    if request.headers.get("hx-request") == "true":  # htmx swaps in 2xx answers only: the message is the result
         context = page_context(request, lang, outcome=outcome, params=params or default_params())
-        return templates.TemplateResponse(request, "result.html", context, status_code=200 if status < 500 else status)
+        return templates.TemplateResponse(request, "result.html", context)
     return render_index(request, outcome=outcome, params=params, status=status)
 
 
