@@ -63,6 +63,16 @@ def test_app_without_browser_prints_the_address_with_its_token_and_serves_the_le
         proc.wait(10)
 
 
+def test_app_on_a_port_already_taken_says_so_without_traceback(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["app", "--no-browser", "--port", str(port)], env={"LEDGER_LANG": "en"})
+    assert result.exit_code == 2
+    assert f"port {port}" in result.stderr and "Traceback" not in result.output
+
+
 def recent_ledgers_in(config) -> list[str]:
     return json.loads((config / "recent_ledgers.json").read_text(encoding="utf-8"))
 

@@ -387,7 +387,7 @@ def app_cmd(
             announce=lambda url: typer.echo(text("web.started", lang, url=url)),
         )
     except OSError as exc:  # the port is taken or not allowed
-        fail(str(exc))
+        fail(text("web.port_taken", lang, port=port, error=exc.strerror or exc))
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -103,6 +103,11 @@ register(
             "zh-Hant": "處理時出錯:{error}。台賬未被修改。請把此資訊發給技術支援。",
             "en": "Something went wrong: {error}. The ledger was not changed. Please send this message to support.",
         },
+        "web.port_taken": {
+            "zh-Hans": "无法在 127.0.0.1 的端口 {port} 上启动({error})。请换一个端口(--port),或不写 --port 让系统自动选择。",
+            "zh-Hant": "無法在 127.0.0.1 的連接埠 {port} 上啟動({error})。請換一個連接埠(--port),或不寫 --port 讓系統自動選擇。",
+            "en": "Cannot start on 127.0.0.1 port {port} ({error}). Choose another --port, or leave it out to get a free one.",
+        },
         "web.started": {
             "zh-Hans": "回访台账页面已启动:{url}\n请在浏览器中打开此地址(地址中含本次的令牌,请勿分享)。关闭此窗口或按 Ctrl+C 即停止。",
             "zh-Hant": "回訪台賬頁面已啟動:{url}\n請在瀏覽器中開啟此網址(網址中含本次的權杖,請勿分享)。關閉此視窗或按 Ctrl+C 即停止。",
