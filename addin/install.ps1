@@ -47,6 +47,11 @@
 .PARAMETER Uninstall
   Removes the add-in, the COM-server shortcut and settings, and the environment.
 
+.PARAMETER Shortcut
+  Also puts a shortcut "回访台账(网页)" on the desktop that starts `ledger app`:
+  the same buttons in a local web page, for PCs where Excel macros are blocked or
+  the clerk uses WPS. -Uninstall removes it too.
+
 .EXAMPLE
   powershell -ExecutionPolicy Bypass -File .\install.ps1 -Package .\ledger-0.1.0-py3-none-any.whl
 
@@ -62,7 +67,8 @@ param(
     [string]$WheelHouse,
     [switch]$ComServer,
     [switch]$Status,
-    [switch]$Uninstall
+    [switch]$Uninstall,
+    [switch]$Shortcut
 )
 
 $ErrorActionPreference = "Stop"
@@ -85,6 +91,7 @@ $UserConf = Join-Path $env:USERPROFILE ".ledger\ledger.conf"
 $ServerShortcut = Join-Path ([Environment]::GetFolderPath("Startup")) "ledger COM server.lnk"
 # xlwings.serve()'s default class id, which the add-in connects to when "Debug UDFs" is on.
 $ServerArguments = '-B -c "import xlwings; xlwings.serve()"'
+$PageShortcut = Join-Path ([Environment]::GetFolderPath("Desktop")) "回访台账(网页).lnk"
 
 function Fail([string]$Message) {
     Write-Host ""
@@ -131,7 +138,7 @@ if (Get-Process -Name EXCEL -ErrorAction SilentlyContinue) {
 
 if ($Uninstall) {
     Stop-Server
-    foreach ($path in @($Target, $ServerShortcut, $UserConf)) {
+    foreach ($path in @($Target, $ServerShortcut, $UserConf, $PageShortcut)) {
         if (Test-Path -LiteralPath $path) { Remove-Item -LiteralPath $path -Force }
     }
     if (Test-Path -LiteralPath $Venv) { Remove-Item -LiteralPath $Venv -Recurse -Force }
@@ -248,6 +255,19 @@ if ($ComServer) {
 } else {
     Set-Content -LiteralPath $UserConf -Encoding Ascii -Value @('"USE UDF SERVER","False"', '"DEBUG UDFS","False"')
     if (Test-Path -LiteralPath $ServerShortcut) { Remove-Item -LiteralPath $ServerShortcut -Force }
+}
+
+# --- 5. (-Shortcut) the page: a desktop shortcut running `ledger app` ------------
+if ($Shortcut) {
+    $LedgerExe = Join-Path $Venv "Scripts\ledger.exe"
+    if (-not (Test-Path -LiteralPath $LedgerExe)) { Fail "ledger.exe missing in $Venv" }
+    $link = (New-Object -ComObject WScript.Shell).CreateShortcut($PageShortcut)
+    $link.TargetPath = $LedgerExe
+    $link.Arguments = "app"   # opens the default browser on http://127.0.0.1:<port>/<token>/
+    $link.WorkingDirectory = [Environment]::GetFolderPath("MyDocuments")
+    $link.Description = "回访台账:网页版按钮(无需 Excel 宏) / Callback ledger in the browser"
+    $link.Save()
+    Write-Host "  Desktop shortcut:   $PageShortcut (the page; close its window to stop it)"
 }
 
 Write-Host ""

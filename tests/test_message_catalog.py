@@ -23,8 +23,8 @@ from ledger.core.i18n import LANGUAGES, register, registered, text
 
 SRC = Path(ledger.__file__).resolve().parent
 CODE = re.compile(r"^[a-z][a-z_]*\.[a-z0-9_]+$")
-NOT_CODES = {"ledger.invalid"}  # the reserved mail domain of a Message-ID without a sender
-FILE_LIKE = re.compile(r"\.(xml|rels|xlsx|xlsm|xlam|bin|json|py|eml|png|vml|txt|md|ini|conf|bas)$")
+NOT_CODES = {"ledger.invalid", "ledger.web"}  # a Message-ID's reserved mail domain; the page's logger name
+FILE_LIKE = re.compile(r"\.(xml|rels|xlsx|xlsm|xlam|bin|json|py|eml|png|vml|txt|md|ini|conf|bas|html)$")
 
 
 def _import_everything() -> None:

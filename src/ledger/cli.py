@@ -751,6 +751,31 @@ def _send_feedback(ledger, ledger_path, month, via, smtp_host, smtp_port, smtp_s
     raise typer.Exit(code)
 
 
+@app.command("app")
+def app_cmd(
+    ledger_path: Path | None = typer.Argument(
+        None, metavar="[LEDGER]", help="the ledger to open (or choose in the page)"
+    ),
+    no_browser: bool = typer.Option(False, "--no-browser", help="print the address instead of opening the browser"),
+    port: int = typer.Option(0, "--port", help="port on 127.0.0.1; default: a free one"),
+) -> None:
+    """The same buttons in a local web page (no Excel, no macros): serves on 127.0.0.1 until Ctrl+C."""
+    from ledger.web.server import serve  # lazy: the web stack is loaded only by this command (and its texts)
+
+    lang = _lang()
+    if ledger_path is not None and not ledger_path.is_file():
+        fail(text("web.not_found", lang, path=ledger_path))
+    try:
+        serve(
+            ledger_path,
+            open_browser=not no_browser,
+            port=port,
+            announce=lambda url: typer.echo(text("web.started", lang, url=url)),
+        )
+    except OSError as exc:  # the port is taken or not allowed
+        fail(text("web.port_taken", lang, port=port, error=exc.strerror or exc))
+
+
 def main() -> None:  # pragma: no cover - console entry
     # SIGTERM (a service stopping, `kill`) unwinds like Ctrl+C: temporary files and locks are let go
     signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
