@@ -10,6 +10,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ledger.sheets.layout import ChartSpec, SheetLayout
@@ -66,6 +68,15 @@ def render(layout: SheetLayout, book: Workbook) -> Worksheet:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
+    side, top = layout.margins
+    ws.page_margins = PageMargins(left=side, right=side, top=top, bottom=top, header=0.2, footer=0.25)
+    for row, height in layout.heights.items():
+        ws.row_dimensions[row].height = height
+    for row in sorted(set(layout.breaks)):
+        ws.row_breaks.append(Break(id=row))
+    if layout.footer:
+        for part, words in zip((ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right), layout.footer):
+            part.text = words or None
     if layout.repeat_rows:
         ws.print_title_rows = f"{layout.repeat_rows[0]}:{layout.repeat_rows[1]}"
     for spec in layout.charts:

@@ -304,9 +304,12 @@ def _sheet_xml(layout: SheetLayout, looks: LookStyles, date1904: bool, drawing_r
         by_row.setdefault(r, []).append(c)
     rows = layout.rows
     batch: list[str] = []
+    for r in layout.heights:
+        by_row.setdefault(r, [])
     for r in sorted(by_row):
         values = rows[r - 1] if r <= len(rows) else []
-        parts = [f'<row r="{r}">']
+        height = layout.heights.get(r)
+        parts = [f'<row r="{r}" ht="{height:g}" customHeight="1">' if height else f'<row r="{r}">']
         for c in sorted(by_row[r]):
             value = values[c - 1] if c <= len(values) and (r, c) not in hidden else None
             s = looks.index(cells[r, c])
@@ -328,15 +331,31 @@ def _sheet_xml(layout: SheetLayout, looks: LookStyles, date1904: bool, drawing_r
             )
             + "</mergeCells>"
         )
-    yield (
-        '<printOptions horizontalCentered="1"/>'
-        '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
-        f'<pageSetup paperSize="9" orientation="{"landscape" if layout.landscape else "portrait"}" '
-        'fitToWidth="1" fitToHeight="0"/>'
-    )
+    yield _page_xml(layout)
     if drawing_rid:
         yield f'<drawing r:id="{drawing_rid}"/>'
     yield "</worksheet>"
+
+
+def _page_xml(layout: SheetLayout) -> str:
+    """A4, fitted to the page width only (as many pages down as it takes), footer and manual row breaks."""
+    side, top = layout.margins
+    xml = (
+        '<printOptions horizontalCentered="1"/>'
+        f'<pageMargins left="{side:g}" right="{side:g}" top="{top:g}" bottom="{top:g}" header="0.2" footer="0.25"/>'
+        f'<pageSetup paperSize="9" orientation="{"landscape" if layout.landscape else "portrait"}" '
+        'fitToWidth="1" fitToHeight="0"/>'
+    )
+    if layout.footer:
+        code = "".join(f"&{k}{part}" for k, part in zip("LCR", layout.footer) if part)
+        xml += f"<headerFooter><oddFooter>{_xml_escape(code)}</oddFooter></headerFooter>"
+    if layout.breaks:
+        breaks = sorted(set(layout.breaks))
+        xml += f'<rowBreaks count="{len(breaks)}" manualBreakCount="{len(breaks)}">' + "".join(
+            f'<brk id="{r}" max="16383" man="1"/>' for r in breaks
+        )
+        xml += "</rowBreaks>"
+    return xml
 
 
 def _pane(freeze: str | None) -> str:

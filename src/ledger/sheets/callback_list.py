@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import hashlib
+import unicodedata
 from typing import Any
 
 from ledger.core.callbacks import Assessment, CallbackReport
+from ledger.core.i18n import register, text
 from ledger.core.models import Ledger
-from ledger.core.vocab import CALLBACK_METHODS, CATEGORIES, ROLES, STATUSES
-from ledger.sheets.layout import SheetLayout
+from ledger.core.vocab import CALLBACK_METHODS, CATEGORIES, ROLES, SATISFACTION, STATUSES
+from ledger.sheets.layout import SheetLayout, footer_safe
 
 LIST_SHEET = {"zh-Hans": "回访清单", "zh-Hant": "回訪清單", "en": "Callback list"}
 
@@ -17,86 +19,83 @@ _HEADERS = {
     "zh-Hans": [
         "序号",
         "案件编号",
-        "类别",
-        "房号",
-        "住户姓名",
-        "联系电话",
-        "完成日期",
-        "回访起始",
+        "房号 / 住户 / 电话",
         "回访期限",
-        "剩余天数",
         "状态",
         "回访人",
         "建议方式",
-        "内容摘要",
+        "类别及内容摘要",
         "回访日期",
         "回访方式",
         "满意度",
         "回访意见",
-        "住户签名",
-        "回访人签名",
+        "回访次数",
     ],
     "zh-Hant": [
         "序號",
         "案件編號",
-        "類別",
-        "房號",
-        "住戶姓名",
-        "聯繫電話",
-        "完成日期",
-        "回訪起始",
+        "房號 / 住戶 / 電話",
         "回訪期限",
-        "剩餘天數",
         "狀態",
         "回訪人",
         "建議方式",
-        "內容摘要",
+        "類別及內容摘要",
         "回訪日期",
         "回訪方式",
         "滿意度",
         "回訪意見",
-        "住戶簽名",
-        "回訪人簽名",
+        "回訪次數",
     ],
     "en": [
         "No.",
         "Case ID",
-        "Category",
-        "Unit",
-        "Customer",
-        "Phone",
-        "Completed",
-        "Window start",
-        "Window due",
-        "Days left",
+        "Unit / customer / phone",
+        "Call by",
         "Status",
-        "Assignee",
+        "Caller",
         "Method",
-        "Summary",
+        "Category and summary",
         "Callback date",
         "Method used",
         "Satisfaction",
         "Notes",
-        "Customer signature",
-        "Caller signature",
+        "Attempts",
     ],
 }
+# The columns the caller fills in by hand (read back by header, so the words above stay as they are).
+RESULT_COLUMNS = range(9, 14)
+WIDTHS = [5, 15, 18, 11, 10, 9, 7, 32, 11, 8, 8, 24, 6]
+ROW_HEIGHT = 36.0  # points: two written lines at least
+_LINE = 14.5  # points per wrapped line of 11-pt text
 _TITLE = {
     "zh-Hans": "{office} 回访清单(截至 {as_of})",
     "zh-Hant": "{office} 回訪清單(截至 {as_of})",
     "en": "{office} callback list as of {as_of}",
 }
 _SUBTITLE = {
-    "zh-Hans": "待回访 {due} 件,逾期 {overdue} 件。红色为逾期,黄色为3天内到期。回访后请在台账中填写回访日期、方式和满意度。",
-    "zh-Hant": "待回訪 {due} 件,逾期 {overdue} 件。紅色為逾期,黃色為3天內到期。回訪後請在台賬中填寫回訪日期、方式和滿意度。",
-    "en": "{due} due, {overdue} overdue. Red: overdue; yellow: due within 3 days. Record the date, method and satisfaction in the ledger after calling.",
+    "zh-Hans": "待回访 {due} 件,逾期 {overdue} 件。红色为逾期,黄色为3天内到期。回访后在右侧空栏写下回访日期、方式、满意度和意见,再录入台账。",
+    "zh-Hant": "待回訪 {due} 件,逾期 {overdue} 件。紅色為逾期,黃色為3天內到期。回訪後在右側空欄寫下回訪日期、方式、滿意度和意見,再錄入台賬。",
+    "en": "{due} due, {overdue} overdue. Red: overdue; yellow: due within 3 days. Write the date, method, satisfaction and notes in the blank columns, then enter them in the ledger.",
 }
 _SIGN = {
     "zh-Hans": "服务中心主管:__________    日期:__________",
     "zh-Hant": "服務中心主管:__________    日期:__________",
     "en": "Supervisor: __________    Date: __________",
 }
-WIDTHS = [5, 16, 9, 14, 9, 14, 11, 11, 11, 8, 8, 12, 9, 30, 11, 9, 9, 24, 12, 12]
+register(
+    {
+        "list.days_overdue": {"zh-Hans": "逾期 {n} 天", "zh-Hant": "逾期 {n} 天", "en": "{n} days late"},
+        "list.due_today": {"zh-Hans": "今天到期", "zh-Hant": "今天到期", "en": "due today"},
+        "list.days_left": {"zh-Hans": "剩 {n} 天", "zh-Hant": "剩 {n} 天", "en": "{n} days left"},
+        "list.footer_left": {
+            "zh-Hans": "{office}  回访清单(截至 {as_of})",
+            "zh-Hant": "{office}  回訪清單(截至 {as_of})",
+            "en": "{office}  callback list as of {as_of}",
+        },
+        "list.page": {"zh-Hans": "第 &P 页 共 &N 页", "zh-Hant": "第 &P 頁 共 &N 頁", "en": "Page &P of &N"},
+        "list.supervisor_of": {"zh-Hans": "{dept}主管", "zh-Hant": "{dept}主管", "en": "{dept} supervisor"},
+    }
+)
 
 
 def listed(report: CallbackReport) -> list[Assessment]:
@@ -105,97 +104,134 @@ def listed(report: CallbackReport) -> list[Assessment]:
     return sorted(rows, key=lambda a: (a.window_due or dt.date.max, a.case.row))
 
 
-def assignee(a: Assessment, ledger: Ledger, lang: str) -> str:
+def _role_label(a: Assessment, lang: str) -> str:
+    """Who calls when Settings names nobody of the role: the role itself (the department's supervisor)."""
     role = a.assignee_role or "clerk"
-    names = ledger.settings.staff_for(role)
-    if role == "department_supervisor":
-        dept = a.case.department or ""
-        label = f"{dept}{ROLES.label(role, lang) if not dept else ('主管' if lang != 'en' else ' supervisor')}"
-        clerks = ledger.settings.staff_for("clerk")
-        return label + (f" + {clerks[0]}" if clerks else "")
-    return "、".join(names) if names else ROLES.label(role, lang)
+    if role == "department_supervisor" and a.case.department:
+        return text("list.supervisor_of", lang, dept=a.case.department)
+    return ROLES.label(role, lang)
 
 
-def _assignees(ledger: Ledger, lang: str) -> Callable[[Assessment], str]:
-    """assignee() remembered per role and department: thousands of listed cases, a handful of answers."""
-    names: dict[tuple[str | None, str | None], str] = {}
+def _spread(case_key: str) -> int:
+    """A stable number per case (the same on every run and machine, unlike hash())."""
+    return int.from_bytes(hashlib.sha1(case_key.encode("utf-8")).digest()[:8], "big")
 
-    def of(a: Assessment) -> str:
-        key = (a.assignee_role, a.case.department)
-        name = names.get(key)
-        if name is None:
-            name = names[key] = assignee(a, ledger, lang)
-        return name
 
-    return of
+def callers(rows: list[Assessment], ledger: Ledger, lang: str) -> dict[int, str]:
+    """One named caller per listed case (keyed by ledger row), shared out evenly among the staff of its role.
+
+    Each case has a preferred person (a hash of its case id into the role's
+    staff list); cases are handed out in hash order and a person already
+    holding their share passes the case to the next in line. The same ledger
+    gives the same names on every run; a role nobody holds in Settings is
+    named by the role.
+    """
+    by_role: dict[str, list[Assessment]] = {}
+    for a in rows:
+        by_role.setdefault(a.assignee_role or "clerk", []).append(a)
+    names: dict[int, str] = {}
+    for role, cases in by_role.items():
+        staff = ledger.settings.staff_for(role)
+        if not staff:
+            for a in cases:
+                names[a.case.row] = _role_label(a, lang)
+            continue
+        share = -(-len(cases) // len(staff))  # ceil: nobody takes more than their share
+        load = dict.fromkeys(staff, 0)
+        keyed = sorted(((_spread(a.case.case_id or f"#{a.case.row}"), a.case.row, a) for a in cases))
+        for spread, _, a in keyed:
+            first = spread % len(staff)
+            person = next(p for p in staff[first:] + staff[:first] if load[p] < share)
+            load[person] += 1
+            names[a.case.row] = person
+    return names
+
+
+def _status_text(a: Assessment, as_of: dt.date, lang: str) -> str:
+    days = a.days_left(as_of)
+    if days is None:
+        return STATUSES.label(a.status, lang)
+    if days < 0:
+        return text("list.days_overdue", lang, n=-days)
+    return text("list.due_today", lang) if days == 0 else text("list.days_left", lang, n=days)
+
+
+def _who(c: Any) -> str | None:
+    """Unit and customer on the first line, the phone on the second."""
+    first = " ".join(str(v) for v in (c.unit, c.customer) if v)
+    return "\n".join(v for v in (first, str(c.phone) if c.phone else "") if v) or None
+
+
+def _lines(value: str | None, width: float) -> int:
+    """Printed lines a wrapped cell needs in a column `width` characters wide (CJK counts two)."""
+    if not value:
+        return 1
+    return sum(max(1, -(-display_width(part) // max(int(width) - 1, 1))) for part in value.split("\n"))
 
 
 def callback_list_layout(report: CallbackReport, ledger: Ledger, lang: str) -> SheetLayout:
     rows = listed(report)
-    assignee_of = _assignees(ledger, lang)
-    layout = SheetLayout(LIST_SHEET.get(lang, LIST_SHEET["zh-Hans"]))
-    headers = _HEADERS.get(lang, _HEADERS["zh-Hans"])
+    names = callers(rows, ledger, lang)
+    lang = lang if lang in _TITLE else "zh-Hans"
+    layout = SheetLayout(LIST_SHEET[lang])
+    headers = _HEADERS[lang]
     width = len(headers)
-    layout.add_row(
-        [
-            _TITLE[lang if lang in _TITLE else "zh-Hans"].format(
-                office=ledger.settings.office, as_of=report.as_of.isoformat()
-            )
-        ],
-        "title",
-    )
+    office, as_of = ledger.settings.office, report.as_of.isoformat()
+    layout.add_row([_TITLE[lang].format(office=office, as_of=as_of)], "title")
     layout.merged.append((1, 1, 1, width))
+    layout.heights[1] = 24
     due = sum(a.status == "due" for a in rows)
-    layout.add_row(
-        [_SUBTITLE[lang if lang in _SUBTITLE else "zh-Hans"].format(due=due, overdue=len(rows) - due)], "subtitle"
-    )
+    layout.add_row([_SUBTITLE[lang].format(due=due, overdue=len(rows) - due)], "subtitle")
     layout.merged.append((2, 1, 2, width))
     header_row = layout.add_row(headers, "header")
+    layout.heights[header_row] = 32
     for n, a in enumerate(rows, start=1):
         c = a.case
-        days = a.days_left(report.as_of)
-        r = layout.add_row(
-            [
-                n,
-                c.case_id,
-                CATEGORIES.label(c.category, lang),
-                c.unit,
-                c.customer,
-                c.phone,
-                c.completed_on,
-                a.window_start,
-                a.window_due,
-                days,
-                STATUSES.label(a.status, lang),
-                assignee_of(a),
-                CALLBACK_METHODS.label(a.suggested_method or "phone", lang),
-                _summary(c.description),
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            ]
-        )
+        category = CATEGORIES.label(c.category, lang) if c.category else ""
+        summary = f"【{category}】{_summary(c.description) or ''}" if category else _summary(c.description)
+        values = [
+            n,
+            c.case_id,
+            _who(c),
+            a.window_due,
+            _status_text(a, report.as_of, lang),
+            names[c.row],
+            CALLBACK_METHODS.label(a.suggested_method or "phone", lang),
+            summary,
+            *(None for _ in RESULT_COLUMNS),
+        ]
+        r = layout.add_row(values)
         layout.style("wrap", r, 1, r, width)
-        layout.style("date", r, 7, r, 9)
+        layout.style("date", r, 4)
+        needed = max(_lines(values[2], WIDTHS[2]), _lines(summary, WIDTHS[7]))
+        layout.heights[r] = max(ROW_HEIGHT, needed * _LINE + 6)
+        days = a.days_left(report.as_of)
         if a.status == "overdue":
-            layout.style("overdue", r, 1, r, width)
+            layout.style("overdue", r, 1, r, RESULT_COLUMNS[0] - 1)
         elif days is not None and days <= 3:
-            layout.style("due_soon", r, 1, r, width)
+            layout.style("due_soon", r, 1, r, RESULT_COLUMNS[0] - 1)
     layout.add_row([])
-    layout.add_row([_SIGN[lang if lang in _SIGN else "zh-Hans"]], "signature")
+    layout.add_row([_SIGN[lang]], "signature")
     layout.widths = {i + 1: w for i, w in enumerate(WIDTHS)}
     layout.freeze = f"A{header_row + 1}"
     layout.repeat_rows = (header_row, header_row)
+    layout.footer = (
+        footer_safe(text("list.footer_left", lang, office=office, as_of=as_of)),
+        text("list.page", lang),
+        "",
+    )
     return layout
 
 
-def _summary(text: str | None, limit: int = 60) -> str | None:
-    if not text:
-        return text
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def display_width(value: str) -> int:
+    """Width in Excel character units: CJK and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in value)
+
+
+def _summary(value: str | None, limit: int = 60) -> str | None:
+    if not value:
+        return value
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 # ---------------------------------------------------------------- printable record forms (回访记录表)
@@ -221,6 +257,7 @@ _FORM = {
         "method": "建议方式",
         "callback_on": "回访日期",
         "method_used": "回访方式",
+        "attempts": "回访次数",
         "satisfaction": "满意度",
         "notes": "回访意见(质量、效果、不足、建议)",
         "customer_sign": "住户签名",
@@ -246,6 +283,7 @@ _FORM = {
         "method": "建議方式",
         "callback_on": "回訪日期",
         "method_used": "回訪方式",
+        "attempts": "回訪次數",
         "satisfaction": "滿意度",
         "notes": "回訪意見(質量、效果、不足、建議)",
         "customer_sign": "住戶簽名",
@@ -272,6 +310,7 @@ _FORM = {
         "method": "Suggested method",
         "callback_on": "Callback date",
         "method_used": "Method used",
+        "attempts": "Attempts",
         "satisfaction": "Satisfaction",
         "notes": "Notes (quality, effect, shortcomings, suggestions)",
         "customer_sign": "Customer signature",
@@ -280,6 +319,7 @@ _FORM = {
     },
 }
 FORM_WIDTHS = {1: 16, 2: 30, 3: 16, 4: 30}
+FORM_ROW = 28.0  # points: room to write by hand
 
 
 def _boxes(labels: list[str]) -> str:
@@ -288,13 +328,12 @@ def _boxes(labels: list[str]) -> str:
 
 
 def record_forms_layout(report: CallbackReport, ledger: Ledger, lang: str) -> SheetLayout:
-    """One printable callback record form per listed case (due and overdue), 4 columns wide, portrait."""
-    from ledger.core.vocab import SATISFACTION
-
+    """One printable callback record form per listed case (due and overdue), 4 columns wide, portrait,
+    each on a page of its own (a page break after every form, rows tall enough to write in)."""
     words = _FORM.get(lang, _FORM["zh-Hans"])
     layout = SheetLayout(FORMS_SHEET.get(lang, FORMS_SHEET["zh-Hans"]), landscape=False)
     rows = listed(report)
-    assignee_of = _assignees(ledger, lang)
+    names = callers(rows, ledger, lang)
     as_of = report.as_of.isoformat()
     r = layout.add_row(
         [
@@ -305,12 +344,14 @@ def record_forms_layout(report: CallbackReport, ledger: Ledger, lang: str) -> Sh
         "note",
     )
     layout.merged.append((r, 1, r, 4))
+    layout.heights[r] = 30
 
     def pair(l1: str, v1: Any, l2: str, v2: Any) -> None:
         n = layout.add_row([words[l1], v1, words[l2], v2])
         layout.style("wrap", n, 1, n, 4)
         layout.style("header", n, 1)
         layout.style("header", n, 3)
+        layout.heights[n] = FORM_ROW
 
     def wide(label: str, value: Any, height: int = 1) -> None:
         """A label and one value across the other three columns; `height` rows for handwriting."""
@@ -323,13 +364,19 @@ def record_forms_layout(report: CallbackReport, ledger: Ledger, lang: str) -> Sh
         layout.merged.append((n, 2, last, 4))
         if height > 1:
             layout.merged.append((n, 1, last, 1))
+        lines = _lines(value if isinstance(value, str) else None, sum(FORM_WIDTHS[c] for c in (2, 3, 4)))
+        for row in range(n, last + 1):
+            layout.heights[row] = max(FORM_ROW, lines * _LINE + 8)
 
     method_boxes, grade_boxes = _boxes(CALLBACK_METHODS.labels(lang)), _boxes(SATISFACTION.labels(lang))
-    for a in rows:
+    for i, a in enumerate(rows):
         c = a.case
-        layout.add_row([])
+        if i:
+            layout.page_break()
+        layout.heights[layout.add_row([])] = 12
         t = layout.add_row([f"{words['title']}  {c.case_id or ''}", None, None, None], "title")
         layout.merged.append((t, 1, t, 4))
+        layout.heights[t] = 30
         pair("case_id", c.case_id, "category", CATEGORIES.label(c.category, lang) if c.category else None)
         pair("unit", c.unit, "customer", c.customer)
         pair("phone", c.phone, "received", c.received_on)
@@ -337,11 +384,13 @@ def record_forms_layout(report: CallbackReport, ledger: Ledger, lang: str) -> Sh
         pair("completed", c.completed_on, "window", window)
         pair("department", c.department, "handler", c.handler)
         wide("description", c.description)
-        pair("assignee", assignee_of(a), "method", CALLBACK_METHODS.label(a.suggested_method or "phone", lang))
-        pair("callback_on", None, "method_used", method_boxes)
+        pair("assignee", names[c.row], "method", CALLBACK_METHODS.label(a.suggested_method or "phone", lang))
+        pair("callback_on", None, "attempts", None)
+        wide("method_used", method_boxes)
         wide("satisfaction", grade_boxes)
-        wide("notes", None, height=3)
+        wide("notes", None, height=4)
         pair("customer_sign", None, "caller_sign", None)
         wide("reviewer", None)
     layout.widths = dict(FORM_WIDTHS)
+    layout.footer = (footer_safe(ledger.settings.office), "", "")
     return layout

@@ -30,6 +30,11 @@ STYLES = (
 )
 
 
+def footer_safe(text: str) -> str:
+    """Clerk text inside a header/footer: `&` starts a code there, so a literal one is doubled."""
+    return text.replace("&", "&&")
+
+
 @dataclass
 class StyleRange:
     style: str
@@ -52,7 +57,9 @@ class ChartSpec:
     series_cols: list[int]
     anchor: str  # top-left cell, e.g. "H3"
     y_title: str = ""
+    x_title: str = ""
     percent: bool = True
+    rows_tall: int = 16  # sheet rows the chart covers (its height), so page breaks can keep clear of it
 
 
 @dataclass
@@ -66,6 +73,13 @@ class SheetLayout:
     landscape: bool = True
     repeat_rows: tuple[int, int] | None = None  # print titles
     charts: list[ChartSpec] = field(default_factory=list)
+    # Paper: row heights in points, manual page breaks (a new page starts after each listed row),
+    # a footer (left, centre, right) in Excel's header/footer codes (&P page, &N pages; clerk text
+    # through footer_safe), and page margins in inches (left/right, top/bottom).
+    heights: dict[int, float] = field(default_factory=dict)
+    breaks: list[int] = field(default_factory=list)
+    footer: tuple[str, str, str] | None = None
+    margins: tuple[float, float] = (0.4, 0.5)
 
     def add_row(self, values: list[Any], style: str | None = None) -> int:
         self.rows.append(list(values))
@@ -78,6 +92,11 @@ class SheetLayout:
         self, style: str, first_row: int, first_col: int, last_row: int | None = None, last_col: int | None = None
     ) -> None:
         self.styles.append(StyleRange(style, first_row, first_col, last_row or first_row, last_col or first_col))
+
+    def page_break(self) -> None:
+        """Start a new printed page after the last row added so far."""
+        if self.rows and len(self.rows) not in self.breaks:
+            self.breaks.append(len(self.rows))
 
     @property
     def width(self) -> int:
