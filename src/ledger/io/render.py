@@ -8,6 +8,11 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.axis import ChartLines
+from openpyxl.chart.legend import Legend
+from openpyxl.chart.marker import Marker
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.drawing.line import LineProperties
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
@@ -84,24 +89,51 @@ def render(layout: SheetLayout, book: Workbook) -> Worksheet:
     return ws
 
 
+# Explicit series looks: LibreOffice draws a line series without a colour of its own as no line at all,
+# and WPS and Excel draw what LibreOffice does once nothing is left to their defaults.
+SERIES_COLORS = ("1F4E79", "C00000", "548235", "BF8F00")
+SERIES_MARKERS = ("circle", "triangle", "square", "diamond")
+
+
 def build_chart(spec: ChartSpec, ws: Worksheet):
-    """A native line or bar chart over the block of `ws` that the spec names."""
+    """A native line or bar chart over the block of `ws` that the spec names, every look spelled out."""
     chart = LineChart() if spec.kind == "line" else BarChart()
     chart.title = spec.title
-    chart.y_axis.title = spec.y_title
-    chart.height, chart.width = 7.5, 16
+    chart.y_axis.title = spec.y_title or None
+    chart.x_axis.title = spec.x_title or None
+    chart.height, chart.width = spec.height_cm, spec.width_cm
     for col in spec.series_cols:
         data = Reference(ws, min_col=col, min_row=spec.header_row, max_row=spec.last_row)
         chart.add_data(data, titles_from_data=True)
     cats = Reference(ws, min_col=spec.category_col, min_row=spec.first_row, max_row=spec.last_row)
     chart.set_categories(cats)
+    for i, series in enumerate(chart.series):
+        _paint(series, SERIES_COLORS[i % len(SERIES_COLORS)], SERIES_MARKERS[i % len(SERIES_MARKERS)], spec.kind)
     if spec.percent:
         chart.y_axis.number_format = "0%"
         chart.y_axis.scaling.min = 0
         chart.y_axis.scaling.max = 1
+        chart.y_axis.majorUnit = 0.2
+    chart.y_axis.majorGridlines = ChartLines(spPr=GraphicalProperties(ln=LineProperties(solidFill="D9D9D9")))
     chart.y_axis.delete = False
     chart.x_axis.delete = False
+    chart.x_axis.tickLblPos = chart.y_axis.tickLblPos = "low"
+    chart.legend = Legend(legendPos="b", overlay=False)
+    chart.display_blanks = "gap"
     return chart
+
+
+def _paint(series, color: str, marker: str, kind: str) -> None:
+    if kind == "line":
+        series.graphicalProperties.line.solidFill = color
+        series.graphicalProperties.line.width = 28575  # 2.25 pt
+        series.smooth = False
+        series.marker = Marker(symbol=marker, size=6)
+        series.marker.graphicalProperties = GraphicalProperties(solidFill=color)
+        series.marker.graphicalProperties.line.solidFill = color
+    else:
+        series.graphicalProperties.solidFill = color
+        series.graphicalProperties.line.solidFill = color
 
 
 def _apply_styles(ws: Worksheet, layout: SheetLayout) -> None:

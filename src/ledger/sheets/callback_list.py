@@ -22,8 +22,7 @@ _HEADERS = {
         "房号 / 住户 / 电话",
         "回访期限",
         "状态",
-        "回访人",
-        "建议方式",
+        "回访人 / 建议方式",
         "类别及内容摘要",
         "回访日期",
         "回访方式",
@@ -37,8 +36,7 @@ _HEADERS = {
         "房號 / 住戶 / 電話",
         "回訪期限",
         "狀態",
-        "回訪人",
-        "建議方式",
+        "回訪人 / 建議方式",
         "類別及內容摘要",
         "回訪日期",
         "回訪方式",
@@ -52,8 +50,7 @@ _HEADERS = {
         "Unit / customer / phone",
         "Call by",
         "Status",
-        "Caller",
-        "Method",
+        "Caller / method",
         "Category and summary",
         "Callback date",
         "Method used",
@@ -63,8 +60,10 @@ _HEADERS = {
     ],
 }
 # The columns the caller fills in by hand (read back by header, so the words above stay as they are).
-RESULT_COLUMNS = range(9, 14)
-WIDTHS = [5, 15, 18, 11, 10, 9, 7, 32, 11, 8, 8, 24, 6]
+RESULT_COLUMNS = range(8, 13)
+# About 125 characters across, so A4 landscape prints the 11-pt text at 9 pt or more even where the
+# character is wide (LibreOffice without Calibri).
+WIDTHS = [4, 14.5, 16, 10.5, 9.5, 8.5, 20.5, 10.5, 7, 7, 13.5, 5]
 ROW_HEIGHT = 36.0  # points: two written lines at least
 _LINE = 14.5  # points per wrapped line of 11-pt text
 _TITLE = {
@@ -195,15 +194,14 @@ def callback_list_layout(report: CallbackReport, ledger: Ledger, lang: str) -> S
             _who(c),
             a.window_due,
             _status_text(a, report.as_of, lang),
-            names[c.row],
-            CALLBACK_METHODS.label(a.suggested_method or "phone", lang),
+            f"{names[c.row]}\n{CALLBACK_METHODS.label(a.suggested_method or 'phone', lang)}",
             summary,
             *(None for _ in RESULT_COLUMNS),
         ]
         r = layout.add_row(values)
         layout.style("wrap", r, 1, r, width)
         layout.style("date", r, 4)
-        needed = max(_lines(values[2], WIDTHS[2]), _lines(summary, WIDTHS[7]))
+        needed = max(_lines(values[2], WIDTHS[2]), _lines(summary, WIDTHS[6]))
         layout.heights[r] = max(ROW_HEIGHT, needed * _LINE + 6)
         days = a.days_left(report.as_of)
         if a.status == "overdue":
@@ -215,6 +213,7 @@ def callback_list_layout(report: CallbackReport, ledger: Ledger, lang: str) -> S
     layout.widths = {i + 1: w for i, w in enumerate(WIDTHS)}
     layout.freeze = f"A{header_row + 1}"
     layout.repeat_rows = (header_row, header_row)
+    layout.margins = (0.25, 0.45)
     layout.footer = (
         footer_safe(text("list.footer_left", lang, office=office, as_of=as_of)),
         text("list.page", lang),

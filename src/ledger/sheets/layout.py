@@ -35,6 +35,9 @@ def footer_safe(text: str) -> str:
     return text.replace("&", "&&")
 
 
+DEFAULT_ROW_HEIGHT = 15.0  # points, as the sheets declare (sheetFormatPr defaultRowHeight)
+
+
 @dataclass
 class StyleRange:
     style: str
@@ -60,6 +63,8 @@ class ChartSpec:
     x_title: str = ""
     percent: bool = True
     rows_tall: int = 16  # sheet rows the chart covers (its height), so page breaks can keep clear of it
+    width_cm: float = 16.0
+    height_cm: float = 7.5
 
 
 @dataclass
@@ -97,6 +102,44 @@ class SheetLayout:
         """Start a new printed page after the last row added so far."""
         if self.rows and len(self.rows) not in self.breaks:
             self.breaks.append(len(self.rows))
+
+    def page_height(self) -> float:
+        """Points of sheet rows one printed A4 page holds once the sheet is fitted to the paper's width.
+
+        Column widths become points as Excel does for an 11-pt font (7 pixels a
+        character plus 5, 0.75 pt a pixel); repeated title rows and a little
+        room for rounding come off.
+        """
+        paper_w, paper_h = (11.69, 8.27) if self.landscape else (8.27, 11.69)
+        side, top = self.margins
+        columns = range(1, max(self.width, max(self.widths, default=0)) + 1)
+        sheet_width = self.columns_cm(1, columns.stop - 1) * 72 / 2.54 or 1.0
+        scale = min(1.0, (paper_w - 2 * side) * 72 / sheet_width)
+        titles = 0.0
+        if self.repeat_rows:
+            titles = sum(self.row_height(r) for r in range(self.repeat_rows[0], self.repeat_rows[1] + 1))
+        return ((paper_h - 2 * top) * 72 - 24) / scale - titles
+
+    def columns_cm(self, first: int, last: int) -> float:
+        """The printed width of columns first..last at 100 % (Excel's 11-pt character width)."""
+        return sum((self.widths.get(c, 8.43) * 7 + 5) * 0.75 for c in range(first, last + 1)) * 2.54 / 72
+
+    def row_height(self, row: int) -> float:
+        return self.heights.get(row, DEFAULT_ROW_HEIGHT)
+
+    def keep_together(self, starts: list[int]) -> None:
+        """Page breaks so that no block is split where it need not be: block i runs from starts[i] to the
+        row before starts[i+1] (the last to the end of the sheet); a block that does not fit in what is
+        left of a page starts a new one. A block taller than a page starts on a fresh page and runs on."""
+        page = self.page_height()
+        bounds = [*starts, len(self.rows) + 1]
+        used = sum(self.row_height(r) for r in range(1, starts[0])) if starts else 0.0
+        for first, nxt in zip(bounds, bounds[1:]):
+            height = sum(self.row_height(r) for r in range(first, nxt))
+            if used and used + height > page:
+                self.breaks.append(first - 1)
+                used = 0.0
+            used = (used + height) % page if height > page else used + height
 
     @property
     def width(self) -> int:
