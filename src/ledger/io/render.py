@@ -21,30 +21,40 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ledger.sheets.layout import ChartSpec, SheetLayout
 
+# The export's one typeface: a CJK sans-serif every Chinese Windows has; a font left unnamed prints in
+# whatever the reader's default is (a serif in LibreOffice), so every font below names it.
+PRINT_FONT = "微软雅黑"
+BASE_FONT = Font(name=PRINT_FONT, size=11, family=2, charset=134)
+
+
+def _font(size: float = 11, **kw: Any) -> Font:
+    return Font(name=PRINT_FONT, family=2, charset=134, size=size, **kw)
+
+
 _THIN = Side(style="thin", color="808080")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 STYLE_SPECS: dict[str, dict[str, Any]] = {
-    "title": {"font": Font(bold=True, size=14), "alignment": Alignment(horizontal="center", vertical="center")},
-    "subtitle": {"font": Font(italic=True, color="595959")},
+    "title": {"font": _font(bold=True, size=14), "alignment": Alignment(horizontal="center", vertical="center")},
+    "subtitle": {"font": _font(italic=True, color="595959")},
     "header": {
-        "font": Font(bold=True),
+        "font": _font(bold=True),
         "fill": PatternFill("solid", fgColor="D9E1F2"),
         "border": _BOX,
         "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True),
     },
-    "total": {"font": Font(bold=True), "fill": PatternFill("solid", fgColor="F2F2F2"), "border": _BOX},
+    "total": {"font": _font(bold=True), "fill": PatternFill("solid", fgColor="F2F2F2"), "border": _BOX},
     "date": {"number_format": "yyyy-mm-dd", "border": _BOX},
     "percent": {"number_format": "0.0%", "border": _BOX},
     "int": {"number_format": "0", "border": _BOX},
     "text": {"border": _BOX},
     "wrap": {"border": _BOX, "alignment": Alignment(wrap_text=True, vertical="top")},
-    "pass": {"fill": PatternFill("solid", fgColor="C6EFCE"), "font": Font(color="006100")},
-    "fail": {"fill": PatternFill("solid", fgColor="FFC7CE"), "font": Font(color="9C0006", bold=True)},
+    "pass": {"fill": PatternFill("solid", fgColor="C6EFCE"), "font": _font(color="006100")},
+    "fail": {"fill": PatternFill("solid", fgColor="FFC7CE"), "font": _font(color="9C0006", bold=True)},
     "overdue": {"fill": PatternFill("solid", fgColor="FFC7CE")},
     "due_soon": {"fill": PatternFill("solid", fgColor="FFEB9C")},
-    "note": {"font": Font(color="595959", size=9)},
-    "signature": {"font": Font(bold=True), "border": Border(bottom=_THIN)},
+    "note": {"font": _font(color="595959", size=9)},
+    "signature": {"font": _font(bold=True), "border": Border(bottom=_THIN)},
 }
 
 
@@ -57,6 +67,7 @@ def render(layout: SheetLayout, book: Workbook) -> Worksheet:
                 continue
             cell = ws.cell(row=r, column=c)
             put(cell, value)
+            cell.font = BASE_FONT
             if isinstance(value, dt.datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm"
             elif isinstance(value, dt.date):
@@ -69,9 +80,12 @@ def render(layout: SheetLayout, book: Workbook) -> Worksheet:
         ws.freeze_panes = layout.freeze
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if layout.landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if layout.scale:
+        ws.page_setup.scale = layout.scale
+    else:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     side, top = layout.margins
     ws.page_margins = PageMargins(left=side, right=side, top=top, bottom=top, header=0.2, footer=0.25)

@@ -285,8 +285,8 @@ def _sheet_xml(layout: SheetLayout, looks: LookStyles, date1904: bool, drawing_r
     yield (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
-        '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
-        f'<dimension ref="A1:{col_letter(max(last_col, 1))}{max(last_row, 1)}"/>'
+        + ("" if layout.scale else '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')
+        + f'<dimension ref="A1:{col_letter(max(last_col, 1))}{max(last_row, 1)}"/>'
         f'<sheetViews><sheetView workbookViewId="0">{_pane(layout.freeze)}</sheetView></sheetViews>'
         '<sheetFormatPr defaultRowHeight="15"/>'
     )
@@ -344,7 +344,7 @@ def _page_xml(layout: SheetLayout) -> str:
         '<printOptions horizontalCentered="1"/>'
         f'<pageMargins left="{side:g}" right="{side:g}" top="{top:g}" bottom="{top:g}" header="0.2" footer="0.25"/>'
         f'<pageSetup paperSize="9" orientation="{"landscape" if layout.landscape else "portrait"}" '
-        'fitToWidth="1" fitToHeight="0"/>'
+        + (f'scale="{layout.scale}"/>' if layout.scale else 'fitToWidth="1" fitToHeight="0"/>')
     )
     if layout.footer:
         code = "".join(f"&{k}{part}" for k, part in zip("LCR", layout.footer) if part)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import unicodedata
 from typing import Any
 
 from ledger.core.callbacks import Assessment, CallbackReport
 from ledger.core.i18n import register, text
 from ledger.core.models import Ledger
 from ledger.core.vocab import CALLBACK_METHODS, CATEGORIES, ROLES, SATISFACTION, STATUSES
-from ledger.sheets.layout import SheetLayout, footer_safe
+from ledger.sheets.layout import SheetLayout, footer_safe, wrapped_lines
 
 LIST_SHEET = {"zh-Hans": "回访清单", "zh-Hant": "回訪清單", "en": "Callback list"}
 
@@ -161,13 +160,6 @@ def _who(c: Any) -> str | None:
     return "\n".join(v for v in (first, str(c.phone) if c.phone else "") if v) or None
 
 
-def _lines(value: str | None, width: float) -> int:
-    """Printed lines a wrapped cell needs in a column `width` characters wide (CJK counts two)."""
-    if not value:
-        return 1
-    return sum(max(1, -(-display_width(part) // max(int(width) - 1, 1))) for part in value.split("\n"))
-
-
 def callback_list_layout(report: CallbackReport, ledger: Ledger, lang: str) -> SheetLayout:
     rows = listed(report)
     names = callers(rows, ledger, lang)
@@ -201,7 +193,7 @@ def callback_list_layout(report: CallbackReport, ledger: Ledger, lang: str) -> S
         r = layout.add_row(values)
         layout.style("wrap", r, 1, r, width)
         layout.style("date", r, 4)
-        needed = max(_lines(values[2], WIDTHS[2]), _lines(summary, WIDTHS[6]))
+        needed = max(wrapped_lines(values[2], WIDTHS[2]), wrapped_lines(summary, WIDTHS[6]))
         layout.heights[r] = max(ROW_HEIGHT, needed * _LINE + 6)
         days = a.days_left(report.as_of)
         if a.status == "overdue":
@@ -220,11 +212,6 @@ def callback_list_layout(report: CallbackReport, ledger: Ledger, lang: str) -> S
         "",
     )
     return layout
-
-
-def display_width(value: str) -> int:
-    """Width in Excel character units: CJK and full-width characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in value)
 
 
 def _summary(value: str | None, limit: int = 60) -> str | None:
@@ -340,10 +327,11 @@ def record_forms_layout(report: CallbackReport, ledger: Ledger, lang: str) -> Sh
             if rows
             else words["none"].format(as_of=as_of)
         ],
-        "note",
+        "subtitle",
     )
     layout.merged.append((r, 1, r, 4))
-    layout.heights[r] = 30
+    layout.style("wrap", r, 1, r, 4)
+    layout.heights[r] = 34
 
     def pair(l1: str, v1: Any, l2: str, v2: Any) -> None:
         n = layout.add_row([words[l1], v1, words[l2], v2])
@@ -363,7 +351,7 @@ def record_forms_layout(report: CallbackReport, ledger: Ledger, lang: str) -> Sh
         layout.merged.append((n, 2, last, 4))
         if height > 1:
             layout.merged.append((n, 1, last, 1))
-        lines = _lines(value if isinstance(value, str) else None, sum(FORM_WIDTHS[c] for c in (2, 3, 4)))
+        lines = wrapped_lines(value if isinstance(value, str) else None, sum(FORM_WIDTHS[c] for c in (2, 3, 4)))
         for row in range(n, last + 1):
             layout.heights[row] = max(FORM_ROW, lines * _LINE + 8)
 

@@ -7,6 +7,7 @@ workbook. So the callback list and the statistics look the same either way.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -28,6 +29,19 @@ STYLES = (
     "signature",
     "wrap",
 )
+
+
+def display_width(value: str) -> int:
+    """Width in Excel character units: CJK and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in value)
+
+
+def wrapped_lines(value: str | None, width: float) -> int:
+    """Printed lines a wrapped cell needs in a column `width` characters wide."""
+    if not value:
+        return 1
+    per_line = max(int(width) - 1, 1)
+    return sum(max(1, -(-display_width(part) // per_line)) for part in value.split("\n"))
 
 
 def footer_safe(text: str) -> str:
@@ -85,6 +99,7 @@ class SheetLayout:
     breaks: list[int] = field(default_factory=list)
     footer: tuple[str, str, str] | None = None
     margins: tuple[float, float] = (0.4, 0.5)
+    scale: int | None = None  # a fixed print scale in percent instead of fitting to the page width
 
     def add_row(self, values: list[Any], style: str | None = None) -> int:
         self.rows.append(list(values))
@@ -110,15 +125,21 @@ class SheetLayout:
         character plus 5, 0.75 pt a pixel); repeated title rows and a little
         room for rounding come off.
         """
-        paper_w, paper_h = (11.69, 8.27) if self.landscape else (8.27, 11.69)
-        side, top = self.margins
-        columns = range(1, max(self.width, max(self.widths, default=0)) + 1)
-        sheet_width = self.columns_cm(1, columns.stop - 1) * 72 / 2.54 or 1.0
-        scale = min(1.0, (paper_w - 2 * side) * 72 / sheet_width)
+        paper_h = 8.27 if self.landscape else 11.69
+        top = self.margins[1]
+        scale = self.scale / 100 if self.scale else self.width_scale()
         titles = 0.0
         if self.repeat_rows:
             titles = sum(self.row_height(r) for r in range(self.repeat_rows[0], self.repeat_rows[1] + 1))
         return ((paper_h - 2 * top) * 72 - 24) / scale - titles
+
+    def width_scale(self, wider: float = 1.0) -> float:
+        """The print scale that fits the columns to the paper's width (at most 1); `wider` allows for
+        characters wider than Excel's Calibri (LibreOffice without it draws columns about 1.3 times as wide)."""
+        paper_w = 11.69 if self.landscape else 8.27
+        last = max(self.width, max(self.widths, default=0))
+        sheet_width = self.columns_cm(1, last) * 72 / 2.54 * wider or 1.0
+        return min(1.0, (paper_w - 2 * self.margins[0]) * 72 / sheet_width)
 
     def columns_cm(self, first: int, last: int) -> float:
         """The printed width of columns first..last at 100 % (Excel's 11-pt character width)."""

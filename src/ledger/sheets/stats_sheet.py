@@ -15,11 +15,14 @@ from ledger.core.i18n import register, text
 from ledger.core.models import Case, Ledger
 from ledger.core.stats import Compliance, Grades, MonthStats
 from ledger.core.vocab import ASPECTS, CATEGORIES, RESPONSIBILITY, SEVERITIES
-from ledger.sheets.layout import ChartSpec, SheetLayout, footer_safe
+from ledger.sheets.layout import ChartSpec, SheetLayout, footer_safe, wrapped_lines
 
 WIDTH = 13  # columns A..M
-COLUMN_WIDTHS = {1: 22, **{c: 10 for c in range(2, WIDTH)}, WIDTH: 24}  # M holds the verdicts with reasons
-CHART_ROWS = 16  # sheet rows (15 pt) a 7.5 cm chart covers, with a little room
+# About 120 characters across, so A4 landscape prints the tables at 9 pt even where characters are wide
+# (LibreOffice without Calibri); M holds the verdicts with their reasons.
+COLUMN_WIDTHS = {1: 16, **{c: 8 for c in range(2, WIDTH)}, WIDTH: 18}
+ROW_HEIGHT = 16.0  # points: a line of 11-pt CJK text in any program
+CHART_ROWS = 15  # sheet rows (15 pt) a 7.5 cm chart covers, with a little room
 SHEET_NAME = {"zh-Hans": "月度统计 {month}", "zh-Hant": "月度統計 {month}", "en": "Statistics {month}"}
 
 _L: dict[str, tuple[str, str, str]] = {
@@ -91,7 +94,7 @@ _L: dict[str, tuple[str, str, str]] = {
     "why_cb_pass": ("合格:按时 {on_time} ≥ 规定 {required}", "合格:按時 {on_time} ≥ 規定 {required}", "Pass: on time {on_time} ≥ required {required}"),
     "why_cb_fail": ("不合格:按时 {on_time} < 规定 {required}", "不合格:按時 {on_time} < 規定 {required}", "Fail: on time {on_time} < required {required}"),
     "why_all_pass": ("合格:各类别均合格", "合格:各類別均合格", "Pass: every category passes"),
-    "why_all_fail": ("不合格:{categories}未达标", "不合格:{categories}未達標", "Fail: {categories} short"),
+    "why_all_fail": ("不合格:{n} 类未达标", "不合格:{n} 類未達標", "Fail: {n} categories short"),
     "why_sat_pass": ("合格:{rate} ≥ {target}", "合格:{rate} ≥ {target}", "Pass: {rate} ≥ {target}"),
     "why_sat_fail": ("不合格:{rate} < {target}", "不合格:{rate} < {target}", "Fail: {rate} < {target}"),
     "footer": ("{office}  月度回访统计表 {month}", "{office}  月度回訪統計表 {month}", "{office}  callback statistics {month}"),
@@ -227,7 +230,12 @@ class _Sheet:
         self.layout.merged.append((row, 1, row, WIDTH))
 
     def header(self, keys: list[str]) -> int:
-        return self.layout.add_row([_t(k, self.lang) for k in keys], "header")
+        labels = [_t(k, self.lang) for k in keys]
+        row = self.layout.add_row(labels, "header")
+        lines = max(wrapped_lines(label, COLUMN_WIDTHS.get(c, 8)) for c, label in enumerate(labels, start=1))
+        if lines > 1:  # a wrapped header gets the height it needs: spreadsheets do not grow rows on opening
+            self.layout.heights[row] = ROW_HEIGHT * lines
+        return row
 
     def data(
         self,
@@ -302,6 +310,11 @@ def _paper(sheet: _Sheet, stats: MonthStats) -> None:
     layout.landscape = True
     layout.repeat_rows = (1, 1)
     layout.heights[1] = 24
+    # A fixed scale rather than fit-to-width: LibreOffice shrinks a fitted sheet with manual breaks far
+    # below the paper's width; this one fits in Excel, WPS and LibreOffice alike (wide characters allowed).
+    layout.scale = int(layout.width_scale(wider=1.3) * 100)
+    for row in range(1, len(layout.rows) + 1):  # every height spelled out, so the breaks fall where planned
+        layout.heights.setdefault(row, ROW_HEIGHT)
     layout.footer = (
         footer_safe(_t("footer", lang, office=stats.office, month=stats.month)),
         _t("page", lang),
@@ -397,16 +410,18 @@ def _part_compliance(sheet: _Sheet, s: MonthStats) -> None:
         c = s.compliance[term.key]
         why = _compliance_why(c, _verdict(c), lang)
         row = sheet.data(_compliance_cells(term.label(lang), c, sheet, _verdict(c), why), percent_cols=(11, 12))
+        sheet.layout.style("wrap", row, 13)
+        sheet.layout.heights[row] = ROW_HEIGHT * wrapped_lines(why, COLUMN_WIDTHS[WIDTH])
         sheet.verdict(row, (11, 13), _verdict(c))
     total = s.compliance_total()
-    failing = [CATEGORIES.label(k, lang) for k, c in s.compliance.items() if c.population and not c.passed]
+    failing = [k for k, c in s.compliance.items() if c.population and not c.passed]
     all_pass = not failing if total.population else None
     why = (
         _t("none", lang)
         if all_pass is None
         else _t("why_all_pass", lang)
         if all_pass
-        else _t("why_all_fail", lang, categories="、".join(failing) if lang != "en" else ", ".join(failing))
+        else _t("why_all_fail", lang, n=len(failing))
     )
     row = sheet.data(_compliance_cells(_t("total", lang), total, sheet, all_pass, why), percent_cols=(11, 12), total=True)
     sheet.verdict(row, (11, 13), all_pass)
@@ -510,6 +525,19 @@ def _alert_row(sheet: _Sheet, values: list[Any], style: str) -> int:
     return row
 
 
+def _wrap_long(sheet: _Sheet, row: int, values: list[Any]) -> None:
+    """Long alert texts wrap inside their merged cells (text running past column M would print a page of
+    its own) and the row grows to hold them."""
+    lines = 1
+    for (first, last), value in zip(_ALERT_SPANS, values):
+        if isinstance(value, str):
+            width = sum(COLUMN_WIDTHS.get(c, 8) for c in range(first, last + 1))
+            lines = max(lines, wrapped_lines(value, width))
+    if lines > 1:
+        sheet.layout.style("wrap", row, 1, row, WIDTH)
+        sheet.layout.heights[row] = ROW_HEIGHT * lines
+
+
 def _part_alerts(sheet: _Sheet, s: MonthStats, ledger: Ledger | None) -> None:
     lang = sheet.lang
     named = set(s.alerts.unsatisfied) | {r.case_id for r in s.alerts.severity_raised}  # the ids looked up below
@@ -560,6 +588,7 @@ def _part_alerts(sheet: _Sheet, s: MonthStats, ledger: Ledger | None) -> None:
     for values in rows:
         row = _alert_row(sheet, values, "text")
         sheet.layout.style("int", row, 6)
+        _wrap_long(sheet, row, values)
     if not rows:
         _alert_row(sheet, [_t("no_alerts", lang)], "text")
     row = _alert_row(
