@@ -90,8 +90,10 @@ def print_sheets(prints: list[Print], out_dir: Path, timeout: float = 180) -> di
 
 def page_images(pdf: Path, prefix: Path, dpi: int = 60, fmt: str = "png", first: int = 1, last: int = 1) -> list[Path]:
     """Pages `first`..`last` of the PDF as images (pdftoppm: fmt "png" or "ppm")."""
+    prefix.parent.mkdir(parents=True, exist_ok=True)
+    kind = [] if fmt == "ppm" else [f"-{fmt}"]  # PPM is pdftoppm's own format, asked for by no flag
     subprocess.run(
-        ["pdftoppm", "-r", str(dpi), f"-{fmt}", "-f", str(first), "-l", str(last), str(pdf), str(prefix)],
+        ["pdftoppm", "-r", str(dpi), *kind, "-f", str(first), "-l", str(last), str(pdf), str(prefix)],
         check=True,
         capture_output=True,
     )
