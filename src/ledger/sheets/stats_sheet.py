@@ -730,7 +730,7 @@ def stats_text(result: MonthStats, lang: str) -> str:
                     exempt=c.exempt,
                     unreachable=c.unreachable,
                     rate=_pct(c.callback_rate),
-                    result=_t(_result_key(_verdict(c)), lang),
+                    result=_compliance_why(c, _verdict(c), lang),
                 )
             )
     overall = result.satisfaction["overall"]
