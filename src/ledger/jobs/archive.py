@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ledger.core.i18n import register, text
-from ledger.core.log import LOG_HEADERS, LOG_SHEET, log_row
+from ledger.core.log import LOG_HEADERS, LOG_SHEET, log_row, sheet_rows
 from ledger.core.models import Ledger
 from ledger.core.windows import add_months
 from ledger.sheets.cellrefs import runs
@@ -174,7 +174,7 @@ def archive_job(
         log = wb[log_name] if log_name in wb.sheetnames else wb.create_sheet(log_name)
         if log.max_row <= 1 and log.cell(1, 1).value is None:
             log.append(LOG_HEADERS.get(lang, LOG_HEADERS["zh-Hans"]))
-        log.append(entry)
+        log.append(sheet_rows([entry], lang)[0])
         wb.save(tmp)
 
     def verify_ledger(tmp: Path) -> None:
