@@ -120,7 +120,7 @@ def _words(value: Any, index: int, top: bool = True) -> Any:  # noqa: C901 - one
             continue
         if isinstance(item, float) and 0 <= item <= 1 and "rate" in key:
             item = f"{item:.1%}"
-        words = _words(item, index, top=False)
+        words = _words(item, index, top=key == "recipients")  # addresses in full, lists of cases counted
         if words not in ("", "()"):
             parts.append(f"{_label(key, index)} {words}")
     joined = ("," if index < 2 else ", ").join(parts)

@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from typing import Any
 
+from ledger.core.log import LOG_SHEET
+from ledger.core.settings import SETTINGS_SHEET
+from ledger.core.vocab import fold
 from ledger.io.package import WriteReceipt, cell_xml, sheet_slot
 from ledger.io.render import FORMULA_LEADS, STYLE_SPECS
 from ledger.io.styles_part import _E, _Styles
@@ -262,7 +266,7 @@ def write_layout(
 ) -> None:
     """Put the layout into the package as the sheet of its name (replaced in place) or a new last sheet."""
     looks = looks or LookStyles(styles)
-    part, index = sheet_slot(pkg, book, layout.name, receipt)
+    part, index = _place(pkg, book, layout, receipt)
     drawing_rid = _write_charts(pkg, book, layout, part) if layout.charts else None
     if drawing_rid is None:
         pkg.delete(rels_path(part))
@@ -272,6 +276,32 @@ def write_layout(
     if layout.repeat_rows:
         first, last = layout.repeat_rows
         book.add_defined_name("_xlnm.Print_Titles", index, f"{_quoted(layout.name)}!${first}:${last}")
+
+
+_TAIL = {fold(n) for n in (*SETTINGS_SHEET.values(), *LOG_SHEET.values())}
+_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)>")
+
+
+def _place(pkg: _Package, book: _Book, layout: SheetLayout, receipt: WriteReceipt) -> tuple[str, int]:
+    """The part and tab index the layout is written to: the sheet of its name emptied in place; else an
+    empty placeholder of the template renamed; else a new tab after the sheet it follows, or before the
+    ledger's Settings, Log and hidden sheets (they stay last)."""
+    if book.find(layout.name) is None:
+        for name in layout.placeholders:
+            spot = book.find(name)
+            if spot is not None and len(_VALUE.findall(pkg.read(spot.part))) <= 1:  # a title at most
+                book.rename_sheet(spot.name, layout.name)
+                break
+    new = book.find(layout.name) is None
+    part, index = sheet_slot(pkg, book, layout.name, receipt)
+    if new:
+        after = next((book.find(n) for n in layout.follows if book.find(n) is not None), None)
+        tail = [s.index for s in book.sheets if fold(s.name) in _TAIL or book.sheet_state(s.name) != "visible"]
+        position = after.index + 1 if after is not None else min(tail, default=index)
+        if position < index:
+            book.move_sheet(layout.name, position)
+            index = position
+    return part, index
 
 
 def _quoted(name: str) -> str:

@@ -29,9 +29,10 @@ from ledger.core.log import LOG_HEADERS, LOG_SHEET, MACHINE_COLUMNS
 from ledger.core.reading import CASE_SHEET_NAMES
 from ledger.core.rules import PRESETS
 from ledger.core.settings import PRESET_LABELS, SCALAR_KEYS, SETTINGS_SHEET, Settings, settings_grid
+from ledger.sheets.stats_sheet import PLACEHOLDER
 
 CALLBACK_SHEET = {"zh-Hans": "回访清单", "zh-Hant": "回訪清單", "en": "Callback list"}
-STATS_SHEET = {"zh-Hans": "月度统计", "zh-Hant": "月度統計", "en": "Monthly statistics"}
+STATS_SHEET = PLACEHOLDER  # taken over by the first month's statistics (sheets.stats_sheet)
 LISTS_SHEET = "_lists"  # hidden: the dropdown values, referenced by the validations
 CASE_TABLE = "CaseTable"
 DEFAULT_OFFICE = {"zh-Hans": "物业管理处", "zh-Hant": "物業管理處", "en": "Property management office"}
@@ -162,8 +163,11 @@ def _umask() -> int:
     return mask
 
 
-def build_workbook(*, preset: str = "residential", lang: str = "zh-Hans", office: str | None = None) -> Workbook:
-    """The template as an openpyxl Workbook (not saved), sheets in SPEC §2 order."""
+def build_workbook(
+    *, preset: str = "residential", lang: str = "zh-Hans", office: str | None = None, settings: Settings | None = None
+) -> Workbook:
+    """The template as an openpyxl Workbook (not saved), sheets in SPEC §2 order; `settings` (the demo's)
+    fill the Settings sheet instead of the preset's defaults."""
     lang = normalize_language(lang)
     names = sheet_names(lang)
     book = Workbook()
@@ -181,7 +185,7 @@ def build_workbook(*, preset: str = "residential", lang: str = "zh-Hans", office
     _write_case_sheet(cases, lang, list_refs)
     _write_title(callbacks, text("template.callback_title", lang))
     _write_title(stats, text("template.stats_title", lang))
-    settings = Settings(
+    settings = settings or Settings(
         office=office or DEFAULT_OFFICE[lang],
         language=lang,
         preset=preset,

@@ -380,4 +380,5 @@ def record_forms_layout(report: CallbackReport, ledger: Ledger, lang: str) -> Sh
         wide("reviewer", None)
     layout.widths = dict(FORM_WIDTHS)
     layout.footer = (footer_safe(ledger.settings.office), "", "")
+    layout.follows = list(LIST_SHEET.values())  # the forms sit beside the list they print
     return layout

@@ -100,6 +100,10 @@ class SheetLayout:
     footer: tuple[str, str, str] | None = None
     margins: tuple[float, float] = (0.4, 0.5)
     scale: int | None = None  # a fixed print scale in percent instead of fitting to the page width
+    # Where a new sheet goes: right after the first of `follows` the workbook has, else before its Settings,
+    # Log and hidden sheets; an empty sheet named in `placeholders` (the template's) is taken over.
+    follows: list[str] = field(default_factory=list)
+    placeholders: list[str] = field(default_factory=list)
 
     def add_row(self, values: list[Any], style: str | None = None) -> int:
         self.rows.append(list(values))

@@ -24,6 +24,8 @@ COLUMN_WIDTHS = {1: 16, **{c: 8 for c in range(2, WIDTH)}, WIDTH: 18}
 ROW_HEIGHT = 16.0  # points: a line of 11-pt CJK text in any program
 CHART_ROWS = 15  # sheet rows (15 pt) a 7.5 cm chart covers, with a little room
 SHEET_NAME = {"zh-Hans": "月度统计 {month}", "zh-Hant": "月度統計 {month}", "en": "Statistics {month}"}
+# The empty sheet a new ledger holds for the statistics (io.template); the first month's sheet takes it over.
+PLACEHOLDER = {"zh-Hans": "月度统计", "zh-Hant": "月度統計", "en": "Monthly statistics"}
 
 _L: dict[str, tuple[str, str, str]] = {
     "title": (
@@ -308,6 +310,7 @@ def _paper(sheet: _Sheet, stats: MonthStats) -> None:
     layout, lang = sheet.layout, sheet.lang
     layout.widths = dict(COLUMN_WIDTHS)
     layout.landscape = True
+    layout.placeholders = list(PLACEHOLDER.values())
     layout.repeat_rows = (1, 1)
     layout.heights[1] = 24
     # A fixed scale rather than fit-to-width: LibreOffice shrinks a fitted sheet with manual breaks far
