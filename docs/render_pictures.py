@@ -27,7 +27,9 @@ IMG = Path(__file__).resolve().parent / "img"
 
 def _page_with(pdf: Path, words: str) -> int:
     """The first page of the PDF whose text holds `words`."""
-    pages = int(subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout.split("Pages:")[1].split()[0])
+    pages = int(
+        subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout.split("Pages:")[1].split()[0]
+    )
     for n in range(1, pages + 1):
         text = subprocess.run(
             ["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True, text=True

@@ -665,7 +665,10 @@ def test_stats_text_summarises_the_month_in_the_ledger_language(main_ledger):
     lines = stats_text(compute(ledger, MONTH, AS_OF), "zh-Hans").splitlines()
     assert lines[0] == f"{OFFICE} {MONTH} 月度统计(回访截至 2026-11-10)"
     assert lines[1] == "受理 14 件,完成 10 件,月末未完成 5 件。"
-    assert "投诉:应回访 4,规定 4,按时 1,逾期回访 1,过早 0,逾期未回访 1,免回访 1,无法联系 1,回访率 50.0%,不合格:按时 1 < 规定 4" in lines
+    assert (
+        "投诉:应回访 4,规定 4,按时 1,逾期回访 1,过早 0,逾期未回访 1,免回访 1,无法联系 1,回访率 50.0%,不合格:按时 1 < 规定 4"
+        in lines
+    )
     assert "急救:应回访 0,规定 0,按时 0,逾期回访 0,过早 0,逾期未回访 0,免回访 1,无法联系 0,回访率 —,—" in lines
     assert not any(line.startswith("监管回访") for line in lines)  # nothing closed, nothing exempt
     assert "满意度:回访 7 件,满意率 85.7%(目标 95.0%)。" in lines

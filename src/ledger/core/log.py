@@ -15,7 +15,16 @@ LOG_SHEET = {"zh-Hans": "日志", "zh-Hant": "日誌", "en": "Log"}
 LOG_HEADERS = {
     "zh-Hans": ["时间", "操作", "参数", "结果", "用户", "操作代码(程序用)", "参数数据(程序用)", "结果数据(程序用)"],
     "zh-Hant": ["時間", "操作", "參數", "結果", "用戶", "操作代碼(程式用)", "參數資料(程式用)", "結果資料(程式用)"],
-    "en": ["Time", "Action", "Parameters", "Result", "User", "Action code (tool)", "Parameters (tool)", "Result (tool)"],
+    "en": [
+        "Time",
+        "Action",
+        "Parameters",
+        "Result",
+        "User",
+        "Action code (tool)",
+        "Parameters (tool)",
+        "Result (tool)",
+    ],
 }
 MACHINE_COLUMNS = (6, 7, 8)  # 1-based: hidden in the Log sheet
 _ACTIONS = {
@@ -100,7 +109,9 @@ def sheet_rows(rows: list[list[Any]], lang: str) -> list[list[Any]]:
     for row in rows:
         time, action, params, result, user = (list(row) + [None] * 5)[:5]
         label = _ACTIONS.get(str(action), (action,) * 3)[index]
-        out.append([time, label, _words(_json(params), index), _words(_json(result), index), user, action, params, result])
+        out.append(
+            [time, label, _words(_json(params), index), _words(_json(result), index), user, action, params, result]
+        )
     return out
 
 

@@ -53,7 +53,10 @@ def apply_changes(path: str | Path, ledger: Ledger, changes: Changes, out_path: 
     append: dict[str, list[list[Any]]] = {}
     if changes.log_rows:
         # io.package contract: the first row is the header, written only into a new or empty sheet
-        append[log_name] = [LOG_HEADERS.get(ledger.lang, LOG_HEADERS["zh-Hans"]), *sheet_rows(changes.log_rows, ledger.lang)]
+        append[log_name] = [
+            LOG_HEADERS.get(ledger.lang, LOG_HEADERS["zh-Hans"]),
+            *sheet_rows(changes.log_rows, ledger.lang),
+        ]
     patch = tool_patch(ledger, changes.tool_values, changes.cell_fills) if changes.tool_values is not None else None
     return save_changes(
         path,

@@ -403,7 +403,9 @@ class _Book:
             s.index = mapping[s.index]
         self.sheets.sort(key=lambda s: s.index)
         self.text = re.sub(
-            r'\b(localSheetId|activeTab)="(\d+)"', lambda m: f'{m.group(1)}="{mapping.get(int(m.group(2)), int(m.group(2)))}"', self.text
+            r'\b(localSheetId|activeTab)="(\d+)"',
+            lambda m: f'{m.group(1)}="{mapping.get(int(m.group(2)), int(m.group(2)))}"',
+            self.text,
         )
 
     def _fix_active_tab(self) -> None:

@@ -136,7 +136,7 @@ def callers(rows: list[Assessment], ledger: Ledger, lang: str) -> dict[int, str]
             continue
         share = -(-len(cases) // len(staff))  # ceil: nobody takes more than their share
         load = dict.fromkeys(staff, 0)
-        keyed = sorted(((_spread(a.case.case_id or f"#{a.case.row}"), a.case.row, a) for a in cases))
+        keyed = sorted((_spread(a.case.case_id or f"#{a.case.row}"), a.case.row, a) for a in cases)
         for spread, _, a in keyed:
             first = spread % len(staff)
             person = next(p for p in staff[first:] + staff[:first] if load[p] < share)

@@ -93,13 +93,25 @@ _L: dict[str, tuple[str, str, str]] = {
     "result_sat": ("结果(满意率 ≥ 目标为合格)", "結果(滿意率 ≥ 目標為合格)", "Result (pass: rate ≥ target)"),
     "pass": ("合格", "合格", "Pass"),
     "fail": ("不合格", "不合格", "Fail"),
-    "why_cb_pass": ("合格:按时 {on_time} ≥ 规定 {required}", "合格:按時 {on_time} ≥ 規定 {required}", "Pass: on time {on_time} ≥ required {required}"),
-    "why_cb_fail": ("不合格:按时 {on_time} < 规定 {required}", "不合格:按時 {on_time} < 規定 {required}", "Fail: on time {on_time} < required {required}"),
+    "why_cb_pass": (
+        "合格:按时 {on_time} ≥ 规定 {required}",
+        "合格:按時 {on_time} ≥ 規定 {required}",
+        "Pass: on time {on_time} ≥ required {required}",
+    ),
+    "why_cb_fail": (
+        "不合格:按时 {on_time} < 规定 {required}",
+        "不合格:按時 {on_time} < 規定 {required}",
+        "Fail: on time {on_time} < required {required}",
+    ),
     "why_all_pass": ("合格:各类别均合格", "合格:各類別均合格", "Pass: every category passes"),
     "why_all_fail": ("不合格:{n} 类未达标", "不合格:{n} 類未達標", "Fail: {n} categories short"),
     "why_sat_pass": ("合格:{rate} ≥ {target}", "合格:{rate} ≥ {target}", "Pass: {rate} ≥ {target}"),
     "why_sat_fail": ("不合格:{rate} < {target}", "不合格:{rate} < {target}", "Fail: {rate} < {target}"),
-    "footer": ("{office}  月度回访统计表 {month}", "{office}  月度回訪統計表 {month}", "{office}  callback statistics {month}"),
+    "footer": (
+        "{office}  月度回访统计表 {month}",
+        "{office}  月度回訪統計表 {month}",
+        "{office}  callback statistics {month}",
+    ),
     "page": ("第 &P 页 共 &N 页", "第 &P 頁 共 &N 頁", "Page &P of &N"),
     "x_month": ("月份", "月份", "Month"),
     "none": ("—", "—", "—"),
@@ -426,7 +438,9 @@ def _part_compliance(sheet: _Sheet, s: MonthStats) -> None:
         if all_pass
         else _t("why_all_fail", lang, n=len(failing))
     )
-    row = sheet.data(_compliance_cells(_t("total", lang), total, sheet, all_pass, why), percent_cols=(11, 12), total=True)
+    row = sheet.data(
+        _compliance_cells(_t("total", lang), total, sheet, all_pass, why), percent_cols=(11, 12), total=True
+    )
     sheet.verdict(row, (11, 13), all_pass)
     sheet.note(_t("s3_note", lang))
 
