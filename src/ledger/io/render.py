@@ -49,6 +49,8 @@ STYLE_SPECS: dict[str, dict[str, Any]] = {
     "int": {"number_format": "0", "border": _BOX},
     "text": {"border": _BOX},
     "wrap": {"border": _BOX, "alignment": Alignment(wrap_text=True, vertical="top")},
+    # a printed form's field: boxed, wrapped, read from the left, centred in its (tall) row
+    "field": {"border": _BOX, "alignment": Alignment(horizontal="left", vertical="center", wrap_text=True)},
     "pass": {"fill": PatternFill("solid", fgColor="C6EFCE"), "font": _font(color="006100")},
     "fail": {"fill": PatternFill("solid", fgColor="FFC7CE"), "font": _font(color="9C0006", bold=True)},
     "overdue": {"fill": PatternFill("solid", fgColor="FFC7CE")},

@@ -191,7 +191,7 @@ def callback_list_layout(report: CallbackReport, ledger: Ledger, lang: str) -> S
             *(None for _ in RESULT_COLUMNS),
         ]
         r = layout.add_row(values)
-        layout.style("wrap", r, 1, r, width)
+        layout.style("field", r, 1, r, width)
         layout.style("date", r, 4)
         needed = max(wrapped_lines(values[2], WIDTHS[2]), wrapped_lines(summary, WIDTHS[6]))
         layout.heights[r] = max(ROW_HEIGHT, needed * _LINE + 6)
@@ -335,7 +335,7 @@ def record_forms_layout(report: CallbackReport, ledger: Ledger, lang: str) -> Sh
 
     def pair(l1: str, v1: Any, l2: str, v2: Any) -> None:
         n = layout.add_row([words[l1], v1, words[l2], v2])
-        layout.style("wrap", n, 1, n, 4)
+        layout.style("field", n, 1, n, 4)
         layout.style("header", n, 1)
         layout.style("header", n, 3)
         layout.heights[n] = FORM_ROW
@@ -346,7 +346,7 @@ def record_forms_layout(report: CallbackReport, ledger: Ledger, lang: str) -> Sh
         for _ in range(height - 1):
             layout.add_row([None, None, None, None])
         last = n + height - 1
-        layout.style("wrap", n, 1, last, 4)
+        layout.style("field", n, 1, last, 4)
         layout.style("header", n, 1, last, 1)
         layout.merged.append((n, 2, last, 4))
         if height > 1:

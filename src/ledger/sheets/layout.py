@@ -28,6 +28,7 @@ STYLES = (
     "note",
     "signature",
     "wrap",
+    "field",
 )
 
 

@@ -26,6 +26,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "int": {"number_format": "0", "border": True},
     "text": {"border": True},
     "wrap": {"border": True, "wrap": True, "valign": "top"},
+    "field": {"border": True, "wrap": True, "halign": "left", "valign": "center"},
     "pass": {"color": "#C6EFCE", "font_color": "#006100"},
     "fail": {"color": "#FFC7CE", "font_color": "#9C0006", "bold": True},
     "overdue": {"color": "#FFC7CE"},
