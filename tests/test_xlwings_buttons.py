@@ -537,3 +537,10 @@ def test_batch_uses_no_multi_area_address_outside_windows_excel(small):
         if a["func"] == "setFontProperty"
     ]
     assert bold == [(0, 0, 1, 1), (4, 2, 2, 2)]
+
+
+def test_callback_list_rows_are_made_tall_enough_to_write_in(small):
+    book, _, acts = run("callback_list", small, today=TODAY)
+    sheet = position(book, "回访清单")
+    heights = [a for a in acts if a["sheet_position"] == sheet and "height" in a["func"].lower()]
+    assert heights and all(a["args"][0] >= 30 for a in heights if a["start_row"] >= 3)  # data rows: two lines

@@ -117,6 +117,12 @@ def render(book: Any, layout: SheetLayout) -> Any:
     for w, cols in groups.items():
         for c1, c2 in column_blocks(cols):
             sheet.range((1, c1), (1, c2)).column_width = w
+    heights: dict[float, list[int]] = {}
+    for row, h in sorted(layout.heights.items()):
+        heights.setdefault(h, []).append(row)
+    for h, rows in heights.items():  # rows tall enough to write in: one call per run of equal heights
+        for r1, r2 in column_blocks(rows):
+            sheet.range((r1, 1), (r2, 1)).row_height = h
     if layout.freeze:
         sheet.freeze_panes.freeze_at(layout.freeze)
     for spec in layout.charts:
@@ -139,15 +145,27 @@ def _chart(sheet: Any, spec: Any) -> None:
 
 
 def _page_setup(book: Any, sheet: Any, layout: SheetLayout) -> None:
-    """A4, fit to width, print titles: only Excel on Windows exposes these (COM PageSetup)."""
+    """A4, fit to width (or the layout's fixed scale), print titles, margins, footer and page breaks:
+    only Excel on Windows exposes these (COM PageSetup)."""
     if not sys.platform.startswith("win") or book.app.engine.name != "excel":
         return
     ps = sheet.api.PageSetup
     ps.PaperSize = 9  # xlPaperA4
     ps.Orientation = 2 if layout.landscape else 1
-    ps.Zoom = False
-    ps.FitToPagesWide = 1
-    ps.FitToPagesTall = False
+    if layout.scale:
+        ps.Zoom = layout.scale
+    else:
+        ps.Zoom = False
+        ps.FitToPagesWide = 1
+        ps.FitToPagesTall = False
     ps.CenterHorizontally = True
+    side, top = layout.margins
+    ps.LeftMargin = ps.RightMargin = side * 72  # points
+    ps.TopMargin = ps.BottomMargin = top * 72
     if layout.repeat_rows:
         ps.PrintTitleRows = f"${layout.repeat_rows[0]}:${layout.repeat_rows[1]}"
+    if layout.footer:
+        ps.LeftFooter, ps.CenterFooter, ps.RightFooter = layout.footer
+    sheet.api.ResetAllPageBreaks()
+    for row in sorted(set(layout.breaks)):
+        sheet.api.HPageBreaks.Add(Before=sheet.api.Range(f"A{row + 1}"))
