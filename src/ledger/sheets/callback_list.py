@@ -179,7 +179,8 @@ def callback_list_layout(report: CallbackReport, ledger: Ledger, lang: str) -> S
     for n, a in enumerate(rows, start=1):
         c = a.case
         category = CATEGORIES.label(c.category, lang) if c.category else ""
-        summary = f"【{category}】{_summary(c.description) or ''}" if category else _summary(c.description)
+        tag = f"[{category}] " if lang == "en" else f"【{category}】"
+        summary = f"{tag}{_summary(c.description) or ''}" if category else _summary(c.description)
         values = [
             n,
             c.case_id,

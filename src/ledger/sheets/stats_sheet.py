@@ -441,6 +441,8 @@ def _part_compliance(sheet: _Sheet, s: MonthStats) -> None:
     row = sheet.data(
         _compliance_cells(_t("total", lang), total, sheet, all_pass, why), percent_cols=(11, 12), total=True
     )
+    sheet.layout.style("wrap", row, 13)
+    sheet.layout.heights[row] = ROW_HEIGHT * wrapped_lines(why, COLUMN_WIDTHS[WIDTH])
     sheet.verdict(row, (11, 13), all_pass)
     sheet.note(_t("s3_note", lang))
 
