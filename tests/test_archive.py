@@ -30,7 +30,7 @@ def test_archive_moves_old_completed_cases_and_keeps_them(ledger_file):
     assert [r[0] for r in rows[1:]] == ["OLD1", "OLD2"]
     assert len(list((path.parent / ".ledger_backups").iterdir())) == 1
     log = list(load_workbook(path)["日志"].values)
-    assert log[-1][1] == "archive" and "OLD1" in log[-1][3]
+    assert log[-1][1] == "归档" and log[-1][5] == "archive" and "OLD1" in log[-1][7]
 
 
 def test_archive_twice_appends_without_duplicates(ledger_file):

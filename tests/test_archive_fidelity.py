@@ -432,7 +432,7 @@ def test_archive_out_writes_trimmed_copy_and_keeps_original(tmp_path):
     archived = list(load_workbook(tmp_path / "台账_归档.xlsx").active.values)
     assert [r[0] for r in archived[1:]] == ["OLD1", "OLD2"]
     log = list(load_workbook(out)["日志"].values)
-    assert log[-1][1] == "archive" and "OLD1" in log[-1][3]
+    assert log[-1][1] == "归档" and log[-1][5] == "archive" and "OLD1" in log[-1][7]
     assert not (tmp_path / ".ledger_backups").exists()
     assert str(out) in result.stdout
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 from openpyxl import load_workbook
@@ -12,7 +13,14 @@ from conftest import case
 from ledger.cli import app
 from ledger.core.callbacks import assess
 from ledger.io.workbook import load_file
-from ledger.sheets.callback_list import FORMS_SHEET, LIST_SHEET, callback_list_layout, record_forms_layout
+from ledger.sheets.callback_list import (
+    FORMS_SHEET,
+    LIST_SHEET,
+    callback_list_layout,
+    callers,
+    listed,
+    record_forms_layout,
+)
 
 D = dt.date
 AS_OF = "2026-03-20"
@@ -72,7 +80,7 @@ def _listed(ws) -> list[tuple]:
     rows = []
     for r in range(header_row + 1, ws.max_row + 1):
         if isinstance(ws.cell(r, 1).value, int):
-            rows.append(tuple(ws.cell(r, c).value for c in range(1, 21)))
+            rows.append(tuple(ws.cell(r, c).value for c in range(1, 14)))
     return rows
 
 
@@ -85,14 +93,16 @@ def test_list_holds_due_and_overdue_only_sorted_by_deadline(written):
 def test_list_shows_window_days_left_and_status(written):
     rows = {r[1]: r for r in _listed(written[LIST_SHEET["zh-Hans"]])}
     over, due = rows["C-OVER"], rows["C-DUE"]
-    assert over[8].date() == D(2026, 3, 13) and over[9] == -7 and over[10] == "逾期"
-    assert due[7].date() == D(2026, 3, 18) and due[8].date() == D(2026, 3, 21) and due[9] == 1 and due[10] == "待回访"
+    assert over[3].date() == D(2026, 3, 13) and over[4] == "逾期 7 天\n第1次/共3次"  # the next attempt on the unreachable ladder
+    assert due[3].date() == D(2026, 3, 21) and due[4] == "剩 1 天"
+    assert due[2] == "3栋2单元1101 张三\n13812345678"  # unit and name, the phone on a second line
+    assert due[6] == "【投诉】楼道垃圾未清运"
 
 
-def test_list_names_the_assignee_by_role_and_staff(written):
+def test_list_names_one_caller_of_the_role_and_the_suggested_method(written):
     rows = {r[1]: r for r in _listed(written[LIST_SHEET["zh-Hans"]])}
-    assert rows["C-MAJOR"][11] == "王经理" and rows["C-MAJOR"][12] == "上门"
-    assert rows["C-DUE"][11] == "保洁部主管 + 李文员" and rows["C-DUE"][12] == "电话"
+    assert rows["C-MAJOR"][5] == "王经理\n上门"
+    assert rows["C-DUE"][5] == "保洁部主管\n电话"  # nobody of the role in Settings: the role is named
 
 
 def test_overdue_rows_are_red_and_due_soon_rows_yellow(written):
@@ -103,11 +113,12 @@ def test_overdue_rows_are_red_and_due_soon_rows_yellow(written):
     assert fills["C-DUE"].endswith("FFEB9C")
 
 
-def test_list_has_signature_columns_and_supervisor_line(written):
+def test_list_leaves_the_result_columns_blank_to_write_in_and_has_the_supervisor_line(written):
     ws = written[LIST_SHEET["zh-Hans"]]
     header_row = next(r for r in range(1, 6) if ws.cell(r, 2).value == "案件编号")
-    headers = [ws.cell(header_row, c).value for c in range(1, 21)]
-    assert headers[-2:] == ["住户签名", "回访人签名"]
+    headers = [ws.cell(header_row, c).value for c in range(1, 14)][:12]
+    assert headers[-5:] == ["回访日期", "回访方式", "满意度", "回访意见", "回访次数"]
+    assert all(row[7:12] == (None,) * 5 for row in _listed(ws))
     assert any("服务中心主管" in str(ws.cell(r, 1).value) for r in range(header_row, ws.max_row + 1))
 
 
@@ -115,8 +126,13 @@ def test_list_prints_header_row_on_every_page_landscape(written):
     ws = written[LIST_SHEET["zh-Hans"]]
     header_row = next(r for r in range(1, 6) if ws.cell(r, 2).value == "案件编号")
     assert ws.print_title_rows == f"${header_row}:${header_row}"
-    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0  # fitted to the width only
     assert "阳光花园管理处" in ws["A1"].value and AS_OF in ws["A1"].value
+    assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
+    assert "阳光花园管理处" in ws.oddFooter.left.text and AS_OF in ws.oddFooter.left.text
+    heights = [ws.row_dimensions[r].height for r in range(header_row + 1, header_row + 4)]
+    assert all(h >= 30 for h in heights)  # two written lines at least
 
 
 def test_record_forms_sheet_has_one_form_per_listed_case(written):
@@ -140,8 +156,17 @@ def test_record_form_prefills_case_details_and_leaves_answers_blank(written):
     assert block["案件编号"][1:] == ["C-DUE", "类别", "投诉"]
     assert block["房号"][3] == "张三"
     assert block["内容"][1] == "楼道垃圾未清运"
-    assert block["回访日期"][1] is None and "□上门" in block["回访日期"][3]
+    assert block["回访日期"][1] is None and block["回访日期"][2:] == ["回访次数", None]
+    assert block["回访方式"][1] == "□电话  □面谈  □上门  □书面  □会议  □网上"  # every option, a row of its own
     assert block["满意度"][1] == "□满意  □一般满意  □不满意"
+
+
+def test_record_forms_break_the_page_after_every_form(written):
+    ws = written[FORMS_SHEET["zh-Hans"]]
+    titles = [r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value or "").startswith("回访记录表 ")]
+    breaks = [b.id for b in ws.row_breaks.brk]
+    assert len(breaks) == len(titles) - 1
+    assert all(titles[i] - 2 == breaks[i - 1] for i in range(1, len(titles)))  # each form starts a page
 
 
 def test_record_forms_layout_in_english(ledger_file):
@@ -159,3 +184,30 @@ def test_empty_list_still_renders_title_and_note(ledger_file):
     assert "没有待回访" in record_forms_layout(report, ledger, "zh-Hans").rows[0][0]
     layout = callback_list_layout(report, ledger, "zh-Hans")
     assert "待回访 0 件,逾期 0 件" in layout.rows[1][0]
+
+
+def _many(ledger_file, n: int, staff: list[list]) -> tuple:
+    general = dict(severity="一般", responsibility="一类", aspect="清洁卫生", department="保洁部")
+    rows = [case(f"C-{i:03d}", "投诉", D(2026, 3, 11), D(2026, 3, 12), unit=f"{i}栋101", **general) for i in range(n)]
+    ledger = load_file(ledger_file(rows, settings=staff))
+    report = assess(ledger, D(2026, 3, 14))
+    return ledger, report
+
+
+def test_callers_share_the_cases_evenly_and_the_same_way_every_run(ledger_file):
+    role = "责任部门主管"  # complaints like these are called back by a department supervisor
+    staff = [["【人员】"], ["姓名", "角色"], ["张敏", role], ["陈静", role], ["刘洋", role], ["李文员", "管理员"]]
+    ledger, report = _many(ledger_file, 20, staff)
+    rows = listed(report)
+    names = callers(rows, ledger, "zh-Hans")
+    assert len(rows) == 20 and set(names.values()) == {"张敏", "陈静", "刘洋"}
+    counts = sorted(Counter(names.values()).values())
+    assert counts == [6, 7, 7]
+    assert callers(list(reversed(rows)), ledger, "zh-Hans") == names  # same data, same names
+    again, report_again = _many(ledger_file, 20, staff)
+    assert callers(listed(report_again), again, "zh-Hans") == names
+
+
+def test_callers_fall_back_to_the_role_when_settings_name_nobody(ledger_file):
+    ledger, report = _many(ledger_file, 3, [["【人员】"], ["姓名", "角色"], ["王经理", "管理处经理"]])
+    assert set(callers(listed(report), ledger, "zh-Hans").values()) == {"保洁部主管"}

@@ -138,7 +138,7 @@ def test_write_fills_tool_columns_and_logs_the_draw_it_implies(path):
     assert values["R1"][status_col] == "待回访" and values["R1"][start_col].date() == D(2026, 10, 2)
     assert values["R2"][status_col] == "处理中" and values["R2"][start_col] is None
     assert values["R1"][header.index("抽样")] == "抽中"
-    log = [(r[1], json.loads(r[2])) for r in book["日志"].iter_rows(min_row=2, values_only=True)]
+    log = [(r[5], json.loads(r[6])) for r in book["日志"].iter_rows(min_row=2, values_only=True)]  # hidden codes
     assert ("sample", {"month": "2026-09", "seed": 202609, "write": True, "by": "callbacks"}) in log
     assert log[-1] == ("callbacks", {"as_of": "2026-10-10"})
     assert {"回访清单", "回访记录表"} <= set(book.sheetnames)
@@ -148,5 +148,5 @@ def test_second_write_logs_no_new_draw_and_keeps_statuses(path):
     first = json.loads(run("callbacks", path, "--as-of", "2026-10-10", "--write", "--format", "json").stdout)
     second = json.loads(run("callbacks", path, "--as-of", "2026-10-10", "--write", "--format", "json").stdout)
     assert first["cases"] == second["cases"]
-    actions = [r[1] for r in load_workbook(path)["日志"].iter_rows(min_row=2, values_only=True)]
+    actions = [r[5] for r in load_workbook(path)["日志"].iter_rows(min_row=2, values_only=True)]
     assert actions.count("sample") == 1 and actions.count("callbacks") == 2

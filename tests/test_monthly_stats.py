@@ -558,29 +558,29 @@ def test_sheet_tables_read_back_from_the_xlsx_hold_the_hand_worked_numbers(main_
         "规定回访件数",
         "实际回访率",
         "规定回访率",
-        "结果",
+        "结果(按时 ≥ 规定为合格)",
     ]
     comp = {r[0]: r for r in b[4][2:11]}
-    assert comp["投诉"] == ["投诉", 4, 4, 1, 1, 0, 1, 1, 1, 4, 0.5, 1, "不合格"]
-    assert comp["维修"] == ["维修", 5, 4, 1, 1, 1, 1, 0, 0, 2, 0.6, 0.3, "不合格"]
-    assert comp["特约服务"] == ["特约服务", 2, 1, 1, 0, 0, 0, 0, 0, 1, 0.5, 0.3, "合格"]
+    assert comp["投诉"] == ["投诉", 4, 4, 1, 1, 0, 1, 1, 1, 4, 0.5, 1, "不合格:按时 1 < 规定 4"]
+    assert comp["维修"] == ["维修", 5, 4, 1, 1, 1, 1, 0, 0, 2, 0.6, 0.3, "不合格:按时 1 < 规定 2"]
+    assert comp["特约服务"] == ["特约服务", 2, 1, 1, 0, 0, 0, 0, 0, 1, 0.5, 0.3, "合格:按时 1 ≥ 规定 1"]
     assert comp["求助"] == ["求助", 0, 0, 0, 0, 0, 0, 0, 0, 0, None, 0.3, "—"]
     assert comp["急救"] == ["急救", 0, 0, 0, 0, 0, 0, 1, 0, 0, None, 1, "—"]
-    assert comp["活动/刊物"] == ["活动/刊物", 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 0.1, "合格"]
+    assert comp["活动/刊物"] == ["活动/刊物", 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 0.1, "合格:按时 1 ≥ 规定 1"]
     assert comp["监管回访"] == ["监管回访", 0, 0, 0, 0, 0, 0, 0, 0, 0, None, 1, "—"]
     assert comp["其他"] == ["其他", 0, 0, 0, 0, 0, 0, 0, 0, 0, None, 0.3, "—"]
     total = comp["合计"]
-    assert total[:10] == ["合计", 12, 10, 4, 2, 1, 2, 2, 1, 8] and total[12] == "不合格"
-    assert total[10] == pytest.approx(7 / 12) and total[11] == pytest.approx(8 / 12)
+    assert total[:10] == ["合计", 12, 10, 4, 2, 1, 2, 2, 1, 8] and total[12] == "不合格:2 类未达标"
+    assert total[10] == pytest.approx(7 / 12) and total[11] is None  # no aggregate required rate
     # 4. satisfaction by category (with target) and by aspect
     sat = {r[0]: r for r in b[5][2:11]}
-    assert sat["投诉"] == ["投诉", 1, 0, 1, 2, 0.5, 0.95, "不合格"]
-    assert sat["维修"] == ["维修", 1, 0, 0, 1, 1, 0.95, "合格"]
-    assert sat["求助"] == ["求助", 0, 1, 0, 1, 1, 0.95, "合格"]
+    assert sat["投诉"] == ["投诉", 1, 0, 1, 2, 0.5, 0.95, "不合格:50.0% < 95.0%"]
+    assert sat["维修"] == ["维修", 1, 0, 0, 1, 1, 0.95, "合格:100.0% ≥ 95.0%"]
+    assert sat["求助"] == ["求助", 0, 1, 0, 1, 1, 0.95, "合格:100.0% ≥ 95.0%"]
     assert sat["其他"] == ["其他", 0, 0, 0, 0, None, 0.95, "—"]
     overall = sat["合计(总体)"]
     assert overall[:5] == ["合计(总体)", 5, 1, 1, 7] and overall[5] == pytest.approx(6 / 7)
-    assert overall[6:] == [0.95, "不合格"]
+    assert overall[6:] == [0.95, "不合格:85.7% < 95.0%"]
     by_aspect = {r[0]: r[1:5] for r in b[6][1:]}
     assert by_aspect["清洁卫生"] == [1, 0, 1, 2] and by_aspect["综合评议"] == [1, 0, 0, 1]
     assert by_aspect["合计"] == [5, 1, 1, 7]
@@ -623,10 +623,11 @@ def test_sheet_formats_rates_as_percent_highlights_pass_fail_and_prints_on_a4(ma
     def find(text):
         return next(c for c in cells.values() if c.value == text)
 
-    complaint_rate = ws.cell(find("不合格").row, 11)
+    fail = find("不合格:按时 1 < 规定 4")
+    complaint_rate = ws.cell(fail.row, 11)
     assert complaint_rate.number_format == "0.0%" and complaint_rate.value == 0.5
-    assert find("不合格").fill.fgColor.rgb.endswith("FFC7CE") and complaint_rate.fill.fgColor.rgb.endswith("FFC7CE")
-    assert find("合格").fill.fgColor.rgb.endswith("C6EFCE")
+    assert fail.fill.fgColor.rgb.endswith("FFC7CE") and complaint_rate.fill.fgColor.rgb.endswith("FFC7CE")
+    assert find("合格:按时 1 ≥ 规定 1").fill.fgColor.rgb.endswith("C6EFCE")
     assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.orientation == "landscape"
     assert len(ws._charts) == 2
     assert not any(c.data_type == "f" for c in cells.values())
@@ -664,7 +665,10 @@ def test_stats_text_summarises_the_month_in_the_ledger_language(main_ledger):
     lines = stats_text(compute(ledger, MONTH, AS_OF), "zh-Hans").splitlines()
     assert lines[0] == f"{OFFICE} {MONTH} 月度统计(回访截至 2026-11-10)"
     assert lines[1] == "受理 14 件,完成 10 件,月末未完成 5 件。"
-    assert "投诉:应回访 4,规定 4,按时 1,逾期回访 1,过早 0,逾期未回访 1,免回访 1,无法联系 1,回访率 50.0%,不合格" in lines
+    assert (
+        "投诉:应回访 4,规定 4,按时 1,逾期回访 1,过早 0,逾期未回访 1,免回访 1,无法联系 1,回访率 50.0%,不合格:按时 1 < 规定 4"
+        in lines
+    )
     assert "急救:应回访 0,规定 0,按时 0,逾期回访 0,过早 0,逾期未回访 0,免回访 1,无法联系 0,回访率 —,—" in lines
     assert not any(line.startswith("监管回访") for line in lines)  # nothing closed, nothing exempt
     assert "满意度:回访 7 件,满意率 85.7%(目标 95.0%)。" in lines

@@ -113,8 +113,17 @@ def test_sheet_settings_match_the_openpyxl_rendering(both) -> None:
         assert a.freeze_panes == b.freeze_panes
         assert a.print_title_rows == b.print_title_rows
         assert a.page_setup.orientation == b.page_setup.orientation
-        assert a.page_setup.fitToWidth == b.page_setup.fitToWidth == 1
-        assert a.sheet_properties.pageSetUpPr.fitToPage
+        if layout.scale:  # a fixed scale (the statistics) or fitted to the page width (the lists)
+            assert int(a.page_setup.scale) == int(b.page_setup.scale) == layout.scale
+        else:
+            assert a.page_setup.fitToWidth == b.page_setup.fitToWidth == 1
+            assert int(a.page_setup.fitToHeight) == int(b.page_setup.fitToHeight) == 0
+            assert a.sheet_properties.pageSetUpPr.fitToPage
+        assert [x.id for x in a.row_breaks.brk] == [x.id for x in b.row_breaks.brk] == sorted(set(layout.breaks))
+        for left, right in ((a.oddFooter.left, b.oddFooter.left), (a.oddFooter.center, b.oddFooter.center)):
+            assert left.text == right.text
+        for row, height in layout.heights.items():
+            assert a.row_dimensions[row].height == b.row_dimensions[row].height == height
         for col, width in layout.widths.items():
             letter = openpyxl.utils.get_column_letter(col)
             assert a.column_dimensions[letter].width == b.column_dimensions[letter].width == width

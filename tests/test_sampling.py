@@ -234,8 +234,9 @@ def test_sample_write_records_marks_and_a_second_run_draws_nothing_new(ledger_fi
     col_id, col_mark = header.index("案件编号"), header.index("抽样")
     marked = {r[col_id] for r in sheet.iter_rows(min_row=2, values_only=True) if r[col_mark] == "抽中"}
     assert marked == set(first["drawn"]["repair"])
-    log = [r for r in book["日志"].iter_rows(min_row=2, values_only=True) if r[1] == "sample"]
-    assert json.loads(log[-1][2]) == {"month": "2026-09", "seed": 77, "write": True}
+    log = [r for r in book["日志"].iter_rows(min_row=2, values_only=True) if r[5] == "sample"]
+    assert json.loads(log[-1][6]) == {"month": "2026-09", "seed": 77, "write": True}
+    assert log[-1][1] == "抽样" and log[-1][2] == "月份 2026-09,种子 77,写入 是"
 
     again = _sample(path, "--seed", "77")
     assert again["new"]["repair"] == [] and set(again["drawn"]["repair"]) == marked

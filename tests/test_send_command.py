@@ -107,8 +107,9 @@ def test_send_delivers_the_export_to_head_office_and_logs_it(server, ledger):
     assert doc["sha256"] == hashlib.sha256(payload).hexdigest()
     assert "阳光花园管理处" in message["Subject"]
     log = list(load_workbook(ledger)["日志"].values)
-    last = json.loads(log[-1][3])
-    assert log[-1][1] == "send" and last["status"] == "sent" and last["sha256"] == doc["sha256"]
+    last = json.loads(log[-1][7])  # the hidden machine columns: action code, parameters, result
+    assert log[-1][5] == "send" and last["status"] == "sent" and last["sha256"] == doc["sha256"]
+    assert log[-1][1] == "发送" and "月份 2026-10" in log[-1][2]  # in words for the clerk
     assert "quality@head-office.example" in last["recipients"]
 
 
@@ -133,7 +134,7 @@ def test_server_down_is_exit_two_and_logged_as_failed_not_sent(ledger):
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     log = list(load_workbook(ledger)["日志"].values)
-    assert log[-1][1] == "send" and json.loads(log[-1][3])["status"] == "failed"
+    assert log[-1][5] == "send" and json.loads(log[-1][7])["status"] == "failed"
 
 
 def test_eml_route_writes_a_message_file(ledger, tmp_path):

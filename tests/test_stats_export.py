@@ -162,7 +162,7 @@ def test_export_numbers_match_the_month(exported):
     )
     assert received[:4] == ("投诉", 4, 4, 0)
     compliance = next(r for r in rows if r[0] == "投诉" and r[12] is not None)
-    assert compliance[:13] == ("投诉", 4, 4, 4, 0, 0, 0, 0, 0, 4, 1, 1, "合格")
+    assert compliance[:13] == ("投诉", 4, 4, 4, 0, 0, 0, 0, 0, 4, 1, 1, "合格:按时 4 ≥ 规定 4")
 
 
 def test_export_masks_phone_numbers_wherever_they_appear(exported):

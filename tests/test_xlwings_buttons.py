@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 import ledger.xl as lx
 from ledger.core.columns import CASE_COLUMNS, TOOL_COLUMNS
+from ledger.core.log import LOG_HEADERS
 from ledger.demo.workbook import write_ledger
 from ledger.io.workbook import read_grids
 
@@ -250,9 +251,9 @@ def test_validate_formats_the_window_columns_as_dates_in_one_call(small):
 def test_validate_appends_a_log_row_with_header_to_the_empty_log(small):
     book, _, acts = run("validate", small, today=TODAY)
     log = values_at(acts, position(book, "日志"), 1, 1)
-    assert log[0] == ["时间", "操作", "参数", "结果", "用户"]
-    assert len(log) == 2 and log[1][1] == "validate"
-    assert '"errors": 1' in log[1][3]
+    assert log[0] == LOG_HEADERS["zh-Hans"]
+    assert len(log) == 2 and log[1][1] == "校验" and log[1][5] == "validate"
+    assert "错误 1" in log[1][3] and '"errors": 1' in log[1][7]
 
 
 def test_log_rows_go_below_the_existing_ones(tmp_path):
@@ -264,7 +265,7 @@ def test_log_rows_go_below_the_existing_ones(tmp_path):
     ]
     book, _, acts = run("validate", payload(grids), today=TODAY)
     block = values_at(acts, position(book, "日志"), 3, 1)
-    assert len(block) == 1 and block[0][1] == "validate"
+    assert len(block) == 1 and block[0][5] == "validate"
 
 
 def test_a_used_range_not_starting_at_a1_keeps_excel_row_numbers(tmp_path):
@@ -301,15 +302,15 @@ def test_callback_list_sheet_lists_overdue_then_due(small):
 def test_callback_list_marks_overdue_red_and_due_soon_yellow(small):
     book, _, acts = run("callback_list", small, today=TODAY)
     fills = colors(acts, position(book, "回访清单"))
-    assert fills[(4, 1, 4, 23)] == RED
-    assert fills[(5, 1, 5, 23)] == YELLOW
+    assert fills[(4, 1, 4, 7)] == RED  # the case's columns; the result columns stay white to write in
+    assert fills[(5, 1, 5, 7)] == YELLOW
 
 
 def test_formula_like_text_is_written_as_text(small):
     book, _, acts = run("callback_list", small, today=TODAY)
     rows = values_at(acts, position(book, "回访清单"), 1, 1)
-    summary = rows[3][13]
-    assert summary.startswith("'=HYPERLINK")
+    summary = rows[3][6]  # the category first, then the clerk's text as typed, never a formula
+    assert summary.endswith('=HYPERLINK("x")楼道垃圾未清') and summary.startswith("【")
 
 
 def test_callback_list_reuses_its_sheet_by_clearing_it(small):
@@ -331,7 +332,7 @@ def test_draw_samples_marks_the_drawn_case_and_logs_the_seed(small):
     block = values_at(acts, 0, HEADER_ROW, CASE_COLS + 1)
     assert block[OVERDUE_ROW - HEADER_ROW][3] == "抽中"
     log = values_at(acts, position(book, "日志"), 1, 1)
-    assert log[1][1] == "sample" and '"seed": 202610' in log[1][2]
+    assert log[1][1] == "抽样" and log[1][5] == "sample" and '"seed": 202610' in log[1][6]
     assert message.startswith("2026-10 抽样完成(随机种子 202610)")
 
 
@@ -343,7 +344,7 @@ def test_monthly_stats_writes_the_month_sheet_with_charts(small):
     assert "2026-10" in rows[0][0]
     assert sum(a["func"] == "addChart" for a in acts) == 2
     log = values_at(acts, position(book, "日志"), 1, 1)
-    assert log[1][1] == "stats"
+    assert log[1][5] == "stats"
     assert message.startswith("2026-10 月度统计已写入工作表“月度统计 2026-10”")
 
 
@@ -352,7 +353,7 @@ def test_send_writes_an_eml_and_logs_the_send(small, tmp_path):
     eml = list(tmp_path.glob("*.eml"))
     assert len(eml) == 1 and eml[0].name in message
     log = values_at(acts, position(book, "日志"), 1, 1)
-    assert log[1][1] == "send"
+    assert log[1][5] == "send"
 
 
 # --------------------------------------------------------------------------- scale
@@ -534,3 +535,10 @@ def test_batch_uses_no_multi_area_address_outside_windows_excel(small):
         if a["func"] == "setFontProperty"
     ]
     assert bold == [(0, 0, 1, 1), (4, 2, 2, 2)]
+
+
+def test_callback_list_rows_are_made_tall_enough_to_write_in(small):
+    book, _, acts = run("callback_list", small, today=TODAY)
+    sheet = position(book, "回访清单")
+    heights = [a for a in acts if a["sheet_position"] == sheet and "height" in a["func"].lower()]
+    assert heights and all(a["args"][0] >= 30 for a in heights if a["start_row"] >= 3)  # data rows: two lines

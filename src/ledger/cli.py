@@ -368,7 +368,7 @@ def callbacks(
     """Callback status of every case; the list of callbacks due and overdue."""
     from ledger.core.vocab import CATEGORIES, STATUSES  # lazy: start-up time
     from ledger.jobs.callbacks import callbacks_job, callbacks_json  # lazy: start-up time
-    from ledger.sheets.callback_list import assignee, listed  # lazy: start-up time
+    from ledger.sheets.callback_list import callers, listed  # lazy: start-up time
 
     day = _parse_date(as_of)
     _one_writer(ledger_path, write)
@@ -380,12 +380,14 @@ def callbacks(
         _print_json(callbacks_json(report))
     else:
         lang = ledger.lang
-        for a in listed(report):
+        rows = listed(report)
+        names = callers(rows, ledger, lang)
+        for a in rows:
             c = a.case
             typer.echo(
                 f"{STATUSES.label(a.status, lang)}\t{a.window_due}\t{c.case_id}\t"
                 f"{CATEGORIES.label(c.category, lang)}\t{c.unit or ''}\t{c.customer or ''}\t{c.phone or ''}\t"
-                f"{assignee(a, ledger, lang)}"
+                f"{names[c.row]}"
             )
         counts = report.counts()
         typer.echo("  ".join(f"{STATUSES.label(k, lang)} {v}" for k, v in counts.items() if v))

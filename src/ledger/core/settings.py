@@ -218,6 +218,10 @@ def parse_rate(raw: Any) -> float:
     return value
 
 
+# The rule preset in the clerk's words (read_settings reads these and the codes).
+PRESET_LABELS = {"residential": ("住宅", "住宅", "Residential"), "commercial": ("商业", "商業", "Commercial")}
+
+
 def read_settings(grid: list[list[Any]] | None, sheet: str = "设置") -> tuple[Settings, list[Problem]]:
     """Settings from the grid of the Settings sheet; unreadable items are problems, defaults stay."""
     values: dict[str, Any] = {}
@@ -248,7 +252,8 @@ def read_settings(grid: list[list[Any]] | None, sheet: str = "设置") -> tuple[
     settings._language_given = bool(_text(values.get("language", (0, "", ""))[2]))
     settings.preset = (
         "commercial"
-        if fold(_text(values.get("preset", (0, "", ""))[2])) in ("commercial", "商业", "商業", "写字楼", "寫字樓")
+        if fold(_text(values.get("preset", (0, "", ""))[2]))
+        in ("commercial", "商业", "商業", "写字楼", "寫字樓", fold(PRESET_LABELS["commercial"][2]))
         else "residential"
     )
     settings.rules = {k: r.model_copy(deep=True) for k, r in PRESETS[settings.preset].items()}
@@ -372,7 +377,7 @@ def settings_grid(settings: Settings, lang: str) -> list[list[Any]]:
     scalar = {
         "office": settings.office,
         "language": lang,
-        "preset": settings.preset,
+        "preset": PRESET_LABELS.get(settings.preset, (settings.preset,) * 3)[i],
         "head_office": ", ".join(settings.head_office),
         "cc": ", ".join(settings.cc),
         "sender": settings.sender,

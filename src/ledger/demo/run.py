@@ -10,7 +10,7 @@ from typing import Any
 from ledger.core.i18n import register_by_language, text
 from ledger.core.vocab import CATEGORIES
 from ledger.demo.cases import demo_settings, generate_cases
-from ledger.demo.workbook import write_ledger
+from ledger.demo.workbook import write_demo_ledger
 from ledger.io.ledger_file import apply_changes
 from ledger.io.workbook import load_file
 from ledger.jobs.callbacks import callbacks_job
@@ -72,7 +72,7 @@ def run_demo(
     path = directory / {"en": "demo_ledger.xlsx", "zh-Hant": "示範台賬.xlsx"}.get(lang, "演示台账.xlsx")
     months = 6
     cases = generate_cases(rows, seed=DEMO_SEED, end=today, months=months, lang=lang, dirty=True)
-    write_ledger(path, cases, lang=lang, settings=demo_settings(lang))
+    write_demo_ledger(path, cases, lang=lang, settings=demo_settings(lang))
     yield say("ledger", path=path, rows=len(cases), months=months)
 
     ledger = load_file(path)

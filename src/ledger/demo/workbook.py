@@ -22,6 +22,7 @@ from ledger.core.reading import CASE_SHEET_NAMES
 from ledger.core.settings import SETTINGS_SHEET, Settings, settings_grid
 from ledger.demo.cases import FIELDS, LOG_SHEET, demo_settings
 from ledger.io.cell_xml import escape_text, serial
+from ledger.io.template import CASE_TABLE, DATE_FORMAT, DATETIME_FORMAT, build_workbook
 from ledger.sheets.cellrefs import col_letter
 
 register(
@@ -45,6 +46,36 @@ _WIDTHS = {
     "callback_notes": 28,
     "no_callback_reason": 14,
 }
+
+
+def write_demo_ledger(
+    path: str | Path, cases: list[dict[str, Any]], *, lang: str = "zh-Hans", settings: Settings | None = None
+) -> Path:
+    """The demo ledger as a clerk starts one: `ledger init`'s template (dropdowns, frozen header, print
+    setup, the case table) with the demo's settings and cases filled in. For the demo's few hundred rows;
+    write_ledger streams the large benchmark ledgers."""
+    path = Path(path)
+    lang = normalize_language(lang)
+    settings = settings or demo_settings(lang)
+    book = build_workbook(lang=lang, settings=settings)
+    ws = book[CASE_SHEET_NAMES.get(lang, CASE_SHEET_NAMES["zh-Hans"])]
+    for r, case in enumerate(cases, start=2):
+        for c, field_name in enumerate(FIELDS, start=1):
+            value = case.get(field_name)
+            if value is None or value == "":
+                continue
+            cell = ws.cell(row=r, column=c, value=value)
+            if isinstance(value, dt.datetime):
+                cell.number_format = DATETIME_FORMAT
+            elif isinstance(value, dt.date):
+                cell.number_format = DATE_FORMAT
+    table = ws.tables[CASE_TABLE]
+    last = table.ref.split(":")[1].rstrip("0123456789")
+    table.ref = f"A1:{last}{max(len(cases) + 1, 2)}"
+    if table.autoFilter is not None:
+        table.autoFilter.ref = table.ref
+    book.save(path)
+    return path
 
 
 def write_ledger(

@@ -10,6 +10,7 @@ so head office never receives half a file.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import io
 import os
@@ -50,17 +51,7 @@ def masked_layout(layout: SheetLayout) -> SheetLayout:
     def clean(v: Any) -> Any:
         return mask_phones(v) if isinstance(v, str) else v
 
-    return SheetLayout(
-        name=layout.name,
-        rows=[[clean(v) for v in row] for row in layout.rows],
-        styles=list(layout.styles),
-        merged=list(layout.merged),
-        widths=dict(layout.widths),
-        freeze=layout.freeze,
-        landscape=layout.landscape,
-        repeat_rows=layout.repeat_rows,
-        charts=list(layout.charts),
-    )
+    return dataclasses.replace(layout, rows=[[clean(v) for v in row] for row in layout.rows])
 
 
 def masked_doc(doc: Any) -> Any:

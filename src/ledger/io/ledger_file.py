@@ -8,7 +8,7 @@ from typing import Any
 from ledger.core.allocation import without_gc
 from ledger.core.changes import Changes
 from ledger.core.columns import TOOL_COLUMNS
-from ledger.core.log import LOG_HEADERS, LOG_SHEET
+from ledger.core.log import LOG_HEADERS, LOG_SHEET, sheet_rows
 from ledger.core.models import Ledger
 from ledger.io.package import CaseSheetPatch, ColumnPatch, save_changes
 from ledger.io.safe_write import check_writable
@@ -64,7 +64,10 @@ def apply_changes(path: str | Path, ledger: Ledger, changes: Changes, out_path: 
     append: dict[str, list[list[Any]]] = {}
     if changes.log_rows:
         # io.package contract: the first row is the header, written only into a new or empty sheet
-        append[log_name] = [LOG_HEADERS.get(ledger.lang, LOG_HEADERS["zh-Hans"]), *changes.log_rows]
+        append[log_name] = [
+            LOG_HEADERS.get(ledger.lang, LOG_HEADERS["zh-Hans"]),
+            *sheet_rows(changes.log_rows, ledger.lang),
+        ]
     patch = tool_patch(ledger, changes.tool_values, changes.cell_fills) if changes.tool_values is not None else None
     if changes.clerk_cells:  # `ledger record`: the one job that writes the clerk's own cells
         if patch is None:

@@ -9,14 +9,31 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.axis import ChartLines
+from openpyxl.chart.legend import Legend
+from openpyxl.chart.marker import Marker
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.drawing.line import LineProperties
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ledger.sheets.layout import BORDER_COLOR, NAMED_STYLES, ChartSpec, SheetLayout
+
+# The export's one typeface: a CJK sans-serif every Chinese Windows has; a font left unnamed prints in
+# whatever the reader's default is (a serif in LibreOffice), so every font below names it.
+PRINT_FONT = "微软雅黑"
+BASE_FONT = Font(name=PRINT_FONT, size=11, family=2, charset=134)
+
+
+def _font(size: float = 11, **kw: Any) -> Font:
+    return Font(name=PRINT_FONT, family=2, charset=134, size=size, **kw)
+
 
 _THIN = Side(style="thin", color=BORDER_COLOR)
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -29,7 +46,7 @@ def openpyxl_spec(style: dict[str, Any]) -> dict[str, Any]:
     spec: dict[str, Any] = {}
     for key in style:
         if key in _FONT and "font" not in spec:
-            spec["font"] = Font(
+            spec["font"] = _font(
                 **{_FONT[k]: _rgb(v) if k == "font_color" else v for k, v in style.items() if k in _FONT}
             )
         elif key == "color":
@@ -61,6 +78,7 @@ def render(layout: SheetLayout, book: Workbook) -> Worksheet:
                 continue
             cell = ws.cell(row=r, column=c)
             put(cell, value)
+            cell.font = BASE_FONT
             if isinstance(value, dt.datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm"
             elif isinstance(value, dt.date):
@@ -73,10 +91,22 @@ def render(layout: SheetLayout, book: Workbook) -> Worksheet:
         ws.freeze_panes = layout.freeze
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if layout.landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if layout.scale:
+        ws.page_setup.scale = layout.scale
+    else:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
+    side, top = layout.margins
+    ws.page_margins = PageMargins(left=side, right=side, top=top, bottom=top, header=0.2, footer=0.25)
+    for row, height in layout.heights.items():
+        ws.row_dimensions[row].height = height
+    for row in sorted(set(layout.breaks)):
+        ws.row_breaks.append(Break(id=row))
+    if layout.footer:
+        for part, words in zip((ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right), layout.footer):
+            part.text = words or None
     if layout.repeat_rows:
         ws.print_title_rows = f"{layout.repeat_rows[0]}:{layout.repeat_rows[1]}"
     for spec in layout.charts:
@@ -84,24 +114,51 @@ def render(layout: SheetLayout, book: Workbook) -> Worksheet:
     return ws
 
 
+# Explicit series looks: LibreOffice draws a line series without a colour of its own as no line at all,
+# and WPS and Excel draw what LibreOffice does once nothing is left to their defaults.
+SERIES_COLORS = ("1F4E79", "C00000", "548235", "BF8F00")
+SERIES_MARKERS = ("circle", "triangle", "square", "diamond")
+
+
 def build_chart(spec: ChartSpec, ws: Worksheet):
-    """A native line or bar chart over the block of `ws` that the spec names."""
+    """A native line or bar chart over the block of `ws` that the spec names, every look spelled out."""
     chart = LineChart() if spec.kind == "line" else BarChart()
     chart.title = spec.title
-    chart.y_axis.title = spec.y_title
-    chart.height, chart.width = 7.5, 16
+    chart.y_axis.title = spec.y_title or None
+    chart.x_axis.title = spec.x_title or None
+    chart.height, chart.width = spec.height_cm, spec.width_cm
     for col in spec.series_cols:
         data = Reference(ws, min_col=col, min_row=spec.header_row, max_row=spec.last_row)
         chart.add_data(data, titles_from_data=True)
     cats = Reference(ws, min_col=spec.category_col, min_row=spec.first_row, max_row=spec.last_row)
     chart.set_categories(cats)
+    for i, series in enumerate(chart.series):
+        _paint(series, SERIES_COLORS[i % len(SERIES_COLORS)], SERIES_MARKERS[i % len(SERIES_MARKERS)], spec.kind)
     if spec.percent:
         chart.y_axis.number_format = "0%"
         chart.y_axis.scaling.min = 0
         chart.y_axis.scaling.max = 1
+        chart.y_axis.majorUnit = 0.2
+    chart.y_axis.majorGridlines = ChartLines(spPr=GraphicalProperties(ln=LineProperties(solidFill="D9D9D9")))
     chart.y_axis.delete = False
     chart.x_axis.delete = False
+    chart.x_axis.tickLblPos = chart.y_axis.tickLblPos = "low"
+    chart.legend = Legend(legendPos="b", overlay=False)
+    chart.display_blanks = "gap"
     return chart
+
+
+def _paint(series, color: str, marker: str, kind: str) -> None:
+    if kind == "line":
+        series.graphicalProperties.line.solidFill = color
+        series.graphicalProperties.line.width = 28575  # 2.25 pt
+        series.smooth = False
+        series.marker = Marker(symbol=marker, size=6)
+        series.marker.graphicalProperties = GraphicalProperties(solidFill=color)
+        series.marker.graphicalProperties.line.solidFill = color
+    else:
+        series.graphicalProperties.solidFill = color
+        series.graphicalProperties.line.solidFill = color
 
 
 def _apply_styles(ws: Worksheet, layout: SheetLayout) -> None:

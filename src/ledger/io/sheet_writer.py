@@ -16,11 +16,15 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.xml.functions import tostring
 
+from ledger.core.log import LOG_SHEET
+from ledger.core.settings import SETTINGS_SHEET
+from ledger.core.vocab import fold
 from ledger.io.cell_xml import DEFAULT_DATE_FORMAT, DEFAULT_DATETIME_FORMAT, cell_xml
 from ledger.io.receipt import WriteReceipt, sheet_slot
 from ledger.io.render import FORMULA_LEADS, STYLE_SPECS, build_chart
@@ -264,7 +268,7 @@ def write_layout(
 ) -> None:
     """Put the layout into the package as the sheet of its name (replaced in place) or a new last sheet."""
     looks = looks or LookStyles(styles)
-    part, index = sheet_slot(pkg, book, layout.name, receipt)
+    part, index = _place(pkg, book, layout, receipt)
     drawing_rid = _write_charts(pkg, book, layout, part) if layout.charts else None
     if drawing_rid is None:
         pkg.delete(rels_path(part))
@@ -274,6 +278,32 @@ def write_layout(
     if layout.repeat_rows:
         first, last = layout.repeat_rows
         book.add_defined_name("_xlnm.Print_Titles", index, f"{_quoted(layout.name)}!${first}:${last}")
+
+
+_TAIL = {fold(n) for n in (*SETTINGS_SHEET.values(), *LOG_SHEET.values())}
+_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)>")
+
+
+def _place(pkg: _Package, book: _Book, layout: SheetLayout, receipt: WriteReceipt) -> tuple[str, int]:
+    """The part and tab index the layout is written to: the sheet of its name emptied in place; else an
+    empty placeholder of the template renamed; else a new tab after the sheet it follows, or before the
+    ledger's Settings, Log and hidden sheets (they stay last)."""
+    if book.find(layout.name) is None:
+        for name in layout.placeholders:
+            spot = book.find(name)
+            if spot is not None and len(_VALUE.findall(pkg.read(spot.part))) <= 1:  # a title at most
+                book.rename_sheet(spot.name, layout.name)
+                break
+    new = book.find(layout.name) is None
+    part, index = sheet_slot(pkg, book, layout.name, receipt)
+    if new:
+        after = next((book.find(n) for n in layout.follows if book.find(n) is not None), None)
+        tail = [s.index for s in book.sheets if fold(s.name) in _TAIL or book.sheet_state(s.name) != "visible"]
+        position = after.index + 1 if after is not None else min(tail, default=index)
+        if position < index:
+            book.move_sheet(layout.name, position)
+            index = position
+    return part, index
 
 
 def _quoted(name: str) -> str:
@@ -287,8 +317,8 @@ def _sheet_xml(layout: SheetLayout, looks: LookStyles, date1904: bool, drawing_r
     yield (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
-        '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
-        f'<dimension ref="A1:{col_letter(max(last_col, 1))}{max(last_row, 1)}"/>'
+        + ("" if layout.scale else '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')
+        + f'<dimension ref="A1:{col_letter(max(last_col, 1))}{max(last_row, 1)}"/>'
         f'<sheetViews><sheetView workbookViewId="0">{_pane(layout.freeze)}</sheetView></sheetViews>'
         '<sheetFormatPr defaultRowHeight="15"/>'
     )
@@ -306,9 +336,12 @@ def _sheet_xml(layout: SheetLayout, looks: LookStyles, date1904: bool, drawing_r
         by_row.setdefault(r, []).append(c)
     rows = layout.rows
     batch: list[str] = []
+    for r in layout.heights:
+        by_row.setdefault(r, [])
     for r in sorted(by_row):
         values = rows[r - 1] if r <= len(rows) else []
-        parts = [f'<row r="{r}">']
+        height = layout.heights.get(r)
+        parts = [f'<row r="{r}" ht="{height:g}" customHeight="1">' if height else f'<row r="{r}">']
         for c in sorted(by_row[r]):
             value = values[c - 1] if c <= len(values) and (r, c) not in hidden else None
             s = looks.index(cells[r, c])
@@ -330,15 +363,31 @@ def _sheet_xml(layout: SheetLayout, looks: LookStyles, date1904: bool, drawing_r
             )
             + "</mergeCells>"
         )
-    yield (
-        '<printOptions horizontalCentered="1"/>'
-        '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
-        f'<pageSetup paperSize="9" orientation="{"landscape" if layout.landscape else "portrait"}" '
-        'fitToWidth="1" fitToHeight="0"/>'
-    )
+    yield _page_xml(layout)
     if drawing_rid:
         yield f'<drawing r:id="{drawing_rid}"/>'
     yield "</worksheet>"
+
+
+def _page_xml(layout: SheetLayout) -> str:
+    """A4, fitted to the page width only (as many pages down as it takes), footer and manual row breaks."""
+    side, top = layout.margins
+    xml = (
+        '<printOptions horizontalCentered="1"/>'
+        f'<pageMargins left="{side:g}" right="{side:g}" top="{top:g}" bottom="{top:g}" header="0.2" footer="0.25"/>'
+        f'<pageSetup paperSize="9" orientation="{"landscape" if layout.landscape else "portrait"}" '
+        + (f'scale="{layout.scale}"/>' if layout.scale else 'fitToWidth="1" fitToHeight="0"/>')
+    )
+    if layout.footer:
+        code = "".join(f"&{k}{part}" for k, part in zip("LCR", layout.footer) if part)
+        xml += f"<headerFooter><oddFooter>{_xml_escape(code)}</oddFooter></headerFooter>"
+    if layout.breaks:
+        breaks = sorted(set(layout.breaks))
+        xml += f'<rowBreaks count="{len(breaks)}" manualBreakCount="{len(breaks)}">' + "".join(
+            f'<brk id="{r}" max="16383" man="1"/>' for r in breaks
+        )
+        xml += "</rowBreaks>"
+    return xml
 
 
 def _pane(freeze: str | None) -> str:

@@ -25,14 +25,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ledger.core.columns import CASE_COLUMNS, TOOL_COLUMNS, Column
 from ledger.core.i18n import LANGUAGES, normalize_language, register, text
-from ledger.core.log import LOG_HEADERS, LOG_SHEET
+from ledger.core.log import LOG_HEADERS, LOG_SHEET, MACHINE_COLUMNS
 from ledger.core.reading import CASE_SHEET_NAMES
 from ledger.core.rules import PRESETS
-from ledger.core.settings import SCALAR_KEYS, SETTINGS_SHEET, Settings, settings_grid
+from ledger.core.settings import PRESET_LABELS, SCALAR_KEYS, SETTINGS_SHEET, Settings, settings_grid
 from ledger.io.safe_write import atomic_replace
+from ledger.sheets.stats_sheet import PLACEHOLDER
 
 CALLBACK_SHEET = {"zh-Hans": "回访清单", "zh-Hant": "回訪清單", "en": "Callback list"}
-STATS_SHEET = {"zh-Hans": "月度统计", "zh-Hant": "月度統計", "en": "Monthly statistics"}
+STATS_SHEET = PLACEHOLDER  # taken over by the first month's statistics (sheets.stats_sheet)
 LISTS_SHEET = "_lists"  # hidden: the dropdown values, referenced by the validations
 CASE_TABLE = "CaseTable"
 DEFAULT_OFFICE = {"zh-Hans": "物业管理处", "zh-Hant": "物業管理處", "en": "Property management office"}
@@ -161,8 +162,11 @@ def _umask() -> int:
     return mask
 
 
-def build_workbook(*, preset: str = "residential", lang: str = "zh-Hans", office: str | None = None) -> Workbook:
-    """The template as an openpyxl Workbook (not saved), sheets in SPEC §2 order."""
+def build_workbook(
+    *, preset: str = "residential", lang: str = "zh-Hans", office: str | None = None, settings: Settings | None = None
+) -> Workbook:
+    """The template as an openpyxl Workbook (not saved), sheets in SPEC §2 order; `settings` (the demo's)
+    fill the Settings sheet instead of the preset's defaults."""
     lang = normalize_language(lang)
     names = sheet_names(lang)
     book = Workbook()
@@ -180,7 +184,7 @@ def build_workbook(*, preset: str = "residential", lang: str = "zh-Hans", office
     _write_case_sheet(cases, lang, list_refs)
     _write_title(callbacks, text("template.callback_title", lang))
     _write_title(stats, text("template.stats_title", lang))
-    settings = Settings(
+    settings = settings or Settings(
         office=office or DEFAULT_OFFICE[lang],
         language=lang,
         preset=preset,
@@ -362,7 +366,8 @@ def _write_settings(ws: Worksheet, settings: Settings, lang: str) -> None:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     language = DataValidation(type="list", formula1=f'"{",".join(LANGUAGES)}"', allow_blank=True)
-    presets = DataValidation(type="list", formula1=f'"{",".join(PRESETS)}"', allow_blank=True)
+    labels = [PRESET_LABELS[key][("zh-Hans", "zh-Hant", "en").index(lang)] for key in PRESETS]
+    presets = DataValidation(type="list", formula1=f'"{",".join(labels)}"', allow_blank=True)
     for r, row in enumerate(grid, start=1):
         if row and row[0] == _scalar_label("language", lang):
             language.add(f"B{r}")
@@ -378,11 +383,12 @@ def _scalar_label(key: str, lang: str) -> str:
 
 
 def _write_log(ws: Worksheet, lang: str) -> None:
-    for c, (label, width) in enumerate(zip(LOG_HEADERS[lang], (20, 16, 60, 40, 14)), start=1):
+    for c, (label, width) in enumerate(zip(LOG_HEADERS[lang], (20, 14, 50, 60, 12, 12, 40, 40)), start=1):
         cell = ws.cell(row=1, column=c, value=label)
         cell.font = HEADER_FONT
         cell.fill = CLERK_FILL
         cell.border = HEADER_BORDER
         ws.column_dimensions[get_column_letter(c)].width = width
+        ws.column_dimensions[get_column_letter(c)].hidden = c in MACHINE_COLUMNS  # read by the tool only
     ws.column_dimensions["A"].number_format = "yyyy-mm-dd hh:mm:ss"
     ws.freeze_panes = "A2"

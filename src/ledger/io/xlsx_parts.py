@@ -364,6 +364,53 @@ class _Book:
                 s.index -= 1
         self._fix_active_tab()
 
+    def sheet_state(self, name: str) -> str:
+        """visible, hidden or veryHidden."""
+        tag = self._sheet_tag(name)
+        m = re.search(r'\bstate="(\w+)"', tag) if tag else None
+        return m.group(1) if m else "visible"
+
+    def _sheet_tag(self, name: str) -> str | None:
+        p = re.escape(self.prefix)
+        m = re.search(rf'<{p}sheet\b[^>]*?name="{re.escape(_esc_attr(name))}"[^>]*?/>', self.text)
+        return m.group(0) if m else None
+
+    def rename_sheet(self, old: str, new: str) -> None:
+        """The tab `old` renamed `new` (its position, part and sheet-scoped names kept)."""
+        ref = self.find(old)
+        tag = self._sheet_tag(ref.name)
+        self.text = self.text.replace(tag, tag.replace(f'name="{_esc_attr(ref.name)}"', f'name="{_esc_attr(new)}"'), 1)
+        ref.name = new
+
+    def move_sheet(self, name: str, position: int) -> None:
+        """Move a sheet's tab to an earlier `position` (0-based); sheet-scoped defined names and the active
+        tab follow."""
+        ref = self.find(name)
+        old = ref.index
+        if position >= old:
+            return
+        tag = self._sheet_tag(ref.name)
+        self.text = self.text.replace(tag, "", 1)
+        target = next(s for s in self.sheets if s.index == position)
+        anchor = self._sheet_tag(target.name)
+        self.text = self.text.replace(anchor, tag + anchor, 1)
+        mapping = {s.index: s.index for s in self.sheets}
+        for s in self.sheets:
+            if s is ref:
+                mapping[old] = position
+            elif position <= s.index < old:
+                mapping[s.index] = s.index + 1
+            elif old < s.index <= position:
+                mapping[s.index] = s.index - 1
+        for s in self.sheets:
+            s.index = mapping[s.index]
+        self.sheets.sort(key=lambda s: s.index)
+        self.text = re.sub(
+            r'\b(localSheetId|activeTab)="(\d+)"',
+            lambda m: f'{m.group(1)}="{mapping.get(int(m.group(2)), int(m.group(2)))}"',
+            self.text,
+        )
+
     def _fix_active_tab(self) -> None:
         n = len(self.sheets)
 

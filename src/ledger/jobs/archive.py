@@ -18,7 +18,7 @@ from typing import Any
 
 from ledger.core.errors import LedgerError
 from ledger.core.i18n import register, text
-from ledger.core.log import LOG_HEADERS, LOG_SHEET, log_row
+from ledger.core.log import LOG_HEADERS, LOG_SHEET, log_row, sheet_rows
 from ledger.core.models import Ledger
 from ledger.core.windows import add_months
 from ledger.io.archive_book import write_archive_book, write_without_rows
@@ -121,7 +121,7 @@ def archive_job(
 
     def write_ledger(tmp: Path) -> None:
         log_header = LOG_HEADERS.get(lang, LOG_HEADERS["zh-Hans"])
-        write_without_rows(path, tmp, ledger.sheet, rows, log_name, log_header, entry)
+        write_without_rows(path, tmp, ledger.sheet, rows, log_name, log_header, sheet_rows([entry], lang)[0])
 
     def verify_ledger(tmp: Path) -> None:
         remaining = read_grids(tmp)[ledger.sheet]

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import hashlib
 from typing import Any
 
 from ledger.core.attempts import next_attempt
 from ledger.core.callbacks import Assessment, CallbackReport
 from ledger.core.follow_ups import reason_label
-from ledger.core.i18n import register, register_by_language, text
+from ledger.core.i18n import register, text
 from ledger.core.models import Case, Ledger
 from ledger.core.recording import CHECK_HEADERS, fingerprint
 from ledger.core.vocab import CALLBACK_METHODS, CATEGORIES, ROLES, SATISFACTION, STATUSES
-from ledger.sheets.layout import SheetLayout
+from ledger.sheets.layout import SheetLayout, footer_safe, wrapped_lines
 
 LIST_SHEET = {"zh-Hans": "回访清单", "zh-Hant": "回訪清單", "en": "Callback list"}
 
@@ -21,79 +21,57 @@ _HEADERS = {
     "zh-Hans": [
         "序号",
         "案件编号",
-        "类别",
-        "房号",
-        "住户姓名",
-        "联系电话",
-        "完成日期",
-        "回访起始",
+        "房号 / 住户 / 电话",
         "回访期限",
-        "剩余天数",
         "状态",
-        "回访人",
-        "建议方式",
-        "内容摘要",
+        "回访人 / 建议方式",
+        "类别及内容摘要",
         "回访日期",
         "回访方式",
         "满意度",
         "回访意见",
-        "住户签名",
-        "回访人签名",
-        "下次尝试",
         "回访次数",
         "核对码",
     ],
     "zh-Hant": [
         "序號",
         "案件編號",
-        "類別",
-        "房號",
-        "住戶姓名",
-        "聯繫電話",
-        "完成日期",
-        "回訪起始",
+        "房號 / 住戶 / 電話",
         "回訪期限",
-        "剩餘天數",
         "狀態",
-        "回訪人",
-        "建議方式",
-        "內容摘要",
+        "回訪人 / 建議方式",
+        "類別及內容摘要",
         "回訪日期",
         "回訪方式",
         "滿意度",
         "回訪意見",
-        "住戶簽名",
-        "回訪人簽名",
-        "下次嘗試",
         "回訪次數",
         "核對碼",
     ],
     "en": [
         "No.",
         "Case ID",
-        "Category",
-        "Unit",
-        "Customer",
-        "Phone",
-        "Completed",
-        "Window start",
-        "Window due",
-        "Days left",
+        "Unit / customer / phone",
+        "Call by",
         "Status",
-        "Assignee",
-        "Method",
-        "Summary",
+        "Caller / method",
+        "Category and summary",
         "Callback date",
         "Callback method",
         "Satisfaction",
         "Notes",
-        "Customer signature",
-        "Caller signature",
-        "Next attempt",
         "Callback attempts",
         "Check code",
     ],
 }
+# The columns the caller fills in by hand, read back by `ledger record` by header (core.recording), so the
+# words above stay as they are; the last column (核对码) tells record whether the case changed since.
+RESULT_COLUMNS = range(8, 13)
+# About 125 characters across, so A4 landscape prints the 11-pt text at 9 pt or more even where the
+# character is wide (LibreOffice without Calibri).
+WIDTHS = [4, 14.5, 16, 10.5, 9.5, 8.5, 17, 10.5, 7, 7, 13.5, 5, 6.5]
+ROW_HEIGHT = 36.0  # points: two written lines at least
+_LINE = 14.5  # points per wrapped line of 11-pt text
 register(
     {
         "callbacks.list_title": {
@@ -102,22 +80,40 @@ register(
             "en": "{office} callback list as of {as_of}",
         },
         "callbacks.list_subtitle": {
-            "zh-Hans": "待回访 {due} 件,逾期 {overdue} 件。红色为逾期,黄色为3天内到期。回访后在本表填写回访日期、方式、满意度、意见"
+            "zh-Hans": "待回访 {due} 件,逾期 {overdue} 件。红色为逾期,黄色为3天内到期。回访后在右侧空栏填写回访日期、方式、满意度和意见"
             "(未接通:填日期,满意度填“未接通”),再按“登记回访结果”(ledger record)记入台账。",
-            "zh-Hant": "待回訪 {due} 件,逾期 {overdue} 件。紅色為逾期,黃色為3天內到期。回訪後在本表填寫回訪日期、方式、滿意度、意見"
+            "zh-Hant": "待回訪 {due} 件,逾期 {overdue} 件。紅色為逾期,黃色為3天內到期。回訪後在右側空欄填寫回訪日期、方式、滿意度和意見"
             "(未接通:填日期,滿意度填「未接通」),再按「登記回訪結果」(ledger record)記入台賬。",
-            "en": "{due} due, {overdue} overdue. Red: overdue; yellow: due within 3 days. After calling, type the date, method, "
-            "satisfaction and notes here (no answer: the date, and “no answer” as satisfaction), then press "
-            "“Record results” (ledger record) to post them into the ledger.",
+            "en": "{due} due, {overdue} overdue. Red: overdue; yellow: due within 3 days. After calling, write the date, "
+            "method, satisfaction and notes in the blank columns (no answer: the date, and “no answer” as satisfaction), "
+            "then press “Record results” (ledger record) to post them into the ledger.",
         },
         "callbacks.list_sign": {
             "zh-Hans": "服务中心主管:__________    日期:__________",
             "zh-Hant": "服務中心主管:__________    日期:__________",
             "en": "Supervisor: __________    Date: __________",
         },
+        "callbacks.attempt": {
+            "zh-Hans": "第{n}次/共{limit}次",
+            "zh-Hant": "第{n}次/共{limit}次",
+            "en": "call {n} of {limit}",
+        },
     }
 )
-WIDTHS = [5, 16, 9, 14, 9, 14, 11, 11, 11, 8, 8, 12, 9, 30, 11, 9, 9, 24, 12, 12, 10, 8, 9]
+register(
+    {
+        "list.days_overdue": {"zh-Hans": "逾期 {n} 天", "zh-Hant": "逾期 {n} 天", "en": "{n} days late"},
+        "list.due_today": {"zh-Hans": "今天到期", "zh-Hant": "今天到期", "en": "due today"},
+        "list.days_left": {"zh-Hans": "剩 {n} 天", "zh-Hant": "剩 {n} 天", "en": "{n} days left"},
+        "list.footer_left": {
+            "zh-Hans": "{office}  回访清单(截至 {as_of})",
+            "zh-Hant": "{office}  回訪清單(截至 {as_of})",
+            "en": "{office}  callback list as of {as_of}",
+        },
+        "list.page": {"zh-Hans": "第 &P 页 共 &N 页", "zh-Hant": "第 &P 頁 共 &N 頁", "en": "Page &P of &N"},
+        "list.supervisor_of": {"zh-Hans": "{dept}主管", "zh-Hant": "{dept}主管", "en": "{dept} supervisor"},
+    }
+)
 
 
 def listed(report: CallbackReport) -> list[Assessment]:
@@ -126,183 +122,216 @@ def listed(report: CallbackReport) -> list[Assessment]:
     return sorted(rows, key=lambda a: (a.window_due or dt.date.max, a.case.row))
 
 
-def assignee(a: Assessment, ledger: Ledger, lang: str) -> str:
+def _role_label(a: Assessment, lang: str) -> str:
+    """Who calls when Settings names nobody of the role: the role itself (the department's supervisor)."""
     role = a.assignee_role or "clerk"
-    names = ledger.settings.staff_for(role)
-    if role == "department_supervisor":
-        dept = a.case.department or ""
-        label = f"{dept}{ROLES.label(role, lang) if not dept else ('主管' if lang != 'en' else ' supervisor')}"
-        clerks = ledger.settings.staff_for("clerk")
-        return label + (f" + {clerks[0]}" if clerks else "")
-    return "、".join(names) if names else ROLES.label(role, lang)
+    if role == "department_supervisor" and a.case.department:
+        return text("list.supervisor_of", lang, dept=a.case.department)
+    return ROLES.label(role, lang)
 
 
-def _assignees(ledger: Ledger, lang: str) -> Callable[[Assessment], str]:
-    """assignee() remembered per role and department: thousands of listed cases, a handful of answers."""
-    names: dict[tuple[str | None, str | None], str] = {}
+def _spread(case_key: str) -> int:
+    """A stable number per case (the same on every run and machine, unlike hash())."""
+    return int.from_bytes(hashlib.sha1(case_key.encode("utf-8")).digest()[:8], "big")
 
-    def of(a: Assessment) -> str:
-        key = (a.assignee_role, a.case.department)
-        name = names.get(key)
-        if name is None:
-            name = names[key] = assignee(a, ledger, lang)
-        return name
 
-    return of
+def callers(rows: list[Assessment], ledger: Ledger, lang: str) -> dict[int, str]:
+    """One named caller per listed case (keyed by ledger row), shared out evenly among the staff of its role.
+
+    Each case has a preferred person (a hash of its case id into the role's
+    staff list); cases are handed out in hash order and a person already
+    holding their share passes the case to the next in line. The same ledger
+    gives the same names on every run; a role nobody holds in Settings is
+    named by the role.
+    """
+    by_role: dict[str, list[Assessment]] = {}
+    for a in rows:
+        by_role.setdefault(a.assignee_role or "clerk", []).append(a)
+    names: dict[int, str] = {}
+    for role, cases in by_role.items():
+        staff = ledger.settings.staff_for(role)
+        if not staff:
+            for a in cases:
+                names[a.case.row] = _role_label(a, lang)
+            continue
+        share = -(-len(cases) // len(staff))  # ceil: nobody takes more than their share
+        load = dict.fromkeys(staff, 0)
+        keyed = sorted((_spread(a.case.case_id or f"#{a.case.row}"), a.case.row, a) for a in cases)
+        for spread, _, a in keyed:
+            first = spread % len(staff)
+            person = next(p for p in staff[first:] + staff[:first] if load[p] < share)
+            load[person] += 1
+            names[a.case.row] = person
+    return names
+
+
+def _status_text(a: Assessment, as_of: dt.date, lang: str) -> str:
+    days = a.days_left(as_of)
+    if days is None:
+        return STATUSES.label(a.status, lang)
+    if days < 0:
+        return text("list.days_overdue", lang, n=-days)
+    return text("list.due_today", lang) if days == 0 else text("list.days_left", lang, n=days)
+
+
+def _who(c: Any) -> str | None:
+    """Unit and customer on the first line, the phone on the second."""
+    first = " ".join(str(v) for v in (c.unit, c.customer) if v)
+    return "\n".join(v for v in (first, str(c.phone) if c.phone else "") if v) or None
 
 
 def callback_list_layout(report: CallbackReport, ledger: Ledger, lang: str) -> SheetLayout:
     rows = listed(report)
-    assignee_of = _assignees(ledger, lang)
-    layout = SheetLayout(LIST_SHEET.get(lang, LIST_SHEET["zh-Hans"]))
-    headers = _HEADERS.get(lang, _HEADERS["zh-Hans"])
+    names = callers(rows, ledger, lang)
+    lang = lang if lang in _HEADERS else "zh-Hans"
+    layout = SheetLayout(LIST_SHEET[lang])
+    headers = _HEADERS[lang]
     width = len(headers)
-    layout.add_row(
-        [text("callbacks.list_title", lang, office=ledger.settings.office, as_of=report.as_of.isoformat())],
-        "title",
-    )
+    office, as_of = ledger.settings.office, report.as_of.isoformat()
+    layout.add_row([text("callbacks.list_title", lang, office=office, as_of=as_of)], "title")
     layout.merged.append((1, 1, 1, width))
+    layout.heights[1] = 24
     due = sum(a.status == "due" for a in rows)
     layout.add_row([text("callbacks.list_subtitle", lang, due=due, overdue=len(rows) - due)], "subtitle")
     layout.merged.append((2, 1, 2, width))
+    layout.style("wrap", 2, 1, 2, width)
+    layout.heights[2] = 2 * _LINE + 4
     follow_up_blocks(layout, report, ledger, lang)
     ladder = ("attempt_dates" in ledger.columns, ledger.settings.unreachable_attempts)
     header_row = layout.add_row(headers, "header")
+    layout.heights[header_row] = 32
     for n, a in enumerate(rows, start=1):
         c = a.case
+        category = CATEGORIES.label(c.category, lang) if c.category else ""
+        tag = f"[{category}] " if lang == "en" else f"【{category}】"
+        summary = f"{tag}{_summary(c.description) or ''}" if category else _summary(c.description)
+        values = [
+            n,
+            c.case_id,
+            _who(c),
+            a.window_due,
+            f"{_status_text(a, report.as_of, lang)}\n{attempt_label(c, ladder, lang)}",
+            f"{names[c.row]}\n{CALLBACK_METHODS.label(a.suggested_method or 'phone', lang)}",
+            summary,
+            *(None for _ in RESULT_COLUMNS),
+            fingerprint(c),
+        ]
+        r = layout.add_row(values)
+        layout.style("field", r, 1, r, width)
+        layout.style("date", r, 4)
+        needed = max(wrapped_lines(v, WIDTHS[i]) for i, v in ((2, values[2]), (4, values[4]), (6, summary)))
+        layout.heights[r] = max(ROW_HEIGHT, needed * _LINE + 6)
         days = a.days_left(report.as_of)
-        r = layout.add_row(
-            [
-                n,
-                c.case_id,
-                CATEGORIES.label(c.category, lang),
-                c.unit,
-                c.customer,
-                c.phone,
-                c.completed_on,
-                a.window_start,
-                a.window_due,
-                days,
-                STATUSES.label(a.status, lang),
-                assignee_of(a),
-                CALLBACK_METHODS.label(a.suggested_method or "phone", lang),
-                _summary(c.description),
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                attempt_label(c, ladder, lang),
-                None,
-                fingerprint(c),
-            ]
-        )
-        layout.style("wrap", r, 1, r, width)
-        layout.style("date", r, 7, r, 9)
         if a.status == "overdue":
-            layout.style("overdue", r, 1, r, width)
+            layout.style("overdue", r, 1, r, RESULT_COLUMNS[0] - 1)
         elif days is not None and days <= 3:
-            layout.style("due_soon", r, 1, r, width)
+            layout.style("due_soon", r, 1, r, RESULT_COLUMNS[0] - 1)
     layout.add_row([])
     layout.add_row([text("callbacks.list_sign", lang)], "signature")
     layout.widths = {i + 1: w for i, w in enumerate(WIDTHS)}
     layout.freeze = f"A{header_row + 1}"
     layout.repeat_rows = (header_row, header_row)
+    layout.margins = (0.25, 0.45)
+    layout.footer = (
+        footer_safe(text("list.footer_left", lang, office=office, as_of=as_of)),
+        text("list.page", lang),
+        "",
+    )
     return layout
 
 
-def _summary(text: str | None, limit: int = 60) -> str | None:
-    if not text:
-        return text
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _summary(value: str | None, limit: int = 60) -> str | None:
+    if not value:
+        return value
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 # ---------------------------------------------------------------- printable record forms (回访记录表)
 
 FORMS_SHEET = {"zh-Hans": "回访记录表", "zh-Hant": "回訪記錄表", "en": "Callback records"}
-register_by_language(
-    "forms",
-    {
-        "zh-Hans": {
-            "title": "回访记录表",
-            "none": "截至 {as_of} 没有待回访或逾期的案件。",
-            "intro": "{office} 回访记录表(截至 {as_of},共 {n} 份)。每份回访后由回访人填写,住户签名确认,交服务中心主管审核。",
-            "case_id": "案件编号",
-            "category": "类别",
-            "unit": "房号",
-            "customer": "住户姓名",
-            "phone": "联系电话",
-            "received": "受理日期",
-            "completed": "完成日期",
-            "window": "回访时间范围",
-            "department": "责任部门",
-            "handler": "处理人",
-            "description": "内容",
-            "assignee": "回访人",
-            "method": "建议方式",
-            "callback_on": "回访日期",
-            "method_used": "回访方式",
-            "satisfaction": "满意度",
-            "notes": "回访意见(质量、效果、不足、建议)",
-            "customer_sign": "住户签名",
-            "caller_sign": "回访人签名",
-            "reviewer": "主管审核",
-        },
-        "zh-Hant": {
-            "title": "回訪記錄表",
-            "none": "截至 {as_of} 沒有待回訪或逾期的案件。",
-            "intro": "{office} 回訪記錄表(截至 {as_of},共 {n} 份)。每份回訪後由回訪人填寫,住戶簽名確認,交服務中心主管審核。",
-            "case_id": "案件編號",
-            "category": "類別",
-            "unit": "房號",
-            "customer": "住戶姓名",
-            "phone": "聯繫電話",
-            "received": "受理日期",
-            "completed": "完成日期",
-            "window": "回訪時間範圍",
-            "department": "責任部門",
-            "handler": "處理人",
-            "description": "內容",
-            "assignee": "回訪人",
-            "method": "建議方式",
-            "callback_on": "回訪日期",
-            "method_used": "回訪方式",
-            "satisfaction": "滿意度",
-            "notes": "回訪意見(質量、效果、不足、建議)",
-            "customer_sign": "住戶簽名",
-            "caller_sign": "回訪人簽名",
-            "reviewer": "主管審核",
-        },
-        "en": {
-            "title": "Callback record",
-            "none": "No callbacks due or overdue as of {as_of}.",
-            "intro": "{office} callback records as of {as_of} ({n} forms). The caller fills one in per callback, "
-            "the customer signs, the supervisor reviews.",
-            "case_id": "Case ID",
-            "category": "Category",
-            "unit": "Unit",
-            "customer": "Customer",
-            "phone": "Phone",
-            "received": "Received",
-            "completed": "Completed",
-            "window": "Call between",
-            "department": "Department",
-            "handler": "Handler",
-            "description": "Description",
-            "assignee": "Caller",
-            "method": "Suggested method",
-            "callback_on": "Callback date",
-            "method_used": "Method used",
-            "satisfaction": "Satisfaction",
-            "notes": "Notes (quality, effect, shortcomings, suggestions)",
-            "customer_sign": "Customer signature",
-            "caller_sign": "Caller signature",
-            "reviewer": "Reviewed by",
-        },
+_FORM = {
+    "zh-Hans": {
+        "title": "回访记录表",
+        "none": "截至 {as_of} 没有待回访或逾期的案件。",
+        "intro": "{office} 回访记录表(截至 {as_of},共 {n} 份)。每份回访后由回访人填写,住户签名确认,交服务中心主管审核。",
+        "case_id": "案件编号",
+        "category": "类别",
+        "unit": "房号",
+        "customer": "住户姓名",
+        "phone": "联系电话",
+        "received": "受理日期",
+        "completed": "完成日期",
+        "window": "回访时间范围",
+        "department": "责任部门",
+        "handler": "处理人",
+        "description": "内容",
+        "assignee": "回访人",
+        "method": "建议方式",
+        "callback_on": "回访日期",
+        "method_used": "回访方式",
+        "attempts": "回访次数",
+        "satisfaction": "满意度",
+        "notes": "回访意见(质量、效果、不足、建议)",
+        "customer_sign": "住户签名",
+        "caller_sign": "回访人签名",
+        "reviewer": "主管审核",
     },
-)
+    "zh-Hant": {
+        "title": "回訪記錄表",
+        "none": "截至 {as_of} 沒有待回訪或逾期的案件。",
+        "intro": "{office} 回訪記錄表(截至 {as_of},共 {n} 份)。每份回訪後由回訪人填寫,住戶簽名確認,交服務中心主管審核。",
+        "case_id": "案件編號",
+        "category": "類別",
+        "unit": "房號",
+        "customer": "住戶姓名",
+        "phone": "聯繫電話",
+        "received": "受理日期",
+        "completed": "完成日期",
+        "window": "回訪時間範圍",
+        "department": "責任部門",
+        "handler": "處理人",
+        "description": "內容",
+        "assignee": "回訪人",
+        "method": "建議方式",
+        "callback_on": "回訪日期",
+        "method_used": "回訪方式",
+        "attempts": "回訪次數",
+        "satisfaction": "滿意度",
+        "notes": "回訪意見(質量、效果、不足、建議)",
+        "customer_sign": "住戶簽名",
+        "caller_sign": "回訪人簽名",
+        "reviewer": "主管審核",
+    },
+    "en": {
+        "title": "Callback record",
+        "none": "No callbacks due or overdue as of {as_of}.",
+        "intro": "{office} callback records as of {as_of} ({n} forms). The caller fills one in per callback, "
+        "the customer signs, the supervisor reviews.",
+        "case_id": "Case ID",
+        "category": "Category",
+        "unit": "Unit",
+        "customer": "Customer",
+        "phone": "Phone",
+        "received": "Received",
+        "completed": "Completed",
+        "window": "Call between",
+        "department": "Department",
+        "handler": "Handler",
+        "description": "Description",
+        "assignee": "Caller",
+        "method": "Suggested method",
+        "callback_on": "Callback date",
+        "method_used": "Method used",
+        "attempts": "Attempts",
+        "satisfaction": "Satisfaction",
+        "notes": "Notes (quality, effect, shortcomings, suggestions)",
+        "customer_sign": "Customer signature",
+        "caller_sign": "Caller signature",
+        "reviewer": "Reviewed by",
+    },
+}
 FORM_WIDTHS = {1: 16, 2: 30, 3: 16, 4: 30}
+FORM_ROW = 28.0  # points: room to write by hand
 
 
 def _boxes(labels: list[str]) -> str:
@@ -311,49 +340,56 @@ def _boxes(labels: list[str]) -> str:
 
 
 def record_forms_layout(report: CallbackReport, ledger: Ledger, lang: str) -> SheetLayout:
-    """One printable callback record form per listed case (due and overdue), 4 columns wide, portrait."""
-
-    def words(key: str, **params: Any) -> str:
-        return text(f"forms.{key}", lang, **params)
-
+    """One printable callback record form per listed case (due and overdue), 4 columns wide, portrait,
+    each on a page of its own (a page break after every form, rows tall enough to write in)."""
+    words = _FORM.get(lang, _FORM["zh-Hans"])
     layout = SheetLayout(FORMS_SHEET.get(lang, FORMS_SHEET["zh-Hans"]), landscape=False)
     rows = listed(report)
-    assignee_of = _assignees(ledger, lang)
+    names = callers(rows, ledger, lang)
     as_of = report.as_of.isoformat()
     r = layout.add_row(
         [
-            words("intro", office=ledger.settings.office, as_of=as_of, n=len(rows))
+            words["intro"].format(office=ledger.settings.office, as_of=as_of, n=len(rows))
             if rows
-            else words("none", as_of=as_of)
+            else words["none"].format(as_of=as_of)
         ],
-        "note",
+        "subtitle",
     )
     layout.merged.append((r, 1, r, 4))
+    layout.style("wrap", r, 1, r, 4)
+    layout.heights[r] = 34
 
     def pair(l1: str, v1: Any, l2: str, v2: Any) -> None:
-        n = layout.add_row([words(l1), v1, words(l2), v2])
-        layout.style("wrap", n, 1, n, 4)
+        n = layout.add_row([words[l1], v1, words[l2], v2])
+        layout.style("field", n, 1, n, 4)
         layout.style("header", n, 1)
         layout.style("header", n, 3)
+        layout.heights[n] = FORM_ROW
 
     def wide(label: str, value: Any, height: int = 1) -> None:
         """A label and one value across the other three columns; `height` rows for handwriting."""
-        n = layout.add_row([words(label), value, None, None])
+        n = layout.add_row([words[label], value, None, None])
         for _ in range(height - 1):
             layout.add_row([None, None, None, None])
         last = n + height - 1
-        layout.style("wrap", n, 1, last, 4)
+        layout.style("field", n, 1, last, 4)
         layout.style("header", n, 1, last, 1)
         layout.merged.append((n, 2, last, 4))
         if height > 1:
             layout.merged.append((n, 1, last, 1))
+        lines = wrapped_lines(value if isinstance(value, str) else None, sum(FORM_WIDTHS[c] for c in (2, 3, 4)))
+        for row in range(n, last + 1):
+            layout.heights[row] = max(FORM_ROW, lines * _LINE + 8)
 
     method_boxes, grade_boxes = _boxes(CALLBACK_METHODS.labels(lang)), _boxes(SATISFACTION.labels(lang))
-    for a in rows:
+    for i, a in enumerate(rows):
         c = a.case
-        layout.add_row([])
-        t = layout.add_row([f"{words('title')}  {c.case_id or ''}", None, None, None], "title")
+        if i:
+            layout.page_break()
+        layout.heights[layout.add_row([])] = 12
+        t = layout.add_row([f"{words['title']}  {c.case_id or ''}", None, None, None], "title")
         layout.merged.append((t, 1, t, 4))
+        layout.heights[t] = 30
         pair("case_id", c.case_id, "category", CATEGORIES.label(c.category, lang) if c.category else None)
         pair("unit", c.unit, "customer", c.customer)
         pair("phone", c.phone, "received", c.received_on)
@@ -361,13 +397,16 @@ def record_forms_layout(report: CallbackReport, ledger: Ledger, lang: str) -> Sh
         pair("completed", c.completed_on, "window", window)
         pair("department", c.department, "handler", c.handler)
         wide("description", c.description)
-        pair("assignee", assignee_of(a), "method", CALLBACK_METHODS.label(a.suggested_method or "phone", lang))
-        pair("callback_on", None, "method_used", method_boxes)
+        pair("assignee", names[c.row], "method", CALLBACK_METHODS.label(a.suggested_method or "phone", lang))
+        pair("callback_on", None, "attempts", None)
+        wide("method_used", method_boxes)
         wide("satisfaction", grade_boxes)
-        wide("notes", None, height=3)
+        wide("notes", None, height=4)
         pair("customer_sign", None, "caller_sign", None)
         wide("reviewer", None)
     layout.widths = dict(FORM_WIDTHS)
+    layout.footer = (footer_safe(ledger.settings.office), "", "")
+    layout.follows = list(LIST_SHEET.values())  # the forms sit beside the list they print
     return layout
 
 
@@ -432,10 +471,7 @@ def follow_up_blocks(layout: SheetLayout, report: CallbackReport, ledger: Ledger
         layout.add_row([])
 
 
-_ATTEMPT = {"zh-Hans": "第{n}次/共{limit}次", "zh-Hant": "第{n}次/共{limit}次", "en": "{n} of {limit}"}
-
-
 def attempt_label(case: Case, ladder: tuple[bool, int], lang: str) -> str:
     """Which attempt the next call is, on the unreachable ladder (core.attempts)."""
     days_known, limit = ladder
-    return _ATTEMPT.get(lang, _ATTEMPT["zh-Hans"]).format(n=next_attempt(case, days_known), limit=limit)
+    return text("callbacks.attempt", lang, n=next_attempt(case, days_known), limit=limit)

@@ -16,10 +16,17 @@ from ledger.core.i18n import register, text
 from ledger.core.models import Case, Ledger
 from ledger.core.stats import Compliance, Grades, MonthStats
 from ledger.core.vocab import ASPECTS, CATEGORIES, RESPONSIBILITY, SEVERITIES
-from ledger.sheets.layout import ChartSpec, SheetLayout
+from ledger.sheets.layout import ChartSpec, SheetLayout, footer_safe, wrapped_lines
 
 WIDTH = 13  # columns A..M
+# About 120 characters across, so A4 landscape prints the tables at 9 pt even where characters are wide
+# (LibreOffice without Calibri); M holds the verdicts with their reasons.
+COLUMN_WIDTHS = {1: 16, **{c: 8 for c in range(2, WIDTH)}, WIDTH: 18}
+ROW_HEIGHT = 16.0  # points: a line of 11-pt CJK text in any program
+CHART_ROWS = 15  # sheet rows (15 pt) a 7.5 cm chart covers, with a little room
 SHEET_NAME = {"zh-Hans": "月度统计 {month}", "zh-Hant": "月度統計 {month}", "en": "Statistics {month}"}
+# The empty sheet a new ledger holds for the statistics (io.template); the first month's sheet takes it over.
+PLACEHOLDER = {"zh-Hans": "月度统计", "zh-Hant": "月度統計", "en": "Monthly statistics"}
 
 _L: dict[str, tuple[str, str, str]] = {
     "title": (
@@ -83,8 +90,31 @@ _L: dict[str, tuple[str, str, str]] = {
     "callback_rate": ("实际回访率", "實際回訪率", "Callback rate"),
     "required_rate": ("规定回访率", "規定回訪率", "Required rate"),
     "result": ("结果", "結果", "Result"),
+    "result_cb": ("结果(按时 ≥ 规定为合格)", "結果(按時 ≥ 規定為合格)", "Result (pass: on time ≥ required)"),
+    "result_sat": ("结果(满意率 ≥ 目标为合格)", "結果(滿意率 ≥ 目標為合格)", "Result (pass: rate ≥ target)"),
     "pass": ("合格", "合格", "Pass"),
     "fail": ("不合格", "不合格", "Fail"),
+    "why_cb_pass": (
+        "合格:按时 {on_time} ≥ 规定 {required}",
+        "合格:按時 {on_time} ≥ 規定 {required}",
+        "Pass: on time {on_time} ≥ required {required}",
+    ),
+    "why_cb_fail": (
+        "不合格:按时 {on_time} < 规定 {required}",
+        "不合格:按時 {on_time} < 規定 {required}",
+        "Fail: on time {on_time} < required {required}",
+    ),
+    "why_all_pass": ("合格:各类别均合格", "合格:各類別均合格", "Pass: every category passes"),
+    "why_all_fail": ("不合格:{n} 类未达标", "不合格:{n} 類未達標", "Fail: {n} categories short"),
+    "why_sat_pass": ("合格:{rate} ≥ {target}", "合格:{rate} ≥ {target}", "Pass: {rate} ≥ {target}"),
+    "why_sat_fail": ("不合格:{rate} < {target}", "不合格:{rate} < {target}", "Fail: {rate} < {target}"),
+    "footer": (
+        "{office}  月度回访统计表 {month}",
+        "{office}  月度回訪統計表 {month}",
+        "{office}  callback statistics {month}",
+    ),
+    "page": ("第 &P 页 共 &N 页", "第 &P 頁 共 &N 頁", "Page &P of &N"),
+    "x_month": ("月份", "月份", "Month"),
     "none": ("—", "—", "—"),
     "s3_note": (
         "按时回访件数 ≥ 规定回访件数为合格。免回访不计入应回访总数;未抽中且未回访的案件计入总数,但不计入任何结果。",
@@ -132,7 +162,7 @@ _L: dict[str, tuple[str, str, str]] = {
     "no_alerts": ("本月无预警", "本月無預警", "No alerts this month"),
     "alerts_total": ("共 {n} 项", "共 {n} 項", "{n} alert(s)"),
     "month": ("月份", "月份", "Month"),
-    "content": ("满意+一般", "滿意+一般", "Content"),
+    "content": ("满意+一般满意", "滿意+一般滿意", "Satisfied + fairly satisfied"),
     "called": ("已回访", "已回訪", "Called back"),
     "chart_sat": ("满意率趋势", "滿意率趨勢", "Satisfaction rate"),
     "chart_cb": ("回访率趋势", "回訪率趨勢", "Callback rate"),
@@ -251,19 +281,35 @@ class _Sheet:
 
     def __init__(self, layout: SheetLayout, lang: str):
         self.layout, self.lang = layout, lang
+        self.starts: list[int] = []  # first row of each block kept on one page (a section, a table)
 
     def heading(self, key: str) -> None:
+        self.heading_text(_t(key, self.lang))
+
+    def heading_text(self, words: str) -> None:
+        """A section heading: a page may break before it, never right after it."""
         self.layout.add_row([])
-        row = self.layout.add_row([_t(key, self.lang)])
+        row = self.layout.add_row([words])
         self.layout.merged.append((row, 1, row, WIDTH))
         self.layout.style("signature", row, 1, row, WIDTH)  # bold, ruled: a form's section heading
+        self.starts.append(row)
+
+    def gap(self) -> None:
+        """An empty row, then a new table that should not be split across pages."""
+        self.layout.add_row([])
+        self.starts.append(len(self.layout.rows) + 1)
 
     def note(self, message: str) -> None:
         row = self.layout.add_row([message], "note")
         self.layout.merged.append((row, 1, row, WIDTH))
 
     def header(self, keys: list[str]) -> int:
-        return self.layout.add_row([_t(k, self.lang) for k in keys], "header")
+        labels = [_t(k, self.lang) for k in keys]
+        row = self.layout.add_row(labels, "header")
+        lines = max(wrapped_lines(label, COLUMN_WIDTHS.get(c, 8)) for c, label in enumerate(labels, start=1))
+        if lines > 1:  # a wrapped header gets the height it needs: spreadsheets do not grow rows on opening
+            self.layout.heights[row] = ROW_HEIGHT * lines
+        return row
 
     def data(
         self,
@@ -291,6 +337,10 @@ class _Sheet:
 
     def result_word(self, passed: bool | None) -> str:
         return _t(_result_key(passed), self.lang)
+
+    def spread(self, row: int, first: int, last: int) -> None:
+        """One cell across columns first..last of the row (a verdict with its reason)."""
+        self.layout.merged.append((row, first, row, last))
 
 
 def stats_layout(stats: MonthStats, lang: str, ledger: Ledger | None = None) -> SheetLayout:
@@ -327,9 +377,33 @@ def stats_layout(stats: MonthStats, lang: str, ledger: Ledger | None = None) -> 
     layout.add_row([])
     row = layout.add_row([_t("signature", lang)], "signature")
     layout.merged.append((row, 1, row, WIDTH))
-    layout.widths = {1: 22, **{c: 11 for c in range(2, WIDTH + 1)}}
-    layout.landscape = True
+    _paper(sheet, stats)
     return layout
+
+
+def _paper(sheet: _Sheet, stats: MonthStats) -> None:
+    """A4 landscape, the title on every page, page numbers, and breaks between sections, never inside a
+    table or through the charts (the trend section holds its charts' rows)."""
+    layout, lang = sheet.layout, sheet.lang
+    layout.widths = dict(COLUMN_WIDTHS)
+    layout.landscape = True
+    layout.placeholders = list(PLACEHOLDER.values())
+    layout.repeat_rows = (1, 1)
+    layout.heights[1] = 24
+    # A fixed scale rather than fit-to-width: LibreOffice shrinks a fitted sheet with manual breaks far
+    # below the paper's width; this one fits in Excel, WPS and LibreOffice alike (wide characters allowed).
+    layout.scale = int(layout.width_scale(wider=1.3) * 100)
+    for row in range(1, len(layout.rows) + 1):  # every height spelled out, so the breaks fall where planned
+        layout.heights.setdefault(row, ROW_HEIGHT)
+    layout.footer = (
+        footer_safe(_t("footer", lang, office=stats.office, month=stats.month)),
+        _t("page", lang),
+        "",
+    )
+    left, right = layout.charts[0], layout.charts[1]
+    left.width_cm = layout.columns_cm(1, 6) - 0.3  # each chart inside its columns: nothing prints past M
+    right.width_cm = layout.columns_cm(7, WIDTH) - 0.3
+    layout.keep_together(sheet.starts)
 
 
 def _part_cases(sheet: _Sheet, s: MonthStats) -> None:
@@ -366,7 +440,7 @@ def _part_complaints(sheet: _Sheet, s: MonthStats) -> None:
     sheet.data(_blanked([_t("total", lang), *columns, sum(columns)], gone, word), total=True)
     if not _no_data_note(sheet, s, "by_class_severity") and s.unclassified:
         sheet.note(_t("unclassified", lang, n=s.unclassified))
-    sheet.layout.add_row([])
+    sheet.gap()
     sheet.header(["aspect", "complaints"])
     gone = (2,) if "by_aspect" in s.missing else ()
     for term in ASPECTS:
@@ -380,8 +454,15 @@ def _verdict(c: Compliance) -> bool | None:
     return c.passed if c.population else None
 
 
-def _compliance_cells(label: str, c: Compliance, sheet: _Sheet, verdict: bool | None) -> list[Any]:
-    required_rate = c.rate if c.rate is not None else (c.required / c.population if c.population else None)
+def _compliance_why(c: Compliance, verdict: bool | None, lang: str) -> str:
+    """The verdict with its reason: on-time callbacks against the required count."""
+    if verdict is None:
+        return _t("none", lang)
+    return _t("why_cb_pass" if verdict else "why_cb_fail", lang, on_time=c.on_time, required=c.required)
+
+
+def _compliance_cells(label: str, c: Compliance, sheet: _Sheet, verdict: bool | None, why: str) -> list[Any]:
+    required_rate = c.rate  # a totals row has none: an average of the categories' rates would mean nothing
     return [
         label,
         c.population,
@@ -395,7 +476,7 @@ def _compliance_cells(label: str, c: Compliance, sheet: _Sheet, verdict: bool | 
         c.required,
         c.callback_rate,
         required_rate,
-        sheet.result_word(verdict),
+        why,
     ]
 
 
@@ -416,7 +497,7 @@ def _part_compliance(sheet: _Sheet, s: MonthStats) -> None:
             "required",
             "callback_rate",
             "required_rate",
-            "result",
+            "result_cb",
         ]
     )
     if "compliance" in s.missing:  # no verdict about data that is not there
@@ -427,16 +508,38 @@ def _part_compliance(sheet: _Sheet, s: MonthStats) -> None:
         return
     for term in CATEGORIES:
         c = s.compliance[term.key]
-        row = sheet.data(_compliance_cells(term.label(lang), c, sheet, _verdict(c)), percent_cols=(11, 12))
+        why = _compliance_why(c, _verdict(c), lang)
+        row = sheet.data(_compliance_cells(term.label(lang), c, sheet, _verdict(c), why), percent_cols=(11, 12))
+        sheet.layout.style("wrap", row, 13)
+        sheet.layout.heights[row] = ROW_HEIGHT * wrapped_lines(why, COLUMN_WIDTHS[WIDTH])
         sheet.verdict(row, (11, 13), _verdict(c))
     total = s.compliance_total()
-    all_pass = all(c.passed for c in s.compliance.values()) if total.population else None
-    cells = _compliance_cells(_t("total", lang), total, sheet, all_pass)
-    row = sheet.data(_blanked(cells, (11,) if not total.population else (), _t("no_data", lang)), (11, 12), True)
+    failing = [k for k, c in s.compliance.items() if c.population and not c.passed]
+    all_pass = not failing if total.population else None
+    why = (
+        _t("none", lang)
+        if all_pass is None
+        else _t("why_all_pass", lang)
+        if all_pass
+        else _t("why_all_fail", lang, n=len(failing))
+    )
+    cells = _compliance_cells(_t("total", lang), total, sheet, all_pass, why)
+    row = sheet.data(
+        _blanked(cells, (11,) if not total.population else (), _t("no_data", lang)), percent_cols=(11, 12), total=True
+    )
+    sheet.layout.style("wrap", row, 13)
+    sheet.layout.heights[row] = ROW_HEIGHT * wrapped_lines(why, COLUMN_WIDTHS[WIDTH])
     sheet.verdict(row, (11, 13), all_pass)
     sheet.note(_t("s3_note", lang))
     if not total.population:  # a rate without a denominator is no data, and says why
         sheet.note(_t("no_windows", lang))
+
+
+def _grades_why(g: Grades, lang: str) -> str:
+    """The verdict with its reason: the rate against its target."""
+    if g.passed is None:
+        return _t("none", lang)
+    return _t("why_sat_pass" if g.passed else "why_sat_fail", lang, rate=_pct(g.rate), target=_pct(g.target))
 
 
 def _grades_cells(label: str, g: Grades, sheet: _Sheet) -> list[Any]:
@@ -448,27 +551,32 @@ def _grades_cells(label: str, g: Grades, sheet: _Sheet) -> list[Any]:
         g.graded,
         g.rate,
         g.target,
-        sheet.result_word(g.passed),
+        _grades_why(g, sheet.lang),
+        None,
+        None,
     ]
 
 
 def _part_satisfaction(sheet: _Sheet, s: MonthStats) -> None:
     lang = sheet.lang
     sheet.heading("s4")
-    keys = ["category", "satisfied", "fairly_satisfied", "unsatisfied", "graded", "sat_rate", "target", "result"]
-    sheet.header(keys)
+    keys = ["category", "satisfied", "fairly_satisfied", "unsatisfied", "graded", "sat_rate", "target", "result_sat"]
+    sheet.spread(sheet.header(keys), 8, 10)
     if "satisfaction" in s.missing:  # no verdict about data that is not there
         word = _t("no_data", lang)
         for term in CATEGORIES:
-            sheet.data([term.label(lang), *[word] * 5, s.satisfaction[term.key].target, None], percent_cols=(7,))
+            row = sheet.data([term.label(lang), *[word] * 5, s.satisfaction[term.key].target, None], percent_cols=(7,))
+            sheet.spread(row, 8, 10)
         overall = s.satisfaction["overall"]
-        sheet.data([_t("overall", lang), *[word] * 5, overall.target, None], percent_cols=(7,), total=True)
+        row = sheet.data([_t("overall", lang), *[word] * 5, overall.target, None], percent_cols=(7,), total=True)
+        sheet.spread(row, 8, 10)
         _no_data_note(sheet, s, "satisfaction")
         return
     for term in CATEGORIES:
         g = s.satisfaction[term.key]
         row = sheet.data(_grades_cells(term.label(lang), g, sheet), percent_cols=(6, 7))
         sheet.verdict(row, (6, 8), g.passed)
+        sheet.spread(row, 8, 10)
     overall = s.satisfaction["overall"]
     row = sheet.data(
         _grades_cells(
@@ -482,16 +590,19 @@ def _part_satisfaction(sheet: _Sheet, s: MonthStats) -> None:
         total=True,
     )
     sheet.verdict(row, (6, 8), overall.passed)
+    sheet.spread(row, 8, 10)
     if not overall.graded:
         sheet.layout.rows[row - 1][5] = _t("no_data", lang)
         sheet.note(_t("no_callbacks", lang))
     sheet.note(_t("s4_note", lang, target=_pct(overall.target)))
-    sheet.layout.add_row([])
-    sheet.header(["aspect", *keys[1:]])
+    sheet.gap()
+    row = sheet.header(["aspect", *keys[1:]])
+    sheet.spread(row, 8, 10)
     for term in ASPECTS:
         g = s.satisfaction_by_aspect[term.key]
         row = sheet.data(_grades_cells(term.label(lang), g, sheet), percent_cols=(6, 7))
         sheet.verdict(row, (6, 8), g.passed)
+        sheet.spread(row, 8, 10)
     total = Grades(overall.target)
     for g in s.satisfaction_by_aspect.values():
         total.satisfied += g.satisfied
@@ -499,6 +610,7 @@ def _part_satisfaction(sheet: _Sheet, s: MonthStats) -> None:
         total.unsatisfied += g.unsatisfied
     row = sheet.data(_grades_cells(_t("total", lang), total, sheet), percent_cols=(6, 7), total=True)
     sheet.verdict(row, (6, 8), total.passed)
+    sheet.spread(row, 8, 10)
 
 
 def _part_timeliness(sheet: _Sheet, s: MonthStats) -> None:
@@ -516,7 +628,7 @@ def _part_timeliness(sheet: _Sheet, s: MonthStats) -> None:
         sheet.note(_t("no_complaints", lang))
     _no_data_note(sheet, s, "responded_24h")
     _no_data_note(sheet, s, "resolved_3_workdays")
-    sheet.layout.add_row([])
+    sheet.gap()
     sheet.header(["category", "completed", "median"])
     gone = (2, 3) if "median_days" in s.missing else ()
     for term in CATEGORIES:
@@ -545,6 +657,19 @@ def _alert_row(sheet: _Sheet, values: list[Any], style: str) -> int:
         if last > first:
             sheet.layout.merged.append((row, first, row, last))
     return row
+
+
+def _wrap_long(sheet: _Sheet, row: int, values: list[Any]) -> None:
+    """Long alert texts wrap inside their merged cells (text running past column M would print a page of
+    its own) and the row grows to hold them."""
+    lines = 1
+    for (first, last), value in zip(_ALERT_SPANS, values):
+        if isinstance(value, str):
+            width = sum(COLUMN_WIDTHS.get(c, 8) for c in range(first, last + 1))
+            lines = max(lines, wrapped_lines(value, width))
+    if lines > 1:
+        sheet.layout.style("wrap", row, 1, row, WIDTH)
+        sheet.layout.heights[row] = ROW_HEIGHT * lines
 
 
 def _part_alerts(sheet: _Sheet, s: MonthStats, ledger: Ledger | None) -> None:
@@ -597,6 +722,7 @@ def _part_alerts(sheet: _Sheet, s: MonthStats, ledger: Ledger | None) -> None:
     for values in rows:
         row = _alert_row(sheet, values, "text")
         sheet.layout.style("int", row, 6)
+        _wrap_long(sheet, row, values)
     if not rows:
         _alert_row(sheet, [_t("no_alerts", lang)], "text")
     row = _alert_row(
@@ -668,7 +794,7 @@ def _part_trend(sheet: _Sheet, s: MonthStats) -> None:
             called,
             on_time,
             called / population if population else None,
-            required / population if population else None,
+            None,  # no aggregate required rate: the rule's rates differ by category
         ],
         percent_cols=(4, 5, 10, 11),
         total=True,
@@ -684,6 +810,8 @@ def _part_trend(sheet: _Sheet, s: MonthStats) -> None:
             series_cols=[4, 5],
             anchor=f"A{row + 2}",
             y_title=_t("sat_rate", lang),
+            x_title=_t("x_month", lang),
+            rows_tall=CHART_ROWS,
         )
     )
     layout.charts.append(
@@ -697,9 +825,11 @@ def _part_trend(sheet: _Sheet, s: MonthStats) -> None:
             series_cols=[10, 11],
             anchor=f"G{row + 2}",
             y_title=_t("callback_rate", lang),
+            x_title=_t("x_month", lang),
+            rows_tall=CHART_ROWS,
         )
     )
-    for _ in range(16):  # room for the charts (7.5 cm tall) before the signature line
+    for _ in range(CHART_ROWS + 1):  # room for the charts (7.5 cm tall) before the signature line
         layout.add_row([])
 
 
@@ -736,7 +866,7 @@ def stats_text(result: MonthStats, lang: str) -> str:
                     exempt=c.exempt,
                     unreachable=c.unreachable,
                     rate=_pct(c.callback_rate),
-                    result=_t(_result_key(_verdict(c)), lang),
+                    result=_compliance_why(c, _verdict(c), lang),
                 )
             )
     overall = result.satisfaction["overall"]
@@ -787,10 +917,7 @@ _FOLLOW_UPS = {
 def _part_follow_ups(sheet: _Sheet, s: MonthStats) -> None:
     """Follow-ups opened, closed and still open (core.follow_ups.month_counts)."""
     words = _FOLLOW_UPS.get(sheet.lang, _FOLLOW_UPS["zh-Hans"])
-    sheet.layout.add_row([])
-    row = sheet.layout.add_row([words[0]])
-    sheet.layout.merged.append((row, 1, row, WIDTH))
-    sheet.layout.style("signature", row, 1, row, WIDTH)
+    sheet.heading_text(words[0])
     sheet.layout.add_row(list(words[1:]), "header")
     f = s.follow_ups
     sheet.data([f.opened, f.closed, f.still_open])
@@ -807,10 +934,6 @@ _SUSPICIONS = {
 def _part_suspicions(sheet: _Sheet, s: MonthStats) -> None:
     """The month's suspicions (core.suspicions), one row each: what, how many rows, the message."""
     words = _SUSPICIONS.get(sheet.lang, _SUSPICIONS["zh-Hans"])
-    sheet.layout.add_row([])
-    row = sheet.layout.add_row([words[0]])
-    sheet.layout.merged.append((row, 1, row, WIDTH))
-    sheet.layout.style("signature", row, 1, row, WIDTH)
+    sheet.heading_text(words[0])
     for x in s.suspicions or [None]:
-        r = sheet.layout.add_row([x.message if x else words[1]], "note")
-        sheet.layout.merged.append((r, 1, r, WIDTH))
+        sheet.note(x.message if x else words[1])

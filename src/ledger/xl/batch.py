@@ -80,6 +80,7 @@ SETTERS: dict[str, Callable[[Any, Any], None]] = {
     "merge": _merge,
     "merge_across": _merge_across,
     "column_width": lambda r, v: setattr(r, "column_width", v),
+    "row_height": lambda r, v: setattr(r, "row_height", v),
 }
 
 

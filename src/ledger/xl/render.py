@@ -95,6 +95,8 @@ def render(book: Any, layout: SheetLayout) -> Any:
         batch.add("merge_across" if across else "merge", True, r1, c1, r2, c2)
     for col, w in sorted(layout.widths.items()):
         batch.add("column_width", w, 1, col)
+    for row, h in sorted(layout.heights.items()):  # rows tall enough to write in: one call per height
+        batch.add("row_height", h, row, 1)
     batch.flush()
     if layout.freeze:
         sheet.freeze_panes.freeze_at(layout.freeze)
@@ -118,15 +120,27 @@ def _chart(sheet: Any, spec: Any) -> None:
 
 
 def _page_setup(book: Any, sheet: Any, layout: SheetLayout) -> None:
-    """A4, fit to width, print titles: only Excel on Windows exposes these (COM PageSetup)."""
+    """A4, fit to width (or the layout's fixed scale), print titles, margins, footer and page breaks:
+    only Excel on Windows exposes these (COM PageSetup)."""
     if not sys.platform.startswith("win") or book.app.engine.name != "excel":
         return
     ps = sheet.api.PageSetup
     ps.PaperSize = 9  # xlPaperA4
     ps.Orientation = 2 if layout.landscape else 1
-    ps.Zoom = False
-    ps.FitToPagesWide = 1
-    ps.FitToPagesTall = False
+    if layout.scale:
+        ps.Zoom = layout.scale
+    else:
+        ps.Zoom = False
+        ps.FitToPagesWide = 1
+        ps.FitToPagesTall = False
     ps.CenterHorizontally = True
+    side, top = layout.margins
+    ps.LeftMargin = ps.RightMargin = side * 72  # points
+    ps.TopMargin = ps.BottomMargin = top * 72
     if layout.repeat_rows:
         ps.PrintTitleRows = f"${layout.repeat_rows[0]}:${layout.repeat_rows[1]}"
+    if layout.footer:
+        ps.LeftFooter, ps.CenterFooter, ps.RightFooter = layout.footer
+    sheet.api.ResetAllPageBreaks()
+    for row in sorted(set(layout.breaks)):
+        sheet.api.HPageBreaks.Add(Before=sheet.api.Range(f"A{row + 1}"))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ledger.core.columns import TOOL_COLUMNS, match_header
-from ledger.core.log import LOG_HEADERS, LOG_SHEET, is_log_sheet
+from ledger.core.log import LOG_HEADERS, LOG_SHEET, is_log_sheet, sheet_rows
 from ledger.sheets.cellrefs import runs
 from ledger.xl.batch import Batch
 from ledger.xl.bridge import DATE_FORMAT, Snapshot, cell_value, column_blocks, hex_color
@@ -168,7 +168,7 @@ def write_fills(sheet: Any, fills: dict[tuple[int, int], str]) -> int:
 def append_log(book: Any, snap: Snapshot, lang: str, rows: list[list[Any]], written: Written) -> None:
     """Append Log rows in one call below the last used row; create the Log sheet with its header if missing."""
     name = next((n for n in snap.names if is_log_sheet(n)), None)
-    block = [[cell_value(v) for v in row] for row in rows]
+    block = [[cell_value(v) for v in row] for row in sheet_rows(rows, lang)]
     header = list(LOG_HEADERS.get(lang, LOG_HEADERS["zh-Hans"]))
     if name is None:
         name = LOG_SHEET.get(lang, LOG_SHEET["zh-Hans"])
