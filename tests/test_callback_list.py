@@ -93,8 +93,10 @@ def test_list_holds_due_and_overdue_only_sorted_by_deadline(written):
 def test_list_shows_window_days_left_and_status(written):
     rows = {r[1]: r for r in _listed(written[LIST_SHEET["zh-Hans"]])}
     over, due = rows["C-OVER"], rows["C-DUE"]
-    assert over[3].date() == D(2026, 3, 13) and over[4] == "逾期 7 天\n第1次/共3次"  # the next attempt on the unreachable ladder
-    assert due[3].date() == D(2026, 3, 21) and due[4] == "剩 1 天"
+    assert (
+        over[3].date() == D(2026, 3, 13) and over[4] == "逾期 7 天\n第1次/共3次"
+    )  # the next attempt on the unreachable ladder
+    assert due[3].date() == D(2026, 3, 21) and due[4] == "剩 1 天\n第1次/共3次"
     assert due[2] == "3栋2单元1101 张三\n13812345678"  # unit and name, the phone on a second line
     assert due[6] == "【投诉】楼道垃圾未清运"
 

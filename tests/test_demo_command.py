@@ -45,7 +45,16 @@ def test_demo_command_prints_where_the_outputs_are(tmp_path):
 def test_demo_ledger_is_the_init_template_with_sheets_in_working_order(tmp_path):
     list(run_demo(tmp_path, today=dt.date(2026, 11, 25), rows=120))
     wb = load_workbook(tmp_path / "演示台账.xlsx")
-    assert wb.sheetnames == ["案件台账", "回访清单", "回访记录表", "月度统计 2026-10", "设置", "日志", "_lists"]
+    assert wb.sheetnames == [
+        "案件台账",
+        "回访清单",
+        "回访记录表",
+        "月度统计 2026-10",
+        "回访意见汇总 2026-10",
+        "设置",
+        "日志",
+        "_lists",
+    ]
     assert wb["_lists"].sheet_state == "hidden"  # the dropdown values, last
     cases = wb["案件台账"]
     assert cases.freeze_panes == "B2" and cases.print_title_rows == "$1:$1"

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from conftest import case
 from ledger.cli import app
+from ledger.core.log import parse_log
 
 D = dt.date
 runner = CliRunner()
@@ -127,7 +128,8 @@ def test_feedback_goes_to_each_department_head_as_eml_with_only_their_cases(ledg
     assert name.endswith(".xlsx") and "工程部" in name
     ids = [r[1] for r in rows if r[1] in ("R1", "R2", "R4", "R7")]
     assert ids == ["R2", "R1"]  # unsatisfied first, only the department's own cases
-    logged = [r for r in load_workbook(path)["日志"].iter_rows(values_only=True) if r[1] == "send_feedback"]
+    rows = list(load_workbook(path)["日志"].iter_rows(values_only=True))
+    logged = [e for e in parse_log(rows) if e["action"] == "send_feedback"]
     assert len(logged) == 3
 
 

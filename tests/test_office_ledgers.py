@@ -64,7 +64,9 @@ def test_init_into_adds_only_the_settings_sheet_once(tmp_path):
     assert book.sheetnames == ["個案紀錄", "設置"]
     assert [c.value for c in book["個案紀錄"][1]] == cl.HK_HEADERS  # no tool columns: nothing else written
     items = settings_of(path, "設置")
-    assert items["管理處名稱"] == "海景花園管理處" and items["語言"] == "zh-Hant" and items["規則預設"] == "commercial"
+    assert (
+        items["管理處名稱"] == "海景花園管理處" and items["語言"] == "zh-Hant" and items["規則預設"] == "商業"
+    )  # the preset in words
     again = run("init", "--into", path)
     assert again.exit_code == 2 and "已經有「設置」表" in again.stderr
 

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from conftest import case, write_ledger
 from ledger.cli import app
+from ledger.core.log import parse_log
 
 D = dt.date
 runner = CliRunner()
@@ -66,7 +67,8 @@ def list_ids(path: Path, sheet: str = "回访清单") -> list[str]:
 
 def log_actions(path: Path, sheet: str = "日志") -> list[tuple[str, dict, dict]]:
     ws = load_workbook(path)[sheet]
-    return [(r[1], json.loads(r[2]), json.loads(r[3])) for r in ws.iter_rows(min_row=2, values_only=True) if r[1]]
+    entries = parse_log(list(ws.iter_rows(values_only=True)))  # the machine columns behind the words
+    return [(e["action"], e["params"], e["result"]) for e in entries]
 
 
 def two_due(tmp_path: Path) -> Path:
@@ -231,7 +233,7 @@ def test_unreachable_only_after_three_unanswered_days_and_the_list_says_which_at
         rows = list(ws.iter_rows(values_only=True))
         header = next(r for r in rows if r[0] == "序号")
         row = next(r for r in rows if r[1] == "C1")
-        assert row[header.index("下次尝试")] == next_label
+        assert row[header.index("状态")].splitlines()[-1] == next_label  # the next attempt, under the status
         statuses.append(case_cells(path)["C1"]["回访状态"])
     c1 = case_cells(path)["C1"]
     assert c1["未接通日期"] == "2026-11-16、2026-11-17"  # the same day counts once

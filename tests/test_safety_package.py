@@ -194,7 +194,7 @@ def test_highlight_keeps_the_clerk_cell_format(saved: tuple[Path, Path]) -> None
 
 def test_layouts_replace_in_place_and_add_at_end(saved: tuple[Path, Path]) -> None:
     wb = openpyxl.load_workbook(saved[1])
-    assert wb.sheetnames == ["案件台账", "回访清单", "设置", "透视", "月度统计", "日志"]
+    assert wb.sheetnames == ["案件台账", "回访清单", "月度统计", "设置", "透视", "日志"]
     ws = wb["回访清单"]
     assert ws["A1"].value == "回访清单（截至 2026-11-25）" and ws["A1"].font.b and ws["A1"].font.sz == 14
     assert [str(r) for r in ws.merged_cells.ranges] == ["A1:D1"]
@@ -422,7 +422,7 @@ def test_libreoffice_opens_the_result(saved: tuple[Path, Path], tmp_path: Path, 
     converted = out / saved[1].name
     assert converted.exists(), proc.stdout + proc.stderr
     wb = openpyxl.load_workbook(converted)
-    assert wb.sheetnames == ["案件台账", "回访清单", "设置", "透视", "月度统计", "日志"]
+    assert wb.sheetnames == ["案件台账", "回访清单", "月度统计", "设置", "透视", "日志"]
     ws = wb["案件台账"]
     assert [ws.cell(2, c).value for c in range(6, 9)] == ["回访状态", "回访期限", "问题"]
     assert ws["F3"].value == "overdue" and ws["G3"].value == datetime(2026, 12, 4)
@@ -544,7 +544,7 @@ def test_regenerating_tool_sheets_twice_leaves_one_copy(saved: tuple[Path, Path]
     assert len([n for n in names if n.startswith("xl/charts/")]) == 1
     assert len([n for n in names if n.startswith("xl/comments")]) == 1  # the clerk's own
     wb = openpyxl.load_workbook(ledger)
-    assert wb.sheetnames == ["案件台账", "回访清单", "设置", "透视", "月度统计", "日志"]
+    assert wb.sheetnames == ["案件台账", "回访清单", "月度统计", "设置", "透视", "日志"]
     assert len(wb["月度统计"]._charts) == 1
     workbook = z.read("xl/workbook.xml").decode()
     assert workbook.count("_xlnm.Print_Titles") == 2 and workbook.count("<definedNames>") == 1

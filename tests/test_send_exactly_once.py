@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
-import json
 import socket
 from datetime import date as D
 from pathlib import Path
@@ -21,6 +20,7 @@ from typer.testing import CliRunner
 
 from conftest import case, write_ledger
 from ledger.cli import app
+from ledger.core.log import parse_log
 from test_ledger_open_elsewhere import excel_owner_file
 
 HQ = "quality@head-office.example"
@@ -99,7 +99,7 @@ def log_rows(ledger: Path) -> list[dict]:
     book = load_workbook(ledger, read_only=True)
     rows = list(book["日志"].values) if "日志" in book.sheetnames else []
     book.close()
-    return [json.loads(r[3]) for r in rows[1:] if r[1] == "send"]
+    return [e["result"] for e in parse_log(rows) if e["action"] == "send"]  # the machine columns
 
 
 def message_id(envelope) -> str:

@@ -33,9 +33,11 @@ def test_new_sheets_go_before_settings_and_log_and_keep_their_print_titles(ledge
     assert wb.sheetnames == [
         "案件台账",
         "月度统计 2026-09",
+        "回访意见汇总 2026-09",  # each month's feedback to departments beside its statistics
         "回访清单",
         "回访记录表",
         "月度统计 2026-10",
+        "回访意见汇总 2026-10",
         "设置",
         "日志",
     ]
@@ -49,5 +51,15 @@ def test_first_statistics_take_over_the_empty_sheet_of_a_new_ledger_and_later_mo
     _run("stats", str(path), "--month", "2026-09", "--as-of", "2026-11-20", "--write")
     _run("stats", str(path), "--month", "2026-10", "--as-of", "2026-11-20", "--write")
     wb = load_workbook(path)
-    assert wb.sheetnames == ["案件台账", "回访清单", "月度统计 2026-09", "月度统计 2026-10", "设置", "日志", "_lists"]
+    assert wb.sheetnames == [
+        "案件台账",
+        "回访清单",
+        "月度统计 2026-09",
+        "回访意见汇总 2026-09",
+        "月度统计 2026-10",
+        "回访意见汇总 2026-10",
+        "设置",
+        "日志",
+        "_lists",
+    ]
     assert wb["月度统计 2026-09"]["A1"].value.endswith("月度回访统计表(2026-09)")

@@ -296,7 +296,7 @@ def _place(pkg: _Package, book: _Book, layout: SheetLayout, receipt: WriteReceip
                 break
     new = book.find(layout.name) is None
     part, index = sheet_slot(pkg, book, layout.name, receipt)
-    if new:
+    if new and fold(layout.name) not in _TAIL:  # a new Settings or Log sheet itself goes last
         after = next((book.find(n) for n in layout.follows if book.find(n) is not None), None)
         tail = [s.index for s in book.sheets if fold(s.name) in _TAIL or book.sheet_state(s.name) != "visible"]
         position = after.index + 1 if after is not None else min(tail, default=index)

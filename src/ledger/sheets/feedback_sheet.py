@@ -6,6 +6,7 @@ from ledger.core.feedback import department_feedback
 from ledger.core.models import Ledger
 from ledger.core.vocab import ASPECTS, CATEGORIES, SATISFACTION
 from ledger.sheets.layout import SheetLayout
+from ledger.sheets.stats_sheet import sheet_name as stats_sheet_name
 
 SHEET_NAME = {"zh-Hans": "回访意见汇总 {month}", "zh-Hant": "回訪意見匯總 {month}", "en": "Callback feedback {month}"}
 _WORDS = {
@@ -51,6 +52,7 @@ def feedback_layout(ledger: Ledger, month: str, lang: str, department: str | Non
     words = _WORDS.get(lang, _WORDS["zh-Hans"])
     width = len(words["header"])
     layout = SheetLayout(sheet_name(month, lang))
+    layout.follows = [stats_sheet_name(month, lang)]  # beside the month's statistics it explains
     t = layout.add_row([words["title"].format(office=ledger.settings.office, month=month)], "title")
     layout.merged.append((t, 1, t, width))
     entries = [e for e in department_feedback(ledger, month) if department is None or e.department == department]

@@ -15,6 +15,9 @@ from ledger.sheets.layout import NAMED_STYLES, SheetLayout, StyleRange
 from ledger.xl.batch import Batch
 from ledger.xl.bridge import cell_value, date_format_blocks
 
+# Excel sizes a row for its largest font by itself (a 14-pt title line included); only rows taller than
+# that (room to write, wrapped reasons) cost a call, so a click stays within 40 calls.
+DEFAULT_ROW_POINTS = 24.0
 # The named styles, defined once (sheets.layout.NAMED_STYLES), in batch.SETTERS' terms already.
 STYLES = NAMED_STYLES
 
@@ -96,7 +99,8 @@ def render(book: Any, layout: SheetLayout) -> Any:
     for col, w in sorted(layout.widths.items()):
         batch.add("column_width", w, 1, col)
     for row, h in sorted(layout.heights.items()):  # rows tall enough to write in: one call per height
-        batch.add("row_height", h, row, 1)
+        if h > DEFAULT_ROW_POINTS:
+            batch.add("row_height", h, row, 1)
     batch.flush()
     if layout.freeze:
         sheet.freeze_panes.freeze_at(layout.freeze)
