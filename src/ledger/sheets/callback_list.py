@@ -425,13 +425,15 @@ _FOLLOW_TITLES = {
         "en": "Repeat complaints and repairs — for the office manager to decide",
     },
 }
+# On the list's own 13 columns (same widths, so dates fit and the sheet prints as one grid): the second
+# callback's date and satisfaction sit under the list's 回访日期 and 满意度 columns, where they are written.
 _FOLLOW_HEADERS = {
-    "zh-Hans": ["原因", "案件编号", "类别", "房号", "住户姓名", "联系电话", "责任部门", "跟进起始", "再回访期限", "相关案件",
-                "再回访日期", "再回访满意度"],
-    "zh-Hant": ["原因", "案件編號", "類別", "房號", "住戶姓名", "聯繫電話", "責任部門", "跟進起始", "再回訪期限", "相關案件",
-                "再回訪日期", "再回訪滿意度"],
-    "en": ["Reason", "Case ID", "Category", "Unit", "Customer", "Phone", "Department", "Since", "Call again by",
-           "Related cases", "Second callback on", "Second callback satisfaction"],
+    "zh-Hans": ["原因", "案件编号", "房号 / 住户 / 电话", "再回访期限", "跟进起始", "责任部门", "类别及相关案件",
+                "再回访日期", None, "再回访满意度", None, None],
+    "zh-Hant": ["原因", "案件編號", "房號 / 住戶 / 電話", "再回訪期限", "跟進起始", "責任部門", "類別及相關案件",
+                "再回訪日期", None, "再回訪滿意度", None, None],
+    "en": ["Reason", "Case ID", "Unit / customer / phone", "Call again by", "Since", "Department",
+           "Category and related cases", "Second callback on", None, "Second callback satisfaction", None, None],
 }  # fmt: skip
 
 
@@ -447,28 +449,18 @@ def follow_up_blocks(layout: SheetLayout, report: CallbackReport, ledger: Ledger
             continue
         t = layout.add_row([_FOLLOW_TITLES[group][key]], "subtitle")
         layout.merged.append((t, 1, t, len(headers)))
-        layout.add_row(headers, "header")
+        layout.heights[layout.add_row(headers, "header")] = 32
         for f in rows:
             c = f.case
-            r = layout.add_row(
-                [
-                    reason_label(f.reason, lang),
-                    c.case_id,
-                    CATEGORIES.label(c.category, lang) if c.category else None,
-                    c.unit,
-                    c.customer,
-                    c.phone,
-                    c.department,
-                    f.since,
-                    f.recall_due,
-                    "、".join(x for x in f.related if x != c.case_id) or None,
-                    None,
-                    None,
-                    fingerprint(c),
-                ]
-            )
-            layout.style("date", r, 8, r, 9)
-            layout.style("overdue" if f.overdue(report.as_of) else "wrap", r, 1, r, len(headers))
+            category = CATEGORIES.label(c.category, lang) if c.category else ""
+            related = "\n".join(x for x in f.related if x != c.case_id)  # one case id a line: none cut off
+            what = "\n".join(v for v in (category, related) if v) or None
+            values = [reason_label(f.reason, lang), c.case_id, _who(c), f.recall_due, f.since, c.department, what]
+            r = layout.add_row([*values, None, None, None, None, None, fingerprint(c)])
+            layout.style("date", r, 4, r, 5)
+            layout.style("overdue" if f.overdue(report.as_of) else "field", r, 1, r, len(headers))
+            needed = max(wrapped_lines(v, WIDTHS[i]) for i, v in enumerate(values) if isinstance(v, str))
+            layout.heights[r] = max(ROW_HEIGHT, needed * _LINE + 6)  # everything readable, room to write
         layout.add_row([])
 
 
