@@ -143,7 +143,16 @@ def test_clerk_opens_the_ledger_by_pasting_its_path(browser, page, office):
     current = wait_for(browser, "#current")
     assert str(ledger.resolve()) in current.text
     labels = [b.text for b in browser.find_elements(By.CSS_SELECTOR, "table.buttons button")]
-    assert labels == ["校验台账", "生成回访清单", "抽样", "月度统计", "发送总部", "登记回访结果", "撤销上次登记", "汇总各处报表"]
+    assert labels == [
+        "校验台账",
+        "生成回访清单",
+        "抽样",
+        "月度统计",
+        "发送总部",
+        "登记回访结果",
+        "撤销上次登记",
+        "汇总各处报表",
+    ]
     assert json.loads((config / "recent_ledgers.json").read_text(encoding="utf-8")) == [str(ledger.resolve())]
 
 
@@ -327,9 +336,7 @@ def test_send_button_makes_the_export_and_eml_next_to_the_ledger_and_logs_it(bro
     assert log_actions(ledger)[-1] == "send"
 
 
-def test_consolidate_button_makes_the_head_office_workbook_in_a_subfolder_with_the_league_table(
-    browser, page, office
-):
+def test_consolidate_button_makes_the_head_office_workbook_in_a_subfolder_with_the_league_table(browser, page, office):
     ledger, _ = office
     month = last_month()
     reports = ledger.parent / "各处报表"

@@ -4,7 +4,8 @@ A button loads the ledger from disk (io.workbook.load_file), runs its job
 (ledger.jobs.*), writes the job's Changes with io.ledger_file.apply_changes (lock
 check, backup, atomic replace) and returns an Outcome: the lines to show and the
 partial template that shows its result. Another operation becomes a button by
-appending one Button to BUTTONS.
+appending one Button to BUTTONS; its run function may live in a module of its own
+(web.posting, web.head_office) sharing Params, Outcome and write from web.outcome.
 """
 
 from __future__ import annotations

@@ -25,7 +25,11 @@ LEAGUE_SHOWN = ("received", "completed", "callbacks", "callback_rate", "satisfac
 
 register(
     {
-        "web.btn.consolidate": {"zh-Hans": "汇总各处报表", "zh-Hant": "彙總各處報表", "en": "Consolidate offices' reports"},
+        "web.btn.consolidate": {
+            "zh-Hans": "汇总各处报表",
+            "zh-Hant": "彙總各處報表",
+            "en": "Consolidate office reports",
+        },
         "web.folder": {"zh-Hans": "报表文件夹", "zh-Hant": "報表資料夾", "en": "Reports folder"},
         "web.folder_hint": {
             "zh-Hans": "留空:用“设置”表的“报表文件夹”,或台账所在文件夹",
