@@ -2,7 +2,7 @@
 
 One page server and one browser for the module; the tests run in the order a clerk works:
 open the ledger by pasting its path, then 校验台账 → 抽样 → 生成回访清单 (and print it) →
-月度统计 → 发送总部, then read the Log. After each click the workbook on disk is read back
+登记回访结果 (refused, then posted) → 撤销上次登记 → 月度统计 → 发送总部 → 汇总各处报表, then read the Log. After each click the workbook on disk is read back
 with openpyxl. Without chromium and chromium-driver (Debian packages) the module is skipped,
 unless LEDGER_REQUIRE_BROWSER=1 (set by .ci/run), where that is a failure.
 """
@@ -143,7 +143,16 @@ def test_clerk_opens_the_ledger_by_pasting_its_path(browser, page, office):
     current = wait_for(browser, "#current")
     assert str(ledger.resolve()) in current.text
     labels = [b.text for b in browser.find_elements(By.CSS_SELECTOR, "table.buttons button")]
-    assert labels == ["校验台账", "生成回访清单", "抽样", "月度统计", "发送总部"]
+    assert labels == [
+        "校验台账",
+        "生成回访清单",
+        "抽样",
+        "月度统计",
+        "发送总部",
+        "登记回访结果",
+        "撤销上次登记",
+        "汇总各处报表",
+    ]
     assert json.loads((config / "recent_ledgers.json").read_text(encoding="utf-8")) == [str(ledger.resolve())]
 
 
@@ -223,6 +232,67 @@ def test_callback_list_is_written_and_prints_on_a4_landscape_with_header_and_pag
     browser.back()
 
 
+ENTRY_HEADERS = ("回访日期", "回访方式", "满意度", "回访意见")
+
+
+def type_into_list(path: Path, values: tuple) -> tuple[str, int]:
+    """The clerk types one result into the first row of 回访清单's main table and saves: (its case id, its list row)."""
+    wb = load_workbook(path)
+    ws = wb["回访清单"]
+    rows = list(ws.iter_rows())
+    at = next(i for i, r in enumerate(rows) if {"案件编号", *ENTRY_HEADERS} <= {c.value for c in r})  # the main table
+    header = [c.value for c in rows[at]]
+    first = rows[at + 1]
+    for name, value in zip(ENTRY_HEADERS, values):
+        first[header.index(name)].value = value
+    wb.save(path)
+    return first[header.index("案件编号")].value, first[0].row
+
+
+def case_row(path: Path, case_id: str) -> dict:
+    ws = load_workbook(path)["案件台账"]
+    header = [c.value for c in ws[1]]
+    ids = header.index("案件编号")
+    return next(dict(zip(header, r)) for r in ws.iter_rows(min_row=2, values_only=True) if r[ids] == case_id)
+
+
+def test_record_refuses_a_wrong_entry_naming_its_list_row_and_column_and_changes_nothing(browser, page, office):
+    ledger, _ = office
+    today = dt.date.today()
+    case_id, list_row = type_into_list(ledger, (today, "电话", "很好", "已处理"))
+    before = ledger.read_bytes()
+    browser.get(page.url)
+    outcome = press(browser, "record")
+    assert "未登记任何结果" in outcome.text
+    refused = table_texts(browser, "#refused tbody tr")
+    assert [r[:2] for r in refused] == [[f"回访清单 行 {list_row}", "满意度"]]
+    assert ledger.read_bytes() == before
+    assert case_row(ledger, case_id)["满意度"] is None
+
+
+def test_record_posts_the_typed_result_into_the_case_sheet_and_undo_puts_it_back(browser, page, office):
+    ledger, _ = office
+    today = dt.date.today()
+    case_id, _ = type_into_list(ledger, (today, "电话", "满意", "已处理"))
+    browser.get(page.url)
+    outcome = press(browser, "record")
+    assert "登记到“案件台账”" in outcome.text
+    shown = {r[2]: r[3:] for r in table_texts(browser, "#posted tbody tr") if r[0] == case_id}
+    assert shown["满意度"] == ["", "满意"] and shown["回访方式"] == ["", "电话"]
+    row = case_row(ledger, case_id)
+    assert row["回访日期"] == dt.datetime(today.year, today.month, today.day)
+    assert (row["回访方式"], row["满意度"], row["回访意见"]) == ("电话", "满意", "已处理")
+    assert log_actions(ledger)[-2:] == ["record", "callbacks"]  # the posting, then the list made afresh
+
+    outcome = press(browser, "undo_record")
+    assert "已撤销上次登记" in outcome.text
+    shown = {r[2]: r[3:] for r in table_texts(browser, "#posted tbody tr") if r[0] == case_id}
+    assert shown["满意度"] == ["满意", ""]
+    row = case_row(ledger, case_id)
+    assert [row[h] for h in ENTRY_HEADERS] == [None] * 4
+    assert log_actions(ledger)[-2:] == ["record_undo", "callbacks"]
+
+
 def test_monthly_statistics_show_the_sheets_figures_and_two_charts(browser, page, office):
     ledger, _ = office
     browser.get(page.url)
@@ -264,6 +334,35 @@ def test_send_button_makes_the_export_and_eml_next_to_the_ledger_and_logs_it(bro
     got = httpx.get(links[export])
     assert got.status_code == 200 and got.content == (ledger.parent / export).read_bytes()
     assert log_actions(ledger)[-1] == "send"
+
+
+def test_consolidate_button_makes_the_head_office_workbook_in_a_subfolder_with_the_league_table(browser, page, office):
+    ledger, _ = office
+    month = last_month()
+    reports = ledger.parent / "各处报表"
+    reports.mkdir()
+    export = next(ledger.parent.glob(f"回访统计_*_{month}.xlsx"))
+    shutil.copy(export, reports / export.name)
+    office_name = export.name.removeprefix("回访统计_").removesuffix(f"_{month}.xlsx")
+    browser.get(page.url)
+    browser.find_element(By.ID, "folder").send_keys("各处报表")
+    outcome = press(browser, "consolidate")
+    assert "收到 1 个管理处的报表" in outcome.text
+    league = table_texts(browser, "#league tbody tr")
+    assert [r[:2] for r in league] == [["1", office_name]]
+    book = reports / f"回访汇总_{month}.xlsx"
+    ws = load_workbook(book)[f"汇总 {month}"]
+    header = [c.value for c in ws[2]]
+    on_disk = {r[1]: dict(zip(header, r)) for r in ws.iter_rows(min_row=3, values_only=True) if r[1]}
+    assert set(on_disk) == {office_name, "集团合计"}
+    page_header = texts(browser, "#league thead th")
+    shown = dict(zip(page_header, league[0]))
+    assert int(shown["受理"]) == on_disk[office_name]["受理"] > 0
+    assert int(shown["回访次数"]) == on_disk[office_name]["回访次数"]
+    link = browser.find_element(By.CSS_SELECTOR, "ul.files a")
+    assert link.text == f"各处报表/回访汇总_{month}.xlsx"
+    got = httpx.get(link.get_attribute("href"))
+    assert got.status_code == 200 and got.content == book.read_bytes()
 
 
 def test_log_page_lists_every_job_the_buttons_ran_newest_first(browser, page, office):

@@ -15,6 +15,7 @@ import httpx
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+from openpyxl import load_workbook
 
 from ledger.demo.cases import demo_settings
 from web_support import demo_ledger, running_page
@@ -142,6 +143,58 @@ def test_opening_a_path_that_is_no_file_says_so_and_keeps_the_ledger(page, offic
     assert page.app.state.ledger.path == office.resolve()
 
 
+def consolidate(page, folder: str) -> httpx.Response:
+    form = {"csrf": page.keys.csrf, "month": "2026-10", "folder": folder}
+    return httpx.post(page.url + "run/consolidate", data=form, headers=origin(page))
+
+
+def outside_folder(office: Path) -> Path:
+    """A folder beside the ledger's folder holding an office's export (a copy of the ledger will do as bait)."""
+    outside = office.parent.parent / "elsewhere"
+    outside.mkdir(exist_ok=True)
+    (outside / "回訪統計_外處_2026-10.xlsx").write_bytes(office.read_bytes())
+    return outside
+
+
+@pytest.mark.parametrize("typed", ["..", "../elsewhere", "{outside}", "/etc", "子資料夾/../../elsewhere"])
+def test_consolidating_a_folder_outside_the_ledgers_folder_is_refused(page, office, typed):
+    outside = outside_folder(office)
+    before = sorted(p.name for p in outside.iterdir()), sorted(p.name for p in office.parent.iterdir())
+    answer = consolidate(page, typed.format(outside=outside))
+    assert answer.status_code == 200 and "outcome err" in answer.text
+    assert "不在台賬所在資料夾" in answer.text
+    assert (sorted(p.name for p in outside.iterdir()), sorted(p.name for p in office.parent.iterdir())) == before
+
+
+def test_consolidating_through_a_link_leading_out_of_the_ledgers_folder_is_refused(page, office):
+    outside = outside_folder(office)
+    linked_folder = office.parent / "連結報表"
+    if not linked_folder.exists():
+        linked_folder.symlink_to(outside, target_is_directory=True)
+    assert "不在台賬所在資料夾" in consolidate(page, "連結報表").text  # the folder itself is a link out
+    reports = office.parent / "報表"
+    reports.mkdir(exist_ok=True)
+    link = reports / "回訪統計_外處_2026-10.xlsx"
+    if not link.exists():
+        link.symlink_to(outside / link.name)
+    answer = consolidate(page, "報表")  # a file in the folder is a link out
+    assert "outcome err" in answer.text and "指向台賬所在資料夾之外的連結" in answer.text
+    assert sorted(p.name for p in reports.iterdir()) == [link.name]  # no head-office workbook, no database
+    assert sorted(p.name for p in outside.iterdir()) == [link.name]
+
+
+def test_a_reports_folder_in_settings_outside_the_ledgers_folder_is_refused_too(tmp_path):
+    ledger = demo_ledger(tmp_path / "office", lang="zh-Hant", rows=40)
+    outside = outside_folder(ledger)
+    book = load_workbook(ledger)
+    book["設置"].append(["報表資料夾", str(outside)])
+    book.save(ledger)
+    with running_page(ledger) as server:
+        answer = consolidate(server, "")
+    assert "outcome err" in answer.text and "不在台賬所在資料夾" in answer.text and str(outside) in answer.text
+    assert sorted(p.name for p in outside.iterdir()) == ["回訪統計_外處_2026-10.xlsx"]
+
+
 def test_the_page_speaks_the_ledgers_language(tmp_path):
     english = demo_ledger(tmp_path / "en", lang="en", rows=40)
     with running_page(english) as server:
@@ -153,6 +206,9 @@ def test_the_page_speaks_the_ledgers_language(tmp_path):
         "Draw samples",
         "Monthly statistics",
         "Send to head office",
+        "Record callback results",
+        "Undo last recording",
+        "Consolidate office reports",
     ]
 
 

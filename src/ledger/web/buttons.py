@@ -4,16 +4,15 @@ A button loads the ledger from disk (io.workbook.load_file), runs its job
 (ledger.jobs.*), writes the job's Changes with io.ledger_file.apply_changes (lock
 check, backup, atomic replace) and returns an Outcome: the lines to show and the
 partial template that shows its result. Another operation becomes a button by
-appending one Button to BUTTONS.
+appending one Button to BUTTONS; its run function may live in a module of its own
+(web.posting, web.head_office) sharing Params, Outcome and write from web.outcome.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,9 @@ from ledger.jobs.validate import validate_job
 from ledger.sheets.callback_list import callback_list_layout, listed
 from ledger.sheets.cellrefs import col_letter
 from ledger.sheets.stats_sheet import stats_layout
+from ledger.web.head_office import run_consolidate
+from ledger.web.outcome import Button, Outcome, Params, write
+from ledger.web.posting import run_record, run_undo
 
 register(
     {
@@ -39,11 +41,6 @@ register(
         "web.btn.sample": {"zh-Hans": "抽样", "zh-Hant": "抽樣", "en": "Draw samples"},
         "web.btn.stats": {"zh-Hans": "月度统计", "zh-Hant": "月度統計", "en": "Monthly statistics"},
         "web.btn.send": {"zh-Hans": "发送总部", "zh-Hant": "發送總部", "en": "Send to head office"},
-        "web.written": {
-            "zh-Hans": "已写入 {path}(备份:{backup})。",
-            "zh-Hant": "已寫入 {path}(備份:{backup})。",
-            "en": "Written to {path} (backup: {backup}).",
-        },
         "web.validate_done": {
             "zh-Hans": "共 {rows} 行案件,{valid} 行无错误;错误 {errors} 个,提醒 {warnings} 个。问题已写入“{sheet}”表右侧的“问题”列并标色。",
             "zh-Hant": "共 {rows} 行案件,{valid} 行無錯誤;錯誤 {errors} 個,提醒 {warnings} 個。問題已寫入「{sheet}」表右側的「問題」欄並標色。",
@@ -73,47 +70,6 @@ register(
         },
     }
 )
-
-
-@dataclass(frozen=True)
-class Params:
-    """What the clerk set above the buttons; each button uses the ones it needs."""
-
-    as_of: dt.date
-    month: str
-    via: str = "eml"
-    again: bool = False
-    form: dict[str, str] = field(default_factory=dict, compare=False)  # every posted field, for a button's own inputs
-
-
-@dataclass
-class Outcome:
-    lines: list[str]
-    template: str = "result_lines.html"  # the partial under templates/ that shows the result
-    context: dict[str, Any] = field(default_factory=dict)
-    ok: bool = True
-
-
-@dataclass(frozen=True)
-class Button:
-    key: str  # URL segment: POST /<token>/run/<key>
-    label: str  # i18n code of the caption
-    run: Callable[[Path, Ledger, Params], Outcome]
-    uses: tuple[str, ...] = ()  # which of the parameters above the buttons it reads
-
-
-class WriteFailed(Exception):
-    """apply_changes refused or failed; carries the clerk-facing message."""
-
-
-def write(path: Path, ledger: Ledger, changes: Changes) -> str:
-    """apply_changes (lock check, backup, atomic replace) and the line saying where it went."""
-    try:
-        receipt = apply_changes(path, ledger, changes)
-    except Exception as exc:  # noqa: BLE001 - every refusal (locked, read-only, damaged) is a message
-        message = getattr(exc, "message", None)
-        raise WriteFailed(message(ledger.lang) if callable(message) else str(exc)) from exc
-    return text("web.written", ledger.lang, path=receipt.path, backup=receipt.backup or "-")
 
 
 def cell_ref(p: Problem, ledger: Ledger) -> str | None:
@@ -247,6 +203,9 @@ BUTTONS: list[Button] = [
     Button("sample", "web.btn.sample", run_sample, ("month", "as_of")),
     Button("stats", "web.btn.stats", run_stats, ("month", "as_of")),
     Button("send", "web.btn.send", run_send, ("month", "via", "again")),
+    Button("record", "web.btn.record", run_record, ("as_of",)),
+    Button("undo_record", "web.btn.undo_record", run_undo, ("as_of",)),
+    Button("consolidate", "web.btn.consolidate", run_consolidate, ("month", "folder")),
 ]
 
 

@@ -24,7 +24,8 @@ from ledger.core.validation import validate
 from ledger.jobs.callbacks import callbacks_job
 from ledger.sheets.callback_list import callback_list_layout
 from ledger.sheets.cellrefs import col_letter
-from ledger.web.buttons import Button, Outcome, Params, WriteFailed, button, cell_ref, default_via
+from ledger.web.buttons import Button, button, cell_ref, default_via
+from ledger.web.outcome import Outcome, Params, WriteFailed
 from ledger.web.pages import page_context, templates
 from ledger.web.recent import recent_ledgers, remember
 from ledger.web.security import CSRF_FIELD, csrf_checked, inside

@@ -7,12 +7,14 @@
 - The Host header must name this server (a web site that rebinds its DNS name to
   127.0.0.1 is refused), and a POST must come from this server's own page: its Origin
   (or Referer) is this server and it carries the page's CSRF token.
-- Files are served only from the chosen ledger's folder (`inside`).
+- Files are served only from the chosen ledger's folder (`inside`); a folder the page reads or
+  writes (汇总各处报表) is that folder or one inside it, with no link leading out (`folder_inside`, `link_out`).
 """
 
 from __future__ import annotations
 
 import hmac
+import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -139,6 +141,30 @@ def inside(folder: Path, relative: str) -> Path | None:
     if candidate == base or not candidate.is_relative_to(base):
         return None
     return candidate
+
+
+def folder_inside(folder: Path, typed: str) -> Path | None:
+    """A folder typed in the page (absolute, or relative to `folder`), resolved: `folder` itself or one inside it."""
+    if "\x00" in typed:
+        return None
+    base = folder.resolve()
+    candidate = Path(typed).expanduser() if typed else base
+    candidate = (candidate if candidate.is_absolute() else base / candidate).resolve()
+    if candidate != base and not candidate.is_relative_to(base):
+        return None
+    return candidate
+
+
+def link_out(folder: Path, base: Path) -> Path | None:
+    """The first symbolic link under `folder` leading outside `base` (hidden folders, never read, are skipped)."""
+    base = base.resolve()
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in (*dirs, *files):
+            entry = Path(root) / name
+            if entry.is_symlink() and not entry.resolve().is_relative_to(base):
+                return entry
+    return None
 
 
 SECURITY_HEADERS = {
