@@ -160,9 +160,10 @@ def run_button(button_id: str, book: Any) -> str:
     if name is None:
         return text("xl.unknown_button", buttons.snapshot_lang(book), button=button_id)
     from ledger.io.safe_write import WriteRefused  # lazy: keeps `import ledger.xl` light for every click
+    from ledger.xl.status import status_during  # lazy: keeps `import ledger.xl` light for every click
 
     try:
-        with _quiet(book), _one_writer(book, button_id):
+        with _quiet(book), _one_writer(book, button_id), status_during(book):
             return getattr(buttons, name)(book)
     except WriteRefused as exc:  # another writer (the CLI, the local page, an earlier click) holds the ledger
         return exc.message(buttons.snapshot_lang(book))

@@ -21,6 +21,7 @@ from ledger.core.settings import SETTINGS_SHEET, Settings, read_settings, settin
 from ledger.core.vocab import CATEGORIES, fold
 from ledger.sheets.callback_list import LIST_SHEET
 from ledger.xl.bridge import Snapshot, cell_value, is_settings, read_sheet, snapshot
+from ledger.xl.status import current as current_status
 from ledger.xl.write import apply_changes
 
 register(
@@ -104,8 +105,10 @@ def _open(book: Any, state: dict[str, Any]) -> tuple[Snapshot, Any]:
     The snapshot goes into `state` first so an unusable ledger is still reported
     in the language its Settings sheet names.
     """
-    snap = state["snap"] = snapshot(book)
+    status = current_status()
+    snap = state["snap"] = snapshot(book, status.reading)
     ledger = state["ledger"] = load_ledger(snap.grids, path=_fullname(book))
+    status.read(len(ledger.cases), ledger.lang)
     return snap, ledger
 
 
