@@ -166,13 +166,16 @@ def run_button(button_id: str, book: Any) -> str:
         with _quiet(book), _one_writer(book, button_id), status_during(book):
             return getattr(buttons, name)(book)
     except WriteRefused as exc:  # another writer (the CLI, the local page, an earlier click) holds the ledger
-        return exc.message(buttons.snapshot_lang(book))
+        return exc.message(_lang(book, buttons))
     except Exception as exc:  # noqa: BLE001 - the clerk gets a message, never a traceback
-        try:
-            lang = buttons.snapshot_lang(book)
-        except Exception:  # noqa: BLE001
-            lang = "zh-Hans"
-        return text("xl.internal", lang, error=f"{type(exc).__name__}: {exc}")
+        return text("xl.internal", _lang(book, buttons), error=f"{type(exc).__name__}: {exc}")
+
+
+def _lang(book: Any, buttons: Any) -> str:
+    try:
+        return buttons.snapshot_lang(book)
+    except Exception:  # noqa: BLE001 - the message must come out whatever the workbook holds
+        return "zh-Hans"
 
 
 #: Buttons that write nothing into the clerk's ledger, so they take no writer lock.
