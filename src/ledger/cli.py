@@ -200,7 +200,8 @@ def _check_writable(path: Path, lang: str) -> None:
 def _load(path: Path):
     from ledger.io.workbook import load_file  # lazy: start-up time
 
-    ledger = load_file(path)
+    with _progress_bar(_lang(), "cli.reading_ledger", name=path.name) as progress:  # a large ledger only
+        ledger = load_file(path, progress=progress)
     _LEDGER_LANG.set(ledger.lang)
     return ledger
 
@@ -620,14 +621,19 @@ def _stderr_is_terminal() -> bool:
 
 
 class _progress_bar:
-    """A rich progress bar on stderr while files are read, only when stderr is a terminal."""
+    """A rich progress bar on stderr while files or rows are read, only when stderr is a terminal.
 
-    def __init__(self, lang: str):
-        self.lang, self.bar, self.task = lang, None, None
+    It appears at the first update: reading a ledger calls back only past io.workbook's
+    PROGRESS_EVERY_ROWS rows, so a small ledger shows nothing.
+    """
+
+    def __init__(self, lang: str, what: str = "cli.reading", **params: Any):
+        self.lang, self.what, self.params, self.bar, self.task = lang, what, params, None, None
 
     def __enter__(self):
-        if not _stderr_is_terminal():
-            return None
+        return self.update if _stderr_is_terminal() else None
+
+    def _start(self) -> None:
         from rich.console import Console  # lazy: start-up time
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn  # lazy: start-up time
 
@@ -636,14 +642,15 @@ class _progress_bar:
             BarColumn(),
             MofNCompleteColumn(),
             TimeRemainingColumn(),
-            console=Console(stderr=True),
+            console=Console(stderr=True, force_terminal=True),  # stderr is a terminal: checked in __enter__
             transient=True,
         )
         self.bar.start()
-        self.task = self.bar.add_task(text("cli.reading", self.lang), total=None)
-        return self.update
+        self.task = self.bar.add_task(text(self.what, self.lang, **self.params), total=None)
 
     def update(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self._start()
         self.bar.update(self.task, completed=done, total=total)
 
     def __exit__(self, *exc: object) -> None:
@@ -659,6 +666,11 @@ register(
             "en": "{paths} not found. Give the path of export files, folders, .eml mails or mailboxes.",
         },
         "cli.reading": {"zh-Hans": "正在读取报表", "zh-Hant": "正在讀取報表", "en": "Reading reports"},
+        "cli.reading_ledger": {
+            "zh-Hans": "正在读取台账 {name}(行)",
+            "zh-Hant": "正在讀取台帳 {name}(列)",
+            "en": "Reading ledger {name} (rows)",
+        },
     }
 )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -99,8 +99,32 @@ def read_grids(path: str | Path) -> dict[str, list[list[Any]]]:
     return grids
 
 
+#: A reading progress callback hears (rows read, rows in all sheets) every this many rows, so a
+#: small ledger never calls it and a large one costs one call per 10,240 rows.
+PROGRESS_EVERY_ROWS = 20 * 512
+
+
+class _RowsRead:
+    """Counts the rows read and tells `progress` at every PROGRESS_EVERY_ROWS, and once at the end."""
+
+    def __init__(self, progress: Callable[[int, int], None], total: int):
+        self.progress, self.total, self.done, self.next_report = progress, total, 0, PROGRESS_EVERY_ROWS
+        self.reported = False
+
+    def add(self, rows: int) -> None:
+        self.done += rows
+        if self.done >= self.next_report:
+            self.next_report = self.done + PROGRESS_EVERY_ROWS
+            self.reported = True
+            self.progress(self.done, max(self.total, self.done))
+
+    def finish(self) -> None:
+        if self.reported:
+            self.progress(self.done, self.done)
+
+
 @without_gc
-def read_sheets(path: str | Path) -> dict[str, ColumnGrid]:
+def read_sheets(path: str | Path, progress: Callable[[int, int], None] | None = None) -> dict[str, ColumnGrid]:
     """Every worksheet held column by column (see read_grids for the checks made first).
 
     Rows come from python-calamine a batch at a time and go straight into
@@ -110,12 +134,15 @@ def read_sheets(path: str | Path) -> dict[str, ColumnGrid]:
     """
     path = Path(path)
     book, scans = _open_checked(path)
+    rows_read = _RowsRead(progress, sum(s.last_row for s in scans.values())) if progress else None
     grids: dict[str, ColumnGrid] = {}
     with _calamine_errors(path):
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
-            grids[name] = _sheet_columns(sheet)
+            grids[name] = _sheet_columns(sheet, rows_read)
             del sheet
+    if rows_read is not None:
+        rows_read.finish()
     for name, scan in scans.items():
         grid = grids.get(name)
         for (r, c), value in scan.errors.items():
@@ -133,7 +160,7 @@ _BLANK = {"": None}
 _UNSHARED = frozenset({bool, int, float})
 
 
-def _sheet_columns(sheet: Any) -> ColumnGrid:
+def _sheet_columns(sheet: Any, rows_read: _RowsRead | None = None) -> ColumnGrid:
     """A calamine sheet as columns from A and row 1, blanks as None, equal values as one object.
 
     A column shares its values through a dict of the values seen so far, which
@@ -161,6 +188,8 @@ def _sheet_columns(sheet: Any) -> ColumnGrid:
                 shared[index] = None
             elif len(seen) > MAX_SHARED_VALUES:  # values hardly repeat: the dict would only double them
                 shared[index] = None
+        if rows_read is not None:
+            rows_read.add(len(batch))
         del batch
         batch = list(islice(rows, BATCH_ROWS))
     # the iterator may start at the content's first row or column: the grid starts at A1
@@ -362,12 +391,15 @@ def _inspect(path: Path) -> None:
 
 
 @without_gc
-def load_file(path: str | Path):
-    """Read a ledger file into the core's Ledger (the sheets are let go before collection resumes)."""
+def load_file(path: str | Path, progress: Callable[[int, int], None] | None = None):
+    """Read a ledger file into the core's Ledger (the sheets are let go before collection resumes).
+
+    `progress(rows read, rows in all sheets)` is called every PROGRESS_EVERY_ROWS rows (see read_sheets).
+    """
     try:  # taken before reading: a change made while the file is read is caught at the write
         source = fingerprint(path)
     except OSError:
         source = None  # read_sheets words the refusal (missing, a folder, no permission)
-    ledger = load_ledger(read_sheets(path), path=str(path))
+    ledger = load_ledger(read_sheets(path, progress), path=str(path))
     ledger.source = source
     return ledger

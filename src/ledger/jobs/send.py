@@ -96,6 +96,7 @@ def send_job(
     password: str | None = None,
     log_now: Callable[[Changes], None] | None = None,
     partial: bool = False,
+    log_in_file: bool = True,
 ) -> tuple[int, dict[str, Any], Changes | None]:
     """Returns (exit status, JSON document with clerk-readable "lines", the Log row to write or None).
 
@@ -106,6 +107,8 @@ def send_job(
     ledger is first checked writable, the attempt is logged before the server is contacted,
     and the returned Changes carry the outcome. A month already sent, or whose last attempt
     was never confirmed, is refused (exit 2) without a Log row unless `again`.
+    `log_in_file=False` when `log_now` writes into the workbook open in Excel (the ribbon):
+    the file is then open by design and is not checked.
     """
     settings = ledger.settings
     lang = ledger.lang
@@ -116,7 +119,9 @@ def send_job(
     changes = Changes()
     folder = out_dir or Path(ledger_path).resolve().parent
     try:
-        result, attachment = _export(ledger, ledger_path, month, now, folder, check_ledger=log_now is not None)
+        result, attachment = _export(
+            ledger, ledger_path, month, now, folder, check_ledger=log_now is not None and log_in_file
+        )
     except (UnusableWorkbook, UnusableLedger) as exc:
         return 2, {"status": "refused", "lines": [exc.message(lang)]}, Changes()
     mail = MailSettings(

@@ -16,7 +16,10 @@ addin/src/customUI.xml, a line in HANDLERS below, and the function (taking an
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from ledger.core.i18n import text
@@ -156,15 +159,55 @@ def run_button(button_id: str, book: Any) -> str:
     name = HANDLERS.get(button_id)
     if name is None:
         return text("xl.unknown_button", buttons.snapshot_lang(book), button=button_id)
+    from ledger.io.safe_write import WriteRefused  # lazy: keeps `import ledger.xl` light for every click
+    from ledger.xl.status import status_during  # lazy: keeps `import ledger.xl` light for every click
+
     try:
-        with _quiet(book):
+        with _quiet(book), _one_writer(book, button_id), status_during(book):
             return getattr(buttons, name)(book)
+    except WriteRefused as exc:  # another writer (the CLI, the local page, an earlier click) holds the ledger
+        return exc.message(_lang(book, buttons))
     except Exception as exc:  # noqa: BLE001 - the clerk gets a message, never a traceback
-        try:
-            lang = buttons.snapshot_lang(book)
-        except Exception:  # noqa: BLE001
-            lang = "zh-Hans"
-        return text("xl.internal", lang, error=f"{type(exc).__name__}: {exc}")
+        return text("xl.internal", _lang(book, buttons), error=f"{type(exc).__name__}: {exc}")
+
+
+def _lang(book: Any, buttons: Any) -> str:
+    try:
+        return buttons.snapshot_lang(book)
+    except Exception:  # noqa: BLE001 - the message must come out whatever the workbook holds
+        return "zh-Hans"
+
+
+#: Buttons that write nothing into the clerk's ledger, so they take no writer lock.
+LOCK_FREE = frozenset({"consolidate_reports"})
+#: How long a click waits for another writer of the same ledger before telling the clerk it is busy.
+LOCK_WAIT_SECONDS = 5.0
+
+
+@contextlib.contextmanager
+def _one_writer(book: Any, button_id: str) -> Iterator[None]:
+    """The one-writer rule of the CLI and the local page (io.writer_lock), for a book saved on disk.
+
+    The button writes into the live workbook, not the file, but `ledger ... --write` or the
+    local page may be writing the same file, and two clicks may overlap: the click waits up to
+    LOCK_WAIT_SECONDS for the ledger's lock file, then is refused (WriteRefused "write.busy").
+    A new book not yet saved, or one opened from a web address, has no file to guard.
+    """
+    path = Path(_fullname(book))
+    if button_id in LOCK_FREE or not path.is_absolute() or not path.is_file():
+        yield
+        return
+    from ledger.io.writer_lock import ledger_write_lock  # lazy: filelock only for a click that writes
+
+    with ledger_write_lock(path, wait=LOCK_WAIT_SECONDS):
+        yield
+
+
+def _fullname(book: Any) -> str:
+    try:
+        return str(book.fullname or "")
+    except Exception:  # noqa: BLE001 - remote and unsaved books may not know a path
+        return ""
 
 
 class _quiet:

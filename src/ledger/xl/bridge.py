@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,14 +81,23 @@ def read_sheet(sheet: Any) -> list[list[Any]]:
     return grid
 
 
-def snapshot(book: Any) -> Snapshot:
-    """Read every sheet the core needs; generated sheets are listed but not read."""
+def snapshot(book: Any, reading: Callable[[int, int, str], None] | None = None) -> Snapshot:
+    """Read every sheet the core needs; generated sheets are listed but not read.
+
+    `reading(done, total, sheet)` is told before each sheet is read (Excel's status bar).
+    """
     grids: dict[str, list[list[Any]]] = {}
     names = []
-    for sheet in book.sheets:
+    sheets = list(book.sheets)
+    for i, sheet in enumerate(sheets, start=1):
         name = sheet.name
         names.append(name)
-        grids[name] = [] if is_generated(name) else read_sheet(sheet)
+        if is_generated(name):
+            grids[name] = []
+            continue
+        if reading is not None:
+            reading(i, len(sheets), name)
+        grids[name] = read_sheet(sheet)
     settings_name = next((n for n in names if is_settings(n)), None)
     lang = "zh-Hans"
     if settings_name:

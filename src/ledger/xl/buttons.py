@@ -21,6 +21,7 @@ from ledger.core.settings import SETTINGS_SHEET, Settings, read_settings, settin
 from ledger.core.vocab import CATEGORIES, fold
 from ledger.sheets.callback_list import LIST_SHEET
 from ledger.xl.bridge import Snapshot, cell_value, is_settings, read_sheet, snapshot
+from ledger.xl.status import current as current_status
 from ledger.xl.write import apply_changes
 
 register(
@@ -104,8 +105,10 @@ def _open(book: Any, state: dict[str, Any]) -> tuple[Snapshot, Any]:
     The snapshot goes into `state` first so an unusable ledger is still reported
     in the language its Settings sheet names.
     """
-    snap = state["snap"] = snapshot(book)
+    status = current_status()
+    snap = state["snap"] = snapshot(book, status.reading)
     ledger = state["ledger"] = load_ledger(snap.grids, path=_fullname(book))
+    status.read(len(ledger.cases), ledger.lang)
     return snap, ledger
 
 
@@ -314,8 +317,19 @@ def send_to_head_office(
         how = via or default_via(ledger)
         path = Path(_fullname(book) or book.name)
         out_dir = options.pop("out_dir", None) or (path.parent if path.is_absolute() else Path.home())
-        code, doc, changes = send_job(ledger, path, the_month, via=how, out_dir=Path(out_dir), **options)
-        if changes is not None:
+        # Exactly once (issue 14.1): the attempt goes into the workbook's Log before the server is
+        # contacted, so an attempt whose outcome is unknown blocks the next click (再次发送 needs `again`).
+        code, doc, changes = send_job(
+            ledger,
+            path,
+            the_month,
+            via=how,
+            out_dir=Path(out_dir),
+            log_now=lambda attempt: apply_changes(book, snap, ledger, attempt),
+            log_in_file=False,  # the ledger is open in this Excel: its Log is written live, not in the file
+            **options,
+        )
+        if changes is not None:  # None: refused before anything was built (a month not over, a generic office)
             apply_changes(book, snap, ledger, changes)
         return "\n".join(doc.get("lines", []))
 
