@@ -105,10 +105,13 @@ function Get-LogCount($Book) {
 }
 
 function Get-LogAction($Book) {
-    # the action of the last Log row (column B)
+    # the action code of the last Log row: hidden column F (column B shows it in words, 校验 …)
     $log = Find-Sheet $Book @("日志", "日誌", "Log")
     if (-not $log) { return "" }
-    return [string]$log.Cells.Item($log.UsedRange.Rows.Count, 2).Value2
+    $row = $log.UsedRange.Rows.Count
+    $code = [string]$log.Cells.Item($row, 6).Value2
+    if ($code) { return $code }
+    return [string]$log.Cells.Item($row, 2).Value2
 }
 
 function Get-Message([string]$Path, [string]$Button) {
