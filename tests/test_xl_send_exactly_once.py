@@ -63,7 +63,8 @@ def send_log(book, acts: list[dict]) -> list[dict]:
     """The results of the send rows the click appended to the workbook's Log sheet."""
     log = position(book, "日志")
     rows = [r for a in acts if a["func"] == "setValues" and a["sheet_position"] == log for r in a["values"]]
-    return [json.loads(r[3]) for r in rows if r[1] == "send"]
+    # the hidden machine columns (F: action code, H: result) behind the words the clerk reads
+    return [json.loads(r[7]) for r in rows if len(r) > 7 and r[5] == "send"]
 
 
 def as_left(data: dict, acts: list[dict]) -> dict:
