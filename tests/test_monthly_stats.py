@@ -564,11 +564,11 @@ def test_sheet_tables_read_back_from_the_xlsx_hold_the_hand_worked_numbers(main_
     assert comp["投诉"] == ["投诉", 4, 4, 1, 1, 0, 1, 1, 1, 4, 0.5, 1, "不合格:按时 1 < 规定 4"]
     assert comp["维修"] == ["维修", 5, 4, 1, 1, 1, 1, 0, 0, 2, 0.6, 0.3, "不合格:按时 1 < 规定 2"]
     assert comp["特约服务"] == ["特约服务", 2, 1, 1, 0, 0, 0, 0, 0, 1, 0.5, 0.3, "合格:按时 1 ≥ 规定 1"]
-    assert comp["求助"] == ["求助", 0, 0, 0, 0, 0, 0, 0, 0, 0, None, 0.3, "—"]
-    assert comp["急救"] == ["急救", 0, 0, 0, 0, 0, 0, 1, 0, 0, None, 1, "—"]
+    assert comp["求助"] == ["求助", 0, 0, 0, 0, 0, 0, 0, 0, 0, "无数据", 0.3, "—"]
+    assert comp["急救"] == ["急救", 0, 0, 0, 0, 0, 0, 1, 0, 0, "无数据", 1, "—"]
     assert comp["活动/刊物"] == ["活动/刊物", 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 0.1, "合格:按时 1 ≥ 规定 1"]
-    assert comp["监管回访"] == ["监管回访", 0, 0, 0, 0, 0, 0, 0, 0, 0, None, 1, "—"]
-    assert comp["其他"] == ["其他", 0, 0, 0, 0, 0, 0, 0, 0, 0, None, 0.3, "—"]
+    assert comp["监管回访"] == ["监管回访", 0, 0, 0, 0, 0, 0, 0, 0, 0, "无数据", 1, "—"]
+    assert comp["其他"] == ["其他", 0, 0, 0, 0, 0, 0, 0, 0, 0, "无数据", 0.3, "—"]
     total = comp["合计"]
     assert total[:10] == ["合计", 12, 10, 4, 2, 1, 2, 2, 1, 8] and total[12] == "不合格:2 类未达标"
     assert total[10] == pytest.approx(7 / 12) and total[11] is None  # no aggregate required rate
@@ -577,7 +577,7 @@ def test_sheet_tables_read_back_from_the_xlsx_hold_the_hand_worked_numbers(main_
     assert sat["投诉"] == ["投诉", 1, 0, 1, 2, 0.5, 0.95, "不合格:50.0% < 95.0%"]
     assert sat["维修"] == ["维修", 1, 0, 0, 1, 1, 0.95, "合格:100.0% ≥ 95.0%"]
     assert sat["求助"] == ["求助", 0, 1, 0, 1, 1, 0.95, "合格:100.0% ≥ 95.0%"]
-    assert sat["其他"] == ["其他", 0, 0, 0, 0, None, 0.95, "—"]
+    assert sat["其他"] == ["其他", 0, 0, 0, 0, "无数据", 0.95, "—"]  # no denominator: said, not left blank
     overall = sat["合计(总体)"]
     assert overall[:5] == ["合计(总体)", 5, 1, 1, 7] and overall[5] == pytest.approx(6 / 7)
     assert overall[6:] == [0.95, "不合格:85.7% < 95.0%"]

@@ -309,7 +309,10 @@ def test_monthly_statistics_show_the_sheets_figures_and_two_charts(browser, page
         if isinstance(c.value, int) and not isinstance(c.value, bool) and "%" not in c.number_format
     ]
     rates = [
-        f"{c.value:.1%}" for row in sheet.iter_rows() for c in row if "%" in c.number_format and c.value is not None
+        f"{c.value:.1%}"
+        for row in sheet.iter_rows()
+        for c in row
+        if "%" in c.number_format and isinstance(c.value, (int, float))  # "无数据" where a rate has no denominator
     ]
     cells = texts(browser, "table.stats td")
     on_page = [int(c) for c in cells if re.fullmatch(r"\d+", c)]

@@ -509,7 +509,9 @@ def _part_compliance(sheet: _Sheet, s: MonthStats) -> None:
     for term in CATEGORIES:
         c = s.compliance[term.key]
         why = _compliance_why(c, _verdict(c), lang)
-        row = sheet.data(_compliance_cells(term.label(lang), c, sheet, _verdict(c), why), percent_cols=(11, 12))
+        cells = _compliance_cells(term.label(lang), c, sheet, _verdict(c), why)
+        # no window closed for this category: its rate has no denominator, and says so (issue 13.2)
+        row = sheet.data(_blanked(cells, (11,) if not c.population else (), _t("no_data", lang)), (11, 12))
         sheet.layout.style("wrap", row, 13)
         sheet.layout.heights[row] = ROW_HEIGHT * wrapped_lines(why, COLUMN_WIDTHS[WIDTH])
         sheet.verdict(row, (11, 13), _verdict(c))
@@ -540,6 +542,12 @@ def _grades_why(g: Grades, lang: str) -> str:
     if g.passed is None:
         return _t("none", lang)
     return _t("why_sat_pass" if g.passed else "why_sat_fail", lang, rate=_pct(g.rate), target=_pct(g.target))
+
+
+def _graded_or_no_data(label: str, g: Grades, sheet: _Sheet) -> list[Any]:
+    """A satisfaction row; with no graded callback its rate has no denominator and says 无数据 (issue 13.2)."""
+    cells = _grades_cells(label, g, sheet)
+    return _blanked(cells, (6,) if not g.graded else (), _t("no_data", sheet.lang))
 
 
 def _grades_cells(label: str, g: Grades, sheet: _Sheet) -> list[Any]:
@@ -574,7 +582,7 @@ def _part_satisfaction(sheet: _Sheet, s: MonthStats) -> None:
         return
     for term in CATEGORIES:
         g = s.satisfaction[term.key]
-        row = sheet.data(_grades_cells(term.label(lang), g, sheet), percent_cols=(6, 7))
+        row = sheet.data(_graded_or_no_data(term.label(lang), g, sheet), percent_cols=(6, 7))
         sheet.verdict(row, (6, 8), g.passed)
         sheet.spread(row, 8, 10)
     overall = s.satisfaction["overall"]
@@ -600,7 +608,7 @@ def _part_satisfaction(sheet: _Sheet, s: MonthStats) -> None:
     sheet.spread(row, 8, 10)
     for term in ASPECTS:
         g = s.satisfaction_by_aspect[term.key]
-        row = sheet.data(_grades_cells(term.label(lang), g, sheet), percent_cols=(6, 7))
+        row = sheet.data(_graded_or_no_data(term.label(lang), g, sheet), percent_cols=(6, 7))
         sheet.verdict(row, (6, 8), g.passed)
         sheet.spread(row, 8, 10)
     total = Grades(overall.target)
