@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import hashlib
 from typing import Any
 
@@ -70,7 +71,7 @@ RESULT_COLUMNS = range(8, 13)
 # About 125 characters across, so A4 landscape prints the 11-pt text at 9 pt or more even where the
 # character is wide (LibreOffice without Calibri).
 # Few distinct widths: in Excel each one is a call (xl.render), and a click stays under 40 calls.
-WIDTHS = [4, 14.5, 14.5, 10.5, 10.5, 8.5, 15.5, 10.5, 7, 7, 14.5, 4, 7]
+WIDTHS = [4, 14.5, 14.5, 10.5, 10.5, 8.5, 14.5, 10.5, 7, 7, 14.5, 4, 9]
 ROW_HEIGHT = 36.0  # points: two written lines at least
 _LINE = 14.5  # points per wrapped line of 11-pt text
 register(
@@ -81,13 +82,12 @@ register(
             "en": "{office} callback list as of {as_of}",
         },
         "callbacks.list_subtitle": {
-            "zh-Hans": "待回访 {due} 件,逾期 {overdue} 件。红色为逾期,黄色为3天内到期。回访后在右侧空栏填写回访日期、方式、满意度和意见"
-            "(未接通:填日期,满意度填“未接通”),再按“登记回访结果”(ledger record)记入台账。",
-            "zh-Hant": "待回訪 {due} 件,逾期 {overdue} 件。紅色為逾期,黃色為3天內到期。回訪後在右側空欄填寫回訪日期、方式、滿意度和意見"
-            "(未接通:填日期,滿意度填「未接通」),再按「登記回訪結果」(ledger record)記入台賬。",
-            "en": "{due} due, {overdue} overdue. Red: overdue; yellow: due within 3 days. After calling, write the date, "
-            "method, satisfaction and notes in the blank columns (no answer: the date, and “no answer” as satisfaction), "
-            "then press “Record results” (ledger record) to post them into the ledger.",
+            "zh-Hans": "待回访 {due} 件,逾期 {overdue} 件。红色逾期,黄色3天内到期。回访后在右侧空栏填写结果"
+            "(未接通:填日期,满意度填“未接通”),再按“登记回访结果”记入台账。",
+            "zh-Hant": "待回訪 {due} 件,逾期 {overdue} 件。紅色逾期,黃色3天內到期。回訪後在右側空欄填寫結果"
+            "(未接通:填日期,滿意度填「未接通」),再按「登記回訪結果」記入台賬。",
+            "en": "{due} due, {overdue} overdue (red: overdue; yellow: due within 3 days). Write each result in the "
+            "blank columns (no answer: the date and “no answer”), then press “Record results” (ledger record).",
         },
         "callbacks.list_sign": {
             "zh-Hans": "服务中心主管:__________    日期:__________",
@@ -221,7 +221,7 @@ def callback_list_layout(report: CallbackReport, ledger: Ledger, lang: str) -> S
         layout.style("field", r, 1, r, width)
         layout.style("date", r, 4)
         needed = max(wrapped_lines(v, WIDTHS[i]) for i, v in ((2, values[2]), (4, values[4]), (6, summary)))
-        layout.heights[r] = max(ROW_HEIGHT, needed * _LINE + 6)
+        layout.heights[r] = _row_height(needed)
         days = a.days_left(report.as_of)
         if a.status == "overdue":
             layout.style("overdue", r, 1, r, RESULT_COLUMNS[0] - 1)
@@ -239,6 +239,12 @@ def callback_list_layout(report: CallbackReport, ledger: Ledger, lang: str) -> S
         "",
     )
     return layout
+
+
+def _row_height(lines: int) -> float:
+    """Room for `lines` of text, in whole two-line rows: room to write, and few distinct heights (each
+    distinct height is a call into Excel, xl.render)."""
+    return math.ceil((lines * _LINE + 6) / ROW_HEIGHT) * ROW_HEIGHT
 
 
 def _summary(value: str | None, limit: int = 60) -> str | None:
@@ -457,10 +463,12 @@ def follow_up_blocks(layout: SheetLayout, report: CallbackReport, ledger: Ledger
             what = "\n".join(v for v in (category, related) if v) or None
             values = [reason_label(f.reason, lang), c.case_id, _who(c), f.recall_due, f.since, c.department, what]
             r = layout.add_row([*values, None, None, None, None, None, fingerprint(c)])
+            layout.style("field", r, 1, r, len(headers))  # boxed and wrapped, as the list's rows
             layout.style("date", r, 4, r, 5)
-            layout.style("overdue" if f.overdue(report.as_of) else "field", r, 1, r, len(headers))
+            if f.overdue(report.as_of):
+                layout.style("overdue", r, 1, r, RESULT_COLUMNS[0] - 1)  # the blank cells stay white to write in
             needed = max(wrapped_lines(v, WIDTHS[i]) for i, v in enumerate(values) if isinstance(v, str))
-            layout.heights[r] = max(ROW_HEIGHT, needed * _LINE + 6)  # everything readable, room to write
+            layout.heights[r] = _row_height(needed)  # everything readable, room to write
         layout.add_row([])
 
 
