@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import hashlib
+import math
 from typing import Any
 
 from ledger.core.attempts import next_attempt
