@@ -27,15 +27,7 @@ from test_xlwings_buttons import actions, book_of, payload, position
 
 @pytest.fixture(scope="module", autouse=True)
 def xw():
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
-        import xlwings
-
-        if "remote" not in [e.name for e in xlwings.engines]:
-            from xlwings.pro import _xlremote
-
-            xlwings.engines.add(xlwings.Engine(impl=_xlremote.engine))
-        mp.setattr(test_xlwings_buttons, "xw", xlwings, raising=False)  # its helpers build books with it
+    with test_xlwings_buttons.remote_xlwings() as xlwings:
         yield xlwings
 
 

@@ -12,6 +12,7 @@ import copy
 import datetime as dt
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,9 +33,10 @@ RED, YELLOW = "#FFC7CE", "#FFEB9C"
 TOOL_LABELS = ["回访起始", "回访期限", "回访状态", "抽样", "抽样原因", "建议等级", "问题", "跟进事项"]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def xw():
-    """xlwings with its remote engine, licensed for non-commercial use while this module runs."""
+@contextmanager
+def remote_xlwings():
+    """xlwings with its remote engine, licensed for non-commercial use while a test module runs; the
+    helpers of this module (book_of, …) build their books with it. Every xlwings test module uses it."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
         import xlwings
@@ -43,7 +45,13 @@ def xw():
             from xlwings.pro import _xlremote
 
             xlwings.engines.add(xlwings.Engine(impl=_xlremote.engine))
-        globals()["xw"] = xlwings
+        mp.setitem(globals(), "xw", xlwings)
+        yield xlwings
+
+
+@pytest.fixture(scope="module", autouse=True)
+def xw():
+    with remote_xlwings() as xlwings:
         yield xlwings
 
 
