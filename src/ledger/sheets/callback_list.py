@@ -94,6 +94,7 @@ register(
             "zh-Hant": "服務中心主管:__________    日期:__________",
             "en": "Supervisor: __________    Date: __________",
         },
+        "callbacks.and_more": {"zh-Hans": "等另 {n} 件", "zh-Hant": "等另 {n} 件", "en": "and {n} more"},
         "callbacks.attempt": {
             "zh-Hans": "第{n}次/共{limit}次",
             "zh-Hant": "第{n}次/共{limit}次",
@@ -459,7 +460,9 @@ def follow_up_blocks(layout: SheetLayout, report: CallbackReport, ledger: Ledger
         for f in rows:
             c = f.case
             category = CATEGORIES.label(c.category, lang) if c.category else ""
-            related = "\n".join(x for x in f.related if x != c.case_id)  # one case id a line: none cut off
+            others = [x for x in f.related if x != c.case_id]
+            shown = others if len(others) <= 3 else [*others[:2], text("callbacks.and_more", lang, n=len(others) - 2)]
+            related = "\n".join(shown)  # one case id a line, at most three lines: none cut off
             what = "\n".join(v for v in (category, related) if v) or None
             values = [reason_label(f.reason, lang), c.case_id, _who(c), f.recall_due, f.since, c.department, what]
             r = layout.add_row([*values, None, None, None, None, None, fingerprint(c)])
