@@ -1,4 +1,5 @@
-"""Cell values into case attributes, a column at a time (the reader's inner loop).
+"""Cell values into case attributes, a column at a time (the reader's inner loop); ColumnGrid, a sheet held
+column by column.
 
 Ledger columns repeat a handful of values (categories, aspects, the same dates), so
 each column converts each distinct value once and maps the column through the results.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from itertools import compress, count, repeat
 from operator import itemgetter
 from typing import Any
@@ -20,6 +22,98 @@ _MISSING = object()
 # The only cell types whose values compare equal across types (1 == 1.0 == True).
 _NUMERIC = frozenset({bool, int, float})
 _first = itemgetter(0)
+
+
+class ColumnGrid:
+    """A sheet held column by column, blanks as None: how a file's sheets are read.
+
+    It answers as a grid of rows (len, index, slice, iteration), building rows on
+    request, so the header search and small sheets read it like any other grid,
+    while the case rows are taken a whole column at a time without row lists.
+    `values`, where known, holds for each column a dict whose keys include every
+    value in it (and maybe others), so they need not be collected again.
+    """
+
+    def __init__(self, columns: list[list[Any]], height: int, values: list[dict | None] | None = None):
+        self.columns = columns
+        self.height = height
+        self.values = values or []
+
+    def __len__(self) -> int:
+        return self.height
+
+    def __iter__(self):
+        return map(list, zip(*self.columns)) if self.columns else iter([[] for _ in range(self.height)])
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self.height))]
+        if index < 0:
+            index += self.height
+        if not 0 <= index < self.height:
+            raise IndexError(index)
+        return [col[index] for col in self.columns]
+
+    def column(self, index: int, start: int = 0) -> list[Any]:
+        """Cells of one column from row `start` (0-based) down; None beyond the sheet's width."""
+        if index < len(self.columns):
+            return self.columns[index][start:]
+        return [None] * max(self.height - start, 0)
+
+    def distinct(self, index: int) -> dict | None:
+        """A dict whose keys include every value of the column, if known."""
+        if index >= len(self.columns):
+            return {None: None}
+        return self.values[index] if index < len(self.values) else None
+
+    def put(self, row: int, col: int, value: Any) -> None:
+        """Set one cell, widening the sheet if it lies beyond the last column."""
+        while len(self.columns) <= col:
+            self.columns.append([None] * self.height)
+            if self.values:
+                self.values.append({None: None})
+        self.columns[col][row] = value
+        if col < len(self.values) and self.values[col] is not None:
+            self.values[col].setdefault(value, value)
+
+
+def body_columns(grid: Any, start: int) -> Callable[[int], list[Any]]:
+    """index -> the cells of that column from row `start` (0-based) down, each column built once."""
+    cache: dict[int, list[Any]] = {}
+    if isinstance(grid, ColumnGrid):
+
+        def whole_column(index: int) -> list[Any]:
+            if index not in cache:
+                cache[index] = grid.column(index, start)
+            return cache[index]
+
+        return whole_column
+    body = grid[start:]
+    shortest = min(map(len, body), default=0)
+
+    def whole_column(index: int) -> list[Any]:
+        if index not in cache:
+            cache[index] = list(map(itemgetter(index), body)) if index < shortest else _column(body, index)
+        return cache[index]
+
+    return whole_column
+
+
+def blank_rows(columns, height: int) -> list[int]:
+    """Positions (0-based) where every one of `columns` is blank (None or "")."""
+    candidates: list[int] | None = None
+    for col in columns:
+        if candidates is None:
+            candidates = [i for i, v in enumerate(col) if v is None or v == ""]
+        else:
+            candidates = [i for i in candidates if col[i] is None or col[i] == ""]
+        if not candidates:
+            return []
+    return list(range(height)) if candidates is None else candidates
+
+
+def _column(rows: list[list[Any]], index: int) -> list[Any]:
+    return [row[index] if index < len(row) else None for row in rows]
 
 
 def as_text(value: Any) -> str | None:

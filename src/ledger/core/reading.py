@@ -12,11 +12,10 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import compress, repeat
-from operator import itemgetter
 from typing import Any
 
 from ledger.core.allocation import without_gc
-from ledger.core.cell_reading import as_bool, as_text, convert
+from ledger.core.cell_reading import ColumnGrid, as_bool, as_text, blank_rows, body_columns, convert
 from ledger.core.columns import COLUMNS_BY_FIELD, REQUIRED_FIELDS, match_header
 from ledger.core.errors import LedgerError
 from ledger.core.i18n import register, text
@@ -146,59 +145,6 @@ class HeaderMatch:
 
     def __post_init__(self) -> None:
         self.data_row = self.data_row or self.row + 1
-
-
-class ColumnGrid:
-    """A sheet held column by column, blanks as None: how a file's sheets are read.
-
-    It answers as a grid of rows (len, index, slice, iteration), building rows on
-    request, so the header search and small sheets read it like any other grid,
-    while the case rows are taken a whole column at a time without row lists.
-    `values`, where known, holds for each column a dict whose keys include every
-    value in it (and maybe others), so they need not be collected again.
-    """
-
-    def __init__(self, columns: list[list[Any]], height: int, values: list[dict | None] | None = None):
-        self.columns = columns
-        self.height = height
-        self.values = values or []
-
-    def __len__(self) -> int:
-        return self.height
-
-    def __iter__(self):
-        return map(list, zip(*self.columns)) if self.columns else iter([[] for _ in range(self.height)])
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(self.height))]
-        if index < 0:
-            index += self.height
-        if not 0 <= index < self.height:
-            raise IndexError(index)
-        return [col[index] for col in self.columns]
-
-    def column(self, index: int, start: int = 0) -> list[Any]:
-        """Cells of one column from row `start` (0-based) down; None beyond the sheet's width."""
-        if index < len(self.columns):
-            return self.columns[index][start:]
-        return [None] * max(self.height - start, 0)
-
-    def distinct(self, index: int) -> dict | None:
-        """A dict whose keys include every value of the column, if known."""
-        if index >= len(self.columns):
-            return {None: None}
-        return self.values[index] if index < len(self.values) else None
-
-    def put(self, row: int, col: int, value: Any) -> None:
-        """Set one cell, widening the sheet if it lies beyond the last column."""
-        while len(self.columns) <= col:
-            self.columns.append([None] * self.height)
-            if self.values:
-                self.values.append({None: None})
-        self.columns[col][row] = value
-        if col < len(self.values) and self.values[col] is not None:
-            self.values[col].setdefault(value, value)
 
 
 def find_header(name: str, grid: list[list[Any]], mapping: dict[str, str]) -> HeaderMatch | None:
@@ -370,7 +316,7 @@ def _read_rows(match: HeaderMatch, grid: Any, lang: str, order: str = "ymd") -> 
     column through the results: 100k rows cost a few hundred thousand
     dictionary look-ups rather than as many parses.
     """
-    whole_column = _body_columns(grid, match.data_row - 1)
+    whole_column = body_columns(grid, match.data_row - 1)
     height = max(len(grid) - (match.data_row - 1), 0)
     kept, everything = _kept_rows(match, whole_column, height)
     numbers = list(map(match.data_row.__add__, kept))
@@ -409,7 +355,7 @@ def _kept_rows(
     used = sorted({c - 1 for c in match.fields.values()})
     required = [match.fields[f] - 1 for f in REQUIRED_FIELDS if f in match.fields]
     # a row counts when any case column holds something: required columns first, they are rarely blank
-    blank = _blank_rows(map(whole_column, dict.fromkeys(required + used)), height) if used else range(height)
+    blank = blank_rows(map(whole_column, dict.fromkeys(required + used)), height) if used else range(height)
     if not blank:
         return range(height), True
     keep = bytearray(b"\x01") * height
@@ -470,47 +416,8 @@ def _case_columns(
     return columns, problems
 
 
-def _body_columns(grid: Any, start: int) -> Callable[[int], list[Any]]:
-    """index -> the cells of that column from row `start` (0-based) down, each column built once."""
-    cache: dict[int, list[Any]] = {}
-    if isinstance(grid, ColumnGrid):
-
-        def whole_column(index: int) -> list[Any]:
-            if index not in cache:
-                cache[index] = grid.column(index, start)
-            return cache[index]
-
-        return whole_column
-    body = grid[start:]
-    shortest = min(map(len, body), default=0)
-
-    def whole_column(index: int) -> list[Any]:
-        if index not in cache:
-            cache[index] = list(map(itemgetter(index), body)) if index < shortest else _column(body, index)
-        return cache[index]
-
-    return whole_column
-
-
-def _blank_rows(columns, height: int) -> list[int]:
-    """Positions (0-based) where every one of `columns` is blank (None or "")."""
-    candidates: list[int] | None = None
-    for col in columns:
-        if candidates is None:
-            candidates = [i for i, v in enumerate(col) if v is None or v == ""]
-        else:
-            candidates = [i for i in candidates if col[i] is None or col[i] == ""]
-        if not candidates:
-            return []
-    return list(range(height)) if candidates is None else candidates
-
-
 def _field_of(match: HeaderMatch, header: str | None) -> str | None:
     for field, text_ in match.headers.items():
         if text_ == header:
             return field
     return None
-
-
-def _column(rows: list[list[Any]], index: int) -> list[Any]:
-    return [row[index] if index < len(row) else None for row in rows]
