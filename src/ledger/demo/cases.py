@@ -502,23 +502,10 @@ def generate_cases(
         aspect, _, texts = rng.choices(aspect_table, [w for _, w, _ in aspect_table])[0]
         pair = rng.choice(texts)
         unit: str | None = estate.pick_unit()
+        repeat = _repeat_of(rng, category, day, recent_complaints, recent_repairs, repeat_pool)
         repeat_note = None
-        if category == "complaint" and recent_complaints and rng.random() < 0.05:
-            prev = recent_complaints[-rng.randint(1, min(40, len(recent_complaints)))]
-            if (day - prev[0]).days <= 60:
-                unit, aspect, pair = prev[1], prev[2], prev[3]
-                repeat_note = ("再次投诉：", "Again: ")
-        elif category == "repair" and recent_repairs and rng.random() < 0.04:
-            pool = repeat_pool if repeat_pool and rng.random() < 0.3 else recent_repairs[-200:]
-            prev = rng.choice(pool)
-            if (day - prev[0]).days <= 120 and prev[4] < 3:
-                prev[4] += 1
-                unit, aspect, pair = prev[1], prev[2], prev[3]
-                repeat_note = ("再次报修：", "Reported again: ")
-                if prev[4] == 2:
-                    repeat_pool.append(prev)
-                else:  # third time: done with this unit's chain
-                    repeat_pool[:] = [p for p in repeat_pool if p is not prev]
+        if repeat is not None:
+            unit, aspect, pair, repeat_note = repeat
         if category == "event" and rng.random() < 0.5:
             unit = None
         customer, phone = estate.resident(unit) if unit else (None, None)
@@ -529,10 +516,7 @@ def generate_cases(
         dept_key = _ASPECT_DEPARTMENT.get(aspect, "security" if category == "emergency" else "service")
         dept_zh, dept_en, handlers = _DEPARTMENTS[dept_key]
         timed = category in ("complaint", "emergency")
-        received: dt.date | dt.datetime = day
-        if timed:
-            hour = rng.choices(range(7, 23), [2, 5, 8, 9, 8, 6, 7, 8, 8, 7, 6, 5, 5, 4, 3, 2])[0]
-            received = dt.datetime(day.year, day.month, day.day, hour, rng.randrange(60))
+        received = _time_of_day(rng, day) if timed else day
         row: dict[str, Any] = dict.fromkeys(FIELDS)
         row.update(
             received_on=received,
@@ -567,6 +551,39 @@ def generate_cases(
     return cases
 
 
+def _repeat_of(
+    rng: random.Random,
+    category: str,
+    day: dt.date,
+    recent_complaints: list[tuple[dt.date, str, str, tuple[str, str]]],
+    recent_repairs: list[list[Any]],
+    repeat_pool: list[list[Any]],
+) -> tuple[str, str, tuple[str, str], tuple[str, str]] | None:
+    """Now and then a complaint or repair repeats an earlier one at the same unit: (unit, aspect, text pair,
+    the note put before its description), or None."""
+    if category == "complaint" and recent_complaints and rng.random() < 0.05:
+        prev = recent_complaints[-rng.randint(1, min(40, len(recent_complaints)))]
+        if (day - prev[0]).days <= 60:
+            return prev[1], prev[2], prev[3], ("再次投诉：", "Again: ")
+    elif category == "repair" and recent_repairs and rng.random() < 0.04:
+        pool = repeat_pool if repeat_pool and rng.random() < 0.3 else recent_repairs[-200:]
+        prev = rng.choice(pool)
+        if (day - prev[0]).days <= 120 and prev[4] < 3:
+            prev[4] += 1
+            if prev[4] == 2:
+                repeat_pool.append(prev)
+            else:  # third time: done with this unit's chain
+                repeat_pool[:] = [p for p in repeat_pool if p is not prev]
+            return prev[1], prev[2], prev[3], ("再次报修：", "Reported again: ")
+    return None
+
+
+def _time_of_day(rng: random.Random, day: dt.date) -> dt.datetime:
+    """A complaint's or emergency's time of receipt: office hours and the evening, busiest mid-morning."""
+    hour = rng.choices(range(7, 23), [2, 5, 8, 9, 8, 6, 7, 8, 8, 7, 6, 5, 5, 4, 3, 2])[0]
+    return dt.datetime(day.year, day.month, day.day, hour, rng.randrange(60))
+
+
 def _complaint_details(
     rng: random.Random, row: dict[str, Any], lang: str, received: dt.datetime, repeated: bool
 ) -> str:
@@ -598,6 +615,23 @@ def _complaint_details(
     )
     row["first_response_at"] = received + dt.timedelta(minutes=minutes)
     return severity
+
+
+def _who_calls_and_how(
+    rng: random.Random, category: str, severity: str, staff: dict[str, list[str]]
+) -> tuple[list[str], str]:
+    """Who may make the callback, and how: the manager for a major complaint, supervisors for serious ones."""
+    if category != "complaint":
+        return staff["clerk"], _weighted(rng, {"phone": 90, "in_person": 5, "on_site": 5})
+    by = (
+        staff["office_manager"]
+        if severity == "major"
+        else staff["supervisor"] + staff["department_supervisor"]
+        if severity != "general" or rng.random() < 0.4
+        else staff["clerk"]
+    )
+    method = "on_site" if severity in ("major", "hot") else _weighted(rng, {"phone": 80, "in_person": 12, "on_site": 8})
+    return by, method
 
 
 def _complete_and_call_back(
@@ -660,20 +694,7 @@ def _complete_and_call_back(
         return
     roll = rng.random()
     satisfaction = "satisfied" if roll < 0.82 else "fairly_satisfied" if roll < 0.95 else "unsatisfied"
-    if category == "complaint":
-        by = (
-            staff["office_manager"]
-            if severity == "major"
-            else staff["supervisor"] + staff["department_supervisor"]
-            if severity != "general" or rng.random() < 0.4
-            else staff["clerk"]
-        )
-        method = (
-            "on_site" if severity in ("major", "hot") else _weighted(rng, {"phone": 80, "in_person": 12, "on_site": 8})
-        )
-    else:
-        by = staff["clerk"]
-        method = _weighted(rng, {"phone": 90, "in_person": 5, "on_site": 5})
+    by, method = _who_calls_and_how(rng, category, severity, staff)
     roll = rng.random()
     choices = _NOTES[satisfaction] + (_REPAIR_NOTES[satisfaction] if category in ("repair", "special_service") else [])
     notes = None if satisfaction == "satisfied" and rng.random() < 0.4 else _say(rng.choice(choices), lang)
