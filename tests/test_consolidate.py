@@ -363,7 +363,7 @@ def test_the_consolidate_button_reads_the_folder_named_in_settings(offices, tmp_
 def test_a_terminal_gets_a_progress_bar_on_stderr_and_json_stays_clean(offices, tmp_path, monkeypatch):
     import rich.progress
 
-    import ledger.cli
+    import ledger.cli_support
 
     updates = []
     real_update = rich.progress.Progress.update
@@ -372,7 +372,7 @@ def test_a_terminal_gets_a_progress_bar_on_stderr_and_json_stays_clean(offices, 
         updates.append((kw.get("completed"), kw.get("total")))
         return real_update(self, task, **kw)
 
-    monkeypatch.setattr(ledger.cli, "_stderr_is_terminal", lambda: True)
+    monkeypatch.setattr(ledger.cli_support, "stderr_is_terminal", lambda: True)
     monkeypatch.setattr(rich.progress.Progress, "update", spy)
     result = run("consolidate", offices["exports"], "--month", MONTH, "--out", tmp_path / "p.xlsx", "--format", "json")
     assert len(json.loads(result.stdout)["offices"]) == 3

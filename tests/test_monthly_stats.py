@@ -17,7 +17,8 @@ import pytest
 
 from conftest import CANONICAL, write_ledger
 from ledger.core.settings import Holiday, Settings, settings_grid
-from ledger.core.stats import compute, responded_within_24h, trend_months
+from ledger.core.stats import compute, trend_months
+from ledger.core.timeliness import responded_within_24h
 from ledger.core.vocab import ASPECTS, CATEGORIES
 from ledger.core.windows import month_bounds
 from ledger.io.ledger_file import apply_changes

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import ledger.cli
+import ledger.cli_support
 import ledger.io.workbook as workbook_mod
 import ledger.xl as lx
 import ledger.xl.status as status_mod
@@ -95,7 +95,7 @@ def test_a_terminal_gets_the_reading_bar_on_stderr_and_the_same_json_on_stdout(
     args = [command[0], ledgers["zh-Hans"], *command[1:], "--as-of", "2026-11-05", "--format", "json"]
     plain = run(*args)
     assert plain.exit_code in (0, 1), plain.output
-    monkeypatch.setattr(ledger.cli, "_stderr_is_terminal", lambda: True)
+    monkeypatch.setattr(ledger.cli_support, "stderr_is_terminal", lambda: True)
     shown = run(*args)
     assert shown.exit_code == plain.exit_code
     assert shown.stdout == plain.stdout  # nothing extra in the JSON
@@ -104,7 +104,7 @@ def test_a_terminal_gets_the_reading_bar_on_stderr_and_the_same_json_on_stdout(
 
 
 def test_a_terminal_and_a_small_ledger_show_no_bar(ledgers, monkeypatch):
-    monkeypatch.setattr(ledger.cli, "_stderr_is_terminal", lambda: True)
+    monkeypatch.setattr(ledger.cli_support, "stderr_is_terminal", lambda: True)
     result = run("validate", ledgers["en"], "--as-of", "2026-11-05", "--format", "json")
     assert result.stderr == ""
 

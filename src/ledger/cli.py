@@ -11,23 +11,36 @@ pandas and pydantic, which take about half a second.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import os
-import re
 import signal
 import sys
-from collections.abc import Callable
-from contextlib import ExitStack
-from contextvars import ContextVar
-from enum import StrEnum
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import typer
 
-from ledger.core.errors import LedgerError
-from ledger.core.i18n import normalize_language, register, text
-from ledger.io.json_stream import write_json
+from ledger.cli_record import record
+from ledger.cli_support import (  # the commands' shared steps, under the names the commands have used
+    HELD_LOCKS,
+    Format,
+    Via,
+    clerk_facing,
+    fail,
+)
+from ledger.cli_support import current_lang as _lang
+from ledger.cli_support import load as _load
+from ledger.cli_support import log_now as _log_now
+from ledger.cli_support import month_started as _month_started
+from ledger.cli_support import one_writer as _one_writer
+from ledger.cli_support import parse_date as _parse_date
+from ledger.cli_support import parse_month as _parse_month
+from ledger.cli_support import print_json as _print_json
+from ledger.cli_support import problem_lines as _problem_lines
+from ledger.cli_support import progress_bar as _progress_bar
+from ledger.cli_support import refuse_unwritable as _check_writable
+from ledger.cli_support import report_write as _report_write
+from ledger.cli_support import with_office as _with_office
+from ledger.cli_support import write_changes as _write
+from ledger.core.i18n import normalize_language, text
 
 app = typer.Typer(
     add_completion=False,
@@ -37,245 +50,10 @@ app = typer.Typer(
 )
 
 
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-
-
-class Via(StrEnum):
-    smtp = "smtp"
-    eml = "eml"
-    outlook = "outlook"
-
-
-register(
-    {
-        "cli.bad_date": {
-            "zh-Hans": "日期“{value}”格式不对,应为 YYYY-MM-DD。",
-            "zh-Hant": "日期「{value}」格式不對,應為 YYYY-MM-DD。",
-            "en": "“{value}” is not a date; use YYYY-MM-DD.",
-        },
-        "cli.bad_month": {
-            "zh-Hans": "月份“{value}”格式不对,应为 YYYY-MM。",
-            "zh-Hant": "月份「{value}」格式不對,應為 YYYY-MM。",
-            "en": "“{value}” is not a month; use YYYY-MM.",
-        },
-        "cli.no_such_month": {
-            "zh-Hans": "没有这个月份:“{value}”。月份是 01 到 12,例如 2026-10。",
-            "zh-Hant": "沒有這個月份:「{value}」。月份是 01 到 12,例如 2026-10。",
-            "en": "There is no such month: “{value}”. Months run from 01 to 12, e.g. 2026-10.",
-        },
-        "cli.month_not_started": {
-            "zh-Hans": "{month} 该月尚未开始(截至 {as_of}),没有可统计的内容。请选择 {as_of_month} 或更早的月份。",
-            "zh-Hant": "{month} 該月尚未開始(截至 {as_of}),沒有可統計的內容。請選擇 {as_of_month} 或更早的月份。",
-            "en": "{month} has not started yet (as of {as_of}); there is nothing to count. Choose {as_of_month} or an earlier month.",
-        },
-        "cli.settings_added": {
-            "zh-Hans": "已在台账中添加“设置”表:管理处名称“{office}”取自{source}。请核对,并填写总部邮箱等设置项。",
-            "zh-Hant": "已在台賬中新增「設置」表:管理處名稱「{office}」取自{source}。請核對,並填寫總部郵箱等設置項。",
-            "en": "A Settings sheet was added to the ledger: the office name “{office}” was taken from {source}. Check it and fill in the head-office e-mail and other items.",
-        },
-        "cli.source_option": {"zh-Hans": " --office 参数", "zh-Hant": " --office 參數", "en": "--office"},
-        "cli.source_title": {
-            "zh-Hans": "表头上方的标题行",
-            "zh-Hant": "表頭上方的標題列",
-            "en": "the title row above the headers",
-        },
-        "cli.source_file": {"zh-Hans": "文件名", "zh-Hant": "檔案名稱", "en": "the file name"},
-        "cli.source_default": {
-            "zh-Hans": "默认值(台账没有标题行,请改成本管理处的名称)",
-            "zh-Hant": "預設值(台賬沒有標題列,請改成本管理處的名稱)",
-            "en": "the default (the ledger has no title row; enter your office's name)",
-        },
-        "cli.settings_exists": {
-            "zh-Hans": "“{path}”已经有“设置”表,未作改动。请直接在该表中修改设置。",
-            "zh-Hant": "「{path}」已經有「設置」表,未作改動。請直接在該表中修改設置。",
-            "en": "“{path}” already has a Settings sheet; nothing was changed. Edit the settings in that sheet.",
-        },
-        "cli.init_needs_path": {
-            "zh-Hans": "请给出新台账的文件名(如 ledger init 台账.xlsx),或用 --into 台账.xlsx 给已有台账添加“设置”表。",
-            "zh-Hant": "請給出新台賬的檔案名稱(如 ledger init 台賬.xlsx),或用 --into 台賬.xlsx 給已有台賬新增「設置」表。",
-            "en": "Give the new ledger's file name (ledger init ledger.xlsx), or --into LEDGER to add a Settings sheet to an existing ledger.",
-        },
-        "cli.written": {
-            "zh-Hans": "已写入 {path}(备份:{backup})。",
-            "zh-Hant": "已寫入 {path}(備份:{backup})。",
-            "en": "Written to {path} (backup: {backup}).",
-        },
-        "cli.summary_validate": {
-            "zh-Hans": "共 {rows} 行案件,{valid} 行无错误;错误 {errors} 个,提醒 {warnings} 个。",
-            "zh-Hant": "共 {rows} 行案件,{valid} 行無錯誤;錯誤 {errors} 個,提醒 {warnings} 個。",
-            "en": "{rows} case rows, {valid} without errors; {errors} errors, {warnings} warnings.",
-        },
-        "cli.internal": {
-            "zh-Hans": "内部错误:{error}。台账未被修改。请把此信息发给技术支持。",
-            "zh-Hant": "內部錯誤:{error}。台賬未被修改。請把此資訊發給技術支援。",
-            "en": "Internal error: {error}. The ledger was not changed. Please send this message to support.",
-        },
-    }
-)
-
-
-# the language of the ledger being worked on, once it is read; before that LEDGER_LANG or zh-Hans
-_LEDGER_LANG: ContextVar[str | None] = ContextVar("ledger_lang", default=None)
-
-
-def _lang() -> str:
-    return _LEDGER_LANG.get() or normalize_language(os.environ.get("LEDGER_LANG"))
-
-
-def fail(message: str, code: int = 2) -> NoReturn:
-    typer.echo(message, err=True)
-    raise typer.Exit(code)
-
-
-def clerk_facing(command: Callable[..., None]) -> Callable[..., None]:
-    """The one place a LedgerError (unusable file, refused write, mail or archive problem) becomes what
-    the clerk reads: its message in the ledger's language on stderr, one paragraph, exit status 2."""
-
-    @functools.wraps(command)
-    def run(*args: Any, **kwargs: Any) -> None:
-        token = _LEDGER_LANG.set(None)
-        try:
-            command(*args, **kwargs)
-        except LedgerError as exc:
-            fail(exc.message(_lang()))
-        finally:
-            _LEDGER_LANG.reset(token)
-
-    return run
-
-
-def _parse_date(value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        fail(text("cli.bad_date", _lang(), value=value))
-
-
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-
-
-def _parse_month(value: str | None, lang: str | None = None) -> str:
-    """YYYY-MM; `2026-13` is no such month, `2026/10` is not written as a month."""
-    if value is None:
-        first = dt.date.today().replace(day=1) - dt.timedelta(days=1)
-        return f"{first.year:04d}-{first.month:02d}"
-    m = _MONTH.match(value.strip())
-    if not m:
-        fail(text("cli.bad_month", lang or _lang(), value=value))
-    if not 1 <= int(m[2]) <= 12:
-        fail(text("cli.no_such_month", lang or _lang(), value=value))
-    return f"{int(m[1]):04d}-{int(m[2]):02d}"
-
-
-def _month_started(month: str, as_of: dt.date, lang: str) -> None:
-    """A month after the as-of month has nothing to count: exit 2 (the as-of month itself is partial)."""
-    current = f"{as_of.year:04d}-{as_of.month:02d}"
-    if month > current:
-        fail(text("cli.month_not_started", lang, month=month, as_of=as_of.isoformat(), as_of_month=current))
-
-
-def _with_office(ledger, office: str | None):
-    """`--office NAME`: the office this run reports as (and writes into a new Settings sheet)."""
-    if office and office.strip():
-        ledger.settings.office = office.strip()
-        ledger.office_source = "option"
-    return ledger
-
-
-def _check_writable(path: Path, lang: str) -> None:
-    """Refuse before anything is written anywhere (issue 13.4): a ledger open in Excel stops the whole command."""
-    from ledger.io.safe_write import check_writable  # lazy, as every command's imports: start-up time
-
-    try:
-        check_writable(path)
-    except Exception as exc:  # noqa: BLE001 - refusals carry a clerk-facing message
-        message = getattr(exc, "message", None)
-        fail(message(lang) if callable(message) else text("cli.internal", lang, error=exc))
-
-
-def _load(path: Path):
-    from ledger.io.workbook import load_file  # lazy: start-up time
-
-    with _progress_bar(_lang(), "cli.reading_ledger", name=path.name) as progress:  # a large ledger only
-        ledger = load_file(path, progress=progress)
-    _LEDGER_LANG.set(ledger.lang)
-    return ledger
-
-
-_HELD_LOCKS = ExitStack()
-
-
 @app.callback()
 def _release_locks_at_the_end(ctx: typer.Context) -> None:
     """Writer locks taken by a command (_one_writer) are let go when the command ends, however it ends."""
-    ctx.call_on_close(_HELD_LOCKS.close)
-
-
-def _one_writer(path: Path, write: bool = True) -> None:
-    """One writer per ledger: take the lock before reading, hold it until the command ends
-    (io.writer_lock), so a second writer waits a few seconds for the first and then reads its
-    result, or is refused (exit 2)."""
-    if not write or not path.is_file():
-        return
-    from ledger.io.safe_write import WriteRefused, check_writable  # lazy: start-up time
-    from ledger.io.writer_lock import ledger_write_lock  # lazy: start-up time
-
-    try:
-        check_writable(path)
-    except WriteRefused:
-        return  # open in Excel or read-only: the command refuses after reading, in the workbook's language,
-        # and leaves not even a lock file behind
-    try:
-        _HELD_LOCKS.enter_context(ledger_write_lock(path))
-    except WriteRefused as exc:
-        fail(exc.message(_lang()))
-
-
-def _print_json(doc: Any) -> None:
-    write_json(doc, sys.stdout)
-
-
-def _write(path: Path, ledger, changes, out_path: Path | None = None):
-    """Apply changes; every refusal (locked, read-only, unsupported part) is exit status 2.
-
-    A ledger without a Settings sheet gets one (io.ledger_file); the clerk is told where its office name came from.
-    Refusals end here as typer.Exit, so a caller can undo what it wrote before (stats --export).
-    """
-    from ledger.io.ledger_file import apply_changes  # lazy: start-up time
-
-    try:
-        receipt = apply_changes(path, ledger, changes, out_path)
-    except LedgerError as exc:
-        fail(exc.message(ledger.lang))
-    except Exception as exc:  # noqa: BLE001 - any other failure: the ledger is unchanged, say so
-        fail(text("cli.internal", ledger.lang, error=exc))
-    if not ledger.has_settings:
-        source = text(f"cli.source_{ledger.office_source}", ledger.lang)
-        typer.echo(text("cli.settings_added", ledger.lang, office=ledger.settings.office, source=source), err=True)
-    return receipt
-
-
-def _log_now(path: Path, ledger, changes) -> None:
-    """Write Log rows at once (a send's attempt, before the mail goes out); the ledger read stays current."""
-    from ledger.io.ledger_file import apply_changes  # lazy: start-up time
-    from ledger.io.writer_lock import fingerprint  # lazy: start-up time
-
-    apply_changes(path, ledger, changes)
-    ledger.source = fingerprint(path)
-
-
-def _report_write(receipt, lang: str) -> None:
-    typer.echo(text("cli.written", lang, path=receipt.path, backup=receipt.backup or "-"), err=True)
-
-
-def _problem_lines(problems, lang: str) -> None:
-    for p in problems:
-        mark = "✖" if p.severity == "error" else "⚠"
-        typer.echo(f"{mark} {p.located(lang)}")
+    ctx.call_on_close(HELD_LOCKS.close)
 
 
 @app.command()
@@ -616,139 +394,7 @@ def consolidate(
     raise typer.Exit(1 if result.doc["missing"] or result.doc["rejected"] else 0)
 
 
-def _stderr_is_terminal() -> bool:
-    return sys.stderr.isatty()
-
-
-class _progress_bar:
-    """A rich progress bar on stderr while files or rows are read, only when stderr is a terminal.
-
-    It appears at the first update: reading a ledger calls back only past io.workbook's
-    PROGRESS_EVERY_ROWS rows, so a small ledger shows nothing.
-    """
-
-    def __init__(self, lang: str, what: str = "cli.reading", **params: Any):
-        self.lang, self.what, self.params, self.bar, self.task = lang, what, params, None, None
-
-    def __enter__(self):
-        return self.update if _stderr_is_terminal() else None
-
-    def _start(self) -> None:
-        from rich.console import Console  # lazy: start-up time
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn  # lazy: start-up time
-
-        self.bar = Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=Console(stderr=True, force_terminal=True),  # stderr is a terminal: checked in __enter__
-            transient=True,
-        )
-        self.bar.start()
-        self.task = self.bar.add_task(text(self.what, self.lang, **self.params), total=None)
-
-    def update(self, done: int, total: int) -> None:
-        if self.bar is None:
-            self._start()
-        self.bar.update(self.task, completed=done, total=total)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-
-register(
-    {
-        "cli.no_source": {
-            "zh-Hans": "找不到 {paths}。请给出报表文件、文件夹、.eml 邮件或邮箱的路径。",
-            "zh-Hant": "找不到 {paths}。請給出報表檔案、資料夾、.eml 郵件或郵箱的路徑。",
-            "en": "{paths} not found. Give the path of export files, folders, .eml mails or mailboxes.",
-        },
-        "cli.reading": {"zh-Hans": "正在读取报表", "zh-Hant": "正在讀取報表", "en": "Reading reports"},
-        "cli.reading_ledger": {
-            "zh-Hans": "正在读取台账 {name}(行)",
-            "zh-Hant": "正在讀取台帳 {name}(列)",
-            "en": "Reading ledger {name} (rows)",
-        },
-    }
-)
-
-
-# ---------------------------------------------------------------- record (issue 16): results typed into 回访清单
-
-register(
-    {
-        "cli.record_done": {
-            "zh-Hans": "{n} 个单元格{what}。",
-            "zh-Hant": "{n} 個儲存格{what}。",
-            "en": "{n} cell(s) {what}.",
-        },
-        "cli.record_what": {
-            "zh-Hans": "已写入台账|将写入台账(预览;加 --write 写入)|已恢复原值|将恢复原值(预览;加 --write 写入)",
-            "zh-Hant": "已寫入台賬|將寫入台賬(預覽;加 --write 寫入)|已恢復原值|將恢復原值(預覽;加 --write 寫入)",
-            "en": "posted to the ledger|would be posted (preview; add --write)|put back|would be put back (preview; add --write)",
-        },
-    }
-)
-
-
-@app.command()
-def record(
-    ledger_path: Path = typer.Argument(..., metavar="LEDGER"),
-    write: bool = typer.Option(False, "--write", help="post the results into the case sheet (backup + Log)"),
-    undo: bool = typer.Option(False, "--undo", help="put back the cells of the last posting"),
-    as_of: str | None = typer.Option(None, "--as-of", help="YYYY-MM-DD, default today"),
-    format: Format = typer.Option(Format.text, "--format"),
-) -> None:
-    """登记回访结果: post the results typed into 回访清单 into the case sheet, then regenerate the list."""
-    from ledger.core.columns import COLUMNS_BY_FIELD  # lazy: start-up time
-    from ledger.core.reading import UnusableLedger, load_ledger  # lazy: start-up time
-    from ledger.core.vocab import fold  # lazy: start-up time
-    from ledger.io.workbook import read_sheets  # lazy: start-up time
-    from ledger.io.writer_lock import fingerprint  # lazy: start-up time
-    from ledger.jobs.record import record_job, undo_job  # lazy: start-up time
-    from ledger.sheets.callback_list import LIST_SHEET  # lazy: start-up time
-
-    day = _parse_date(as_of)
-    _one_writer(ledger_path, write)
-    try:  # taken before reading: a save made meanwhile is caught at the write
-        source = fingerprint(ledger_path)
-    except OSError:
-        source = None  # read_sheets words the refusal (missing, a folder, no permission)
-    try:
-        grids = read_sheets(ledger_path)
-        ledger = load_ledger(grids, path=str(ledger_path))
-    except UnusableLedger as exc:
-        fail(exc.message(_lang()))
-    ledger.source = source
-    if undo:
-        result, changes = undo_job(ledger, day)
-    else:
-        names = {fold(v) for v in LIST_SHEET.values()}
-        name = next((n for n in grids if fold(n) in names), None)
-        if name is None:
-            fail(text("record.no_list", ledger.lang))
-        result, changes = record_job(ledger, grids[name], name, day)
-    result["written"] = False
-    if write and changes is not None:
-        _report_write(_write(ledger_path, ledger, changes), ledger.lang)
-        result["written"] = True
-    if format is Format.json:
-        _print_json(result)
-    else:
-        for p in result["problems"]:
-            typer.echo(f"✖ {p['sheet'] or ''} {p['row'] or ''} {p['column'] or ''}: {p['message']}".strip())
-        for c in result["cells"]:
-            before, after = (c["new"], c["old"]) if undo else (c["old"], c["new"])
-            vocabulary = COLUMNS_BY_FIELD[c["field"]].vocabulary
-            if vocabulary is not None:
-                before, after = (vocabulary.label(v, ledger.lang) if v else v for v in (before, after))
-            typer.echo(f"{c['case_id']}\t{c['row']}\t{c['column']}\t{before or ''} → {after or ''}")
-        if not result["problems"]:
-            what = text("cli.record_what", ledger.lang).split("|")[2 * undo + (not result["written"])]
-            typer.echo(text("cli.record_done", ledger.lang, n=len(result["cells"]), what=what))
-    raise typer.Exit(1 if result["problems"] else 0)
+app.command()(record)  # 登记回访结果 (ledger.cli_record)
 
 
 def _send_feedback(ledger, ledger_path, month, via, smtp_host, smtp_port, smtp_security, out_dir, format) -> NoReturn:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, Field, PrivateAttr
@@ -222,11 +223,56 @@ def parse_rate(raw: Any) -> float:
 PRESET_LABELS = {"residential": ("住宅", "住宅", "Residential"), "commercial": ("商业", "商業", "Commercial")}
 
 
+Rows = list[tuple[int, list[Any]]]  # (sheet row, cells) of one table of the Settings sheet
+_NOTHING = (0, "", "")
+
+
 def read_settings(grid: list[list[Any]] | None, sheet: str = "设置") -> tuple[Settings, list[Problem]]:
     """Settings from the grid of the Settings sheet; unreadable items are problems, defaults stay."""
-    values: dict[str, Any] = {}
+    values, tables = _items_and_tables(grid)
+    given = _text(values.get("language", _NOTHING)[2])
+    settings = Settings(language=normalize_language(given or None))
+    settings._language_given = bool(given)
+    settings.preset = (
+        "commercial"
+        if fold(_text(values.get("preset", _NOTHING)[2]))
+        in ("commercial", "商业", "商業", "写字楼", "寫字樓", fold(PRESET_LABELS["commercial"][2]))
+        else "residential"
+    )
+    settings.rules = {k: r.model_copy(deep=True) for k, r in PRESETS[settings.preset].items()}
     problems: list[Problem] = []
-    tables: dict[str, list[tuple[int, list[Any]]]] = {k: [] for k in SECTIONS}
+
+    def bad(item_row: int, label: str, value: Any, code: str = "settings.bad_value") -> None:
+        problems.append(
+            Problem.make(
+                code,
+                settings.language,
+                sheet=sheet,
+                row=item_row,
+                column=None,
+                severity="warning",
+                item=label,
+                value=_text(value),
+            )
+        )
+
+    _read_items(settings, values, bad)
+    _read_rules(settings, tables["rules"], bad)
+    _read_staff(settings, tables["staff"], bad)
+    _read_holidays(settings, tables["holidays"], bad)
+    for row_no, target in _read_mapping(settings, tables["mapping"]):
+        problems.append(
+            Problem.make(
+                "settings.unknown_field", settings.language, sheet=sheet, row=row_no, severity="error", value=target
+            )
+        )
+    return settings, problems
+
+
+def _items_and_tables(grid: list[list[Any]] | None) -> tuple[dict[str, tuple[int, str, Any]], dict[str, Rows]]:
+    """The key/value items (key -> sheet row, label, raw value) and the rows of each titled table."""
+    values: dict[str, tuple[int, str, Any]] = {}
+    tables: dict[str, Rows] = {k: [] for k in SECTIONS}
     section: str | None = None
     skip_header = False
     for index, row in enumerate(grid or []):
@@ -247,81 +293,85 @@ def read_settings(grid: list[list[Any]] | None, sheet: str = "设置") -> tuple[
             skip_header = False
             continue
         tables[section].append((index + 1, cells))
-    lang = normalize_language(_text(values.get("language", (0, "", ""))[2]) or None)
-    settings = Settings(language=lang)
-    settings._language_given = bool(_text(values.get("language", (0, "", ""))[2]))
-    settings.preset = (
-        "commercial"
-        if fold(_text(values.get("preset", (0, "", ""))[2]))
-        in ("commercial", "商业", "商業", "写字楼", "寫字樓", fold(PRESET_LABELS["commercial"][2]))
-        else "residential"
-    )
-    settings.rules = {k: r.model_copy(deep=True) for k, r in PRESETS[settings.preset].items()}
+    return values, tables
 
-    def bad(item_row: int, label: str, value: Any, code: str = "settings.bad_value") -> None:
-        problems.append(
-            Problem.make(
-                code, lang, sheet=sheet, row=item_row, column=None, severity="warning", item=label, value=_text(value)
-            )
-        )
 
+def _addresses(raw: Any) -> list[str]:
+    return [a.strip() for a in _text(raw).replace(";", ",").split(",") if a.strip()]
+
+
+def _whole_number(raw: Any) -> int:
+    return int(float(_text(raw)))
+
+
+def _call_methods(raw: Any) -> list[str]:
+    words = [w for w in re.split(r"[、,，;；\s]+", _text(raw)) if w and w not in ("无", "無", "none")]
+    terms = [vocab.CALLBACK_METHODS.parse(w) for w in words]
+    if None in terms:
+        raise ValueError(raw)
+    return [t.key for t in terms]
+
+
+def _smtp_timeout(raw: Any) -> float:
+    seconds = float(_text(raw))
+    if not 1 <= seconds <= 600:
+        raise ValueError(raw)
+    return seconds
+
+
+def _date_order(raw: Any) -> str:
+    order = _DATE_ORDER_BY_WORD.get(fold(_text(raw)))
+    if order is None:
+        raise ValueError(raw)
+    return order
+
+
+def _smtp_security(raw: Any) -> str:
+    sec = fold(_text(raw))
+    if sec not in ("ssl", "starttls", "none"):
+        raise ValueError(raw)
+    return sec
+
+
+# How each key/value item is read (ValueError: the clerk's value is unreadable); any other item is text.
+_ITEM_PARSERS: dict[str, Callable[[Any], Any]] = {
+    "head_office": _addresses,
+    "cc": _addresses,
+    **dict.fromkeys(
+        (
+            "smtp_port",
+            "unreachable_attempts",
+            "complaint_lookback_days",
+            "repair_lookback_days",
+            "recall_days",
+            "suspicion_min_callbacks",
+            "suspicion_copied_notes",
+            "suspicion_tiny_sample",
+            "keep_backups",
+        ),
+        _whole_number,
+    ),
+    "department_heads": lambda raw: parse_department_heads(_text(raw)),  # 工程部:li@x.cn, wu@x.cn; 保洁部:wang@x.cn
+    "office_call_methods": _call_methods,
+    "smtp_timeout": _smtp_timeout,
+    **dict.fromkeys(("satisfaction_target", "survey_rate", "suspicion_month_end_share"), parse_rate),
+    "date_order": _date_order,
+    "smtp_security": _smtp_security,
+}
+
+
+def _read_items(settings: Settings, values: dict[str, tuple[int, str, Any]], bad: Callable[..., None]) -> None:
     for key, (row_no, label, raw) in values.items():
         if key in ("language", "preset") or raw is None or _text(raw) == "":
             continue
         try:
-            if key in ("head_office", "cc"):
-                setattr(
-                    settings,
-                    key,
-                    [
-                        a.strip()
-                        for a in _text(raw).replace(";", ",").replace(";", ",").replace(",", ",").split(",")
-                        if a.strip()
-                    ],
-                )
-            elif key in (
-                "smtp_port",
-                "unreachable_attempts",
-                "complaint_lookback_days",
-                "repair_lookback_days",
-                "recall_days",
-                "suspicion_min_callbacks",
-                "suspicion_copied_notes",
-                "suspicion_tiny_sample",
-                "keep_backups",
-            ):
-                setattr(settings, key, int(float(_text(raw))))
-            elif key == "department_heads":  # 工程部:li@x.cn, wu@x.cn; 保洁部:wang@x.cn
-                settings.department_heads = parse_department_heads(_text(raw))
-            elif key == "office_call_methods":
-                words = [w for w in re.split(r"[、,，;；\s]+", _text(raw)) if w and w not in ("无", "無", "none")]
-                terms = [vocab.CALLBACK_METHODS.parse(w) for w in words]
-                if None in terms:
-                    raise ValueError(raw)
-                settings.office_call_methods = [t.key for t in terms]
-            elif key == "smtp_timeout":
-                seconds = float(_text(raw))
-                if not 1 <= seconds <= 600:
-                    raise ValueError(raw)
-                settings.smtp_timeout = seconds
-            elif key in ("satisfaction_target", "survey_rate", "suspicion_month_end_share"):
-                setattr(settings, key, parse_rate(raw))
-            elif key == "date_order":
-                order = _DATE_ORDER_BY_WORD.get(fold(_text(raw)))
-                if order is None:
-                    raise ValueError(raw)
-                settings.date_order = order
-            elif key == "smtp_security":
-                sec = fold(_text(raw))
-                if sec not in ("ssl", "starttls", "none"):
-                    raise ValueError(raw)
-                settings.smtp_security = sec
-            else:
-                setattr(settings, key, _text(raw))
+            setattr(settings, key, _ITEM_PARSERS.get(key, _text)(raw))
         except ValueError:
             bad(row_no, label, raw)
 
-    for row_no, cells in tables["rules"]:
+
+def _read_rules(settings: Settings, rows: Rows, bad: Callable[..., None]) -> None:
+    for row_no, cells in rows:
         term = vocab.CATEGORIES.parse(cells[0])
         if term is None:
             bad(row_no, _text(cells[0]), cells[0], "settings.bad_rule")
@@ -338,13 +388,19 @@ def read_settings(grid: list[list[Any]] | None, sheet: str = "设置") -> tuple[
                 settings.satisfaction_targets[term.key] = parse_rate(cells[4])
         except ValueError:
             bad(row_no, term.hans, " / ".join(_text(c) for c in cells[1:5]), "settings.bad_rule")
-    for row_no, cells in tables["staff"]:
+
+
+def _read_staff(settings: Settings, rows: Rows, bad: Callable[..., None]) -> None:
+    for row_no, cells in rows:
         role = vocab.ROLES.parse(cells[1])
         if _text(cells[0]) and role:
             settings.staff.append(StaffMember(name=_text(cells[0]), role=role.key))
         elif _text(cells[0]):
             bad(row_no, _text(cells[0]), cells[1])
-    for row_no, cells in tables["holidays"]:
+
+
+def _read_holidays(settings: Settings, rows: Rows, bad: Callable[..., None]) -> None:
+    for row_no, cells in rows:
         when = parse_when(cells[0])
         if when.value is None:
             bad(row_no, _text(cells[0]) or "?", cells[0])
@@ -357,18 +413,21 @@ def read_settings(grid: list[list[Any]] | None, sheet: str = "设置") -> tuple[
                 note=_text(cells[2]),
             )
         )
-    for row_no, cells in tables["mapping"]:
+
+
+def _read_mapping(settings: Settings, rows: Rows) -> list[tuple[int, str]]:
+    """The header mapping into settings; returns (sheet row, target) for each target that is no field."""
+    unknown = []
+    for row_no, cells in rows:
         header, target = _text(cells[0]), _text(cells[1])
         if not header:
             continue
         field = resolve_field(target) if target else None
         if field is None:
-            problems.append(
-                Problem.make("settings.unknown_field", lang, sheet=sheet, row=row_no, severity="error", value=target)
-            )
+            unknown.append((row_no, target))
             continue
         settings.header_mapping[fold(header)] = field
-    return settings, problems
+    return unknown
 
 
 def settings_grid(settings: Settings, lang: str) -> list[list[Any]]:

@@ -23,10 +23,8 @@ open are made here once and named:
 from __future__ import annotations
 
 import datetime as dt
-import statistics
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
-from operator import attrgetter
 from typing import Any
 
 from ledger.core.allocation import without_gc
@@ -35,11 +33,12 @@ from ledger.core.coverage import Excluded, excluded_cases, missing_figures
 from ledger.core.follow_ups import FollowUpCounts, month_counts
 from ledger.core.models import Case, Ledger, Problem
 from ledger.core.sampling import required_count
-from ledger.core.severity import suggest_since
+from ledger.core.stats_alerts import Alerts, alerts
 from ledger.core.suspicions import Suspicion, find_suspicions
-from ledger.core.vocab import ASPECTS, CATEGORIES, RESPONSIBILITY, SEVERITIES, SEVERITY_RANK
+from ledger.core.timeliness import Count, timeliness
+from ledger.core.vocab import ASPECTS, CATEGORIES, RESPONSIBILITY, SEVERITIES
 from ledger.core.windows import add_months, month_bounds, month_of
-from ledger.core.workdays import UnknownCalendarYear, WorkCalendar
+from ledger.core.workdays import WorkCalendar
 
 OUTCOME_OF_STATUS = {
     "done": "on_time",
@@ -49,16 +48,10 @@ OUTCOME_OF_STATUS = {
     "unreachable": "unreachable",
 }
 TREND_MONTHS = 12
-REPEAT_COMPLAINTS, REPEAT_REPAIRS = 2, 3
 
 
 def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
-
-
-def case_label(case: Case) -> str:
-    """What a case is called in a list: its id, or its row when the id is missing."""
-    return case.case_id or f"#{case.row}"
 
 
 @dataclass
@@ -150,45 +143,6 @@ class Grades:
 
 
 @dataclass
-class RepeatGroup:
-    unit: str
-    aspect: str
-    case_ids: list[str]
-
-    def as_json(self) -> dict[str, Any]:
-        return {"unit": self.unit, "aspect": self.aspect, "case_ids": list(self.case_ids)}
-
-
-@dataclass
-class RaisedSeverity:
-    case_id: str
-    clerk: str | None
-    suggested: str
-
-
-@dataclass
-class Alerts:
-    unsatisfied: list[str] = field(default_factory=list)
-    repeat_complaints: list[RepeatGroup] = field(default_factory=list)
-    repeat_repairs: list[RepeatGroup] = field(default_factory=list)
-    severity_raised: list[RaisedSeverity] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return (
-            len(self.unsatisfied) + len(self.repeat_complaints) + len(self.repeat_repairs) + len(self.severity_raised)
-        )
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "unsatisfied": list(self.unsatisfied),
-            "repeat_complaints": [g.as_json() for g in self.repeat_complaints],
-            "repeat_repairs": [g.as_json() for g in self.repeat_repairs],
-            "severity_raised": [r.case_id for r in self.severity_raised],
-        }
-
-
-@dataclass
 class TrendPoint:
     """One month of the 12-month trend, from the same functions as the month itself."""
 
@@ -212,19 +166,6 @@ class TrendPoint:
             "required": c.required,
             "callback_rate": c.callback_rate,
         }
-
-
-@dataclass
-class Count:
-    count: int = 0
-    of: int = 0
-
-    @property
-    def rate(self) -> float | None:
-        return _ratio(self.count, self.of)
-
-    def as_json(self) -> dict[str, int]:
-        return {"count": self.count, "of": self.of}
 
 
 @dataclass
@@ -326,10 +267,6 @@ def combined(parts) -> Compliance:
         total.add(p)
         total.summed_required += p.required
     return total
-
-
-def in_month(day: dt.date | None, first: dt.date, last: dt.date) -> bool:
-    return day is not None and first <= day <= last
 
 
 def _by_category() -> dict[str, int]:
@@ -447,116 +384,6 @@ def satisfaction(
         if aspect:
             by_aspect[aspect].count(grade, n)
     return {**by_category, "overall": overall}, by_aspect
-
-
-# ---------------------------------------------------------------- 5. timeliness
-
-
-def responded_within_24h(case: Case) -> bool:
-    """The 24-hour reply commitment (002 规范5); a bare date gives the whole next day."""
-    if case.received_at is None or case.first_response_at is None:
-        return False
-    if case.received_has_time and case.first_response_has_time:
-        delta = case.first_response_at - case.received_at
-        return dt.timedelta(0) <= delta <= dt.timedelta(hours=24)
-    days = (case.first_response_at.date() - case.received_at.date()).days
-    return 0 <= days <= 1
-
-
-def timeliness(
-    cases: list[Case], first: dt.date, last: dt.date, work: WorkCalendar
-) -> tuple[Count, Count, dict[str, float | None], set[int]]:
-    responded, resolved = Count(), Count()
-    unknown_years: set[int] = set()
-    days: dict[str, list[int]] = defaultdict(list)
-    for c in cases:
-        category = c.category
-        if not category or not c.received_at:
-            continue
-        received = c.received_at.date()
-        done = c.completed_on
-        if category == "complaint" and first <= received <= last:
-            responded.of += 1
-            resolved.of += 1
-            if responded_within_24h(c):
-                responded.count += 1
-            if done is not None:
-                try:
-                    if done <= work.add_workdays(received, 3):
-                        resolved.count += 1
-                except UnknownCalendarYear as exc:
-                    unknown_years.add(exc.year)
-        if done is not None and first <= done <= last:
-            span = (done - received).days
-            if span >= 0:
-                days[category].append(span)
-    everything = [d for k in CATEGORIES.keys() for d in days[k]]
-    medians = {k: (statistics.median(days[k]) if days[k] else None) for k in CATEGORIES.keys()}
-    medians["overall"] = statistics.median(everything) if everything else None
-    return responded, resolved, medians, unknown_years
-
-
-# ---------------------------------------------------------------- 6. alerts
-
-_RECEIVED_ORDER = attrgetter("received_at", "row")
-
-
-def repeat_groups(
-    cases: list[Case], category: str, lookback_days: int, threshold: int, first: dt.date, last: dt.date
-) -> list[RepeatGroup]:
-    """Unit + aspect groups reaching `threshold` cases in the look-back ending on `last`, one of them in M."""
-    start = last - dt.timedelta(days=lookback_days - 1)
-    groups: dict[tuple[str, str], list[Case]] = defaultdict(list)
-    current: set[tuple[str, str]] = set()  # groups with a case received in M
-    for c in cases:
-        if c.category != category or not c.unit or not c.aspect or not c.received_at:
-            continue
-        received = c.received_at.date()
-        if start <= received <= last:
-            unit = c.unit.strip()
-            if unit:
-                key = (unit, c.aspect)
-                groups[key].append(c)
-                if first <= received:
-                    current.add(key)
-    out = []
-    for key in sorted(k for k in current if len(groups[k]) >= threshold):
-        members = groups[key]
-        members.sort(key=_RECEIVED_ORDER)
-        out.append(RepeatGroup(key[0], key[1], list(map(case_label, members))))
-    return out
-
-
-def alerts(ledger: Ledger, first: dt.date, last: dt.date, work: WorkCalendar) -> tuple[Alerts, set[int]]:
-    cases, settings = ledger.cases, ledger.settings
-    found = Alerts()
-    found.unsatisfied = [
-        case_label(c)
-        for c in cases
-        if c.category and c.satisfaction == "unsatisfied" and in_month(c.callback_on, first, last)
-    ]
-    complaints = [c for c in cases if c.category == "complaint"]  # what the rules below look at
-    found.repeat_complaints = repeat_groups(
-        complaints, "complaint", settings.complaint_lookback_days, REPEAT_COMPLAINTS, first, last
-    )
-    found.repeat_repairs = repeat_groups(
-        [c for c in cases if c.category == "repair"],
-        "repair",
-        settings.repair_lookback_days,
-        REPEAT_REPAIRS,
-        first,
-        last,
-    )
-    suggestions, unknown = suggest_since(complaints, last, work, first)
-    for c in complaints:
-        if not c.received_at:
-            continue
-        s = suggestions.get(c.row)
-        if s is None or not first <= c.received_at.date() <= last:
-            continue
-        if SEVERITY_RANK[s.severity] > SEVERITY_RANK[c.severity or "general"]:
-            found.severity_raised.append(RaisedSeverity(case_label(c), c.severity, s.severity))
-    return found, unknown
 
 
 # ---------------------------------------------------------------- 7. trend and the whole month

@@ -195,73 +195,106 @@ def validate(ledger: Ledger, today: dt.date, suggestions: dict[int, Suggestion] 
     `suggestions`: severity.suggest_all for the same cases and date when the caller
     has them already (a CallbackReport's), so one job computes them once.
     """
-    lang, sheet = ledger.lang, ledger.sheet
-    problems = list(ledger.problems)
+    if suggestions is None:
+        suggestions = suggest_all(ledger.cases, today, WorkCalendar(ledger.settings.holidays))
+    checks = _RowChecks(ledger, today, suggestions)
+    for case in ledger.cases:  # the checks in the order their problems are reported
+        checks.required(case)
+        checks.date_order(case)
+        checks.future_dates(case)
+        checks.callback_fields(case)
+        checks.complaint_fields(case)
+        checks.counts_and_phone(case)
+        checks.severity(case)
+    problems = checks.problems
+    problems += attempt_problems(ledger, checks.header("attempt_dates"))  # the unreachable ladder
+    sheet = ledger.sheet
+    error_rows = {p.row for p in problems if p.severity == "error" and p.sheet == sheet and p.row}
+    return ValidationReport(problems, ledger.rows, sum(1 for c in ledger.cases if c.row not in error_rows))
 
-    def header(field: str) -> str:
-        return ledger.headers.get(field) or COLUMNS_BY_FIELD[field].label(lang)
 
-    def add(case: Case, code: str, field: str | None, severity: str = "error", **params) -> None:
-        col = header(field) if field else None
-        problems.append(Problem.make(code, lang, sheet=sheet, row=case.row, column=col, severity=severity, **params))
+class _RowChecks:
+    """The checks across a row's cells, one method per concern; each reads a case's attributes once."""
+
+    def __init__(self, ledger: Ledger, today: dt.date, suggestions: dict[int, Suggestion]):
+        self.ledger, self.today, self.suggestions = ledger, today, suggestions
+        self.lang, self.sheet = ledger.lang, ledger.sheet
+        self.problems = list(ledger.problems)
+        self.seen: dict[str, int] = {}  # case id (folded) -> the row that used it first
+        self.reported = {(p.row, p.column) for p in ledger.problems}
+        self.has_unit, self.has_satisfaction = "unit" in ledger.columns, "satisfaction" in ledger.columns
+        self.complaint_fields_present = [f for f in ("responsibility", "severity", "aspect") if f in ledger.columns]
+
+    def header(self, field: str) -> str:
+        return self.ledger.headers.get(field) or COLUMNS_BY_FIELD[field].label(self.lang)
+
+    def add(self, case: Case, code: str, field: str | None, severity: str = "error", **params) -> None:
+        col = self.header(field) if field else None
+        problems = self.problems
+        problems.append(
+            Problem.make(code, self.lang, sheet=self.sheet, row=case.row, column=col, severity=severity, **params)
+        )
         if len(problems) > MAX_PROBLEMS:  # ~530 bytes each: the list stays under ~270 MB
             raise UnusableLedger(
                 "ledger.too_many_problems",
-                sheet=sheet,
-                rows=f"{ledger.rows:,}",
+                sheet=self.sheet,
+                rows=f"{self.ledger.rows:,}",
                 limit=f"{MAX_PROBLEMS:,}",
                 row=case.row,
             )
 
-    seen: dict[str, int] = {}
-    reported = {(p.row, p.column) for p in ledger.problems}
-    if suggestions is None:
-        suggestions = suggest_all(ledger.cases, today, WorkCalendar(ledger.settings.holidays))
-    has_unit, has_satisfaction = "unit" in ledger.columns, "satisfaction" in ledger.columns
-    missing_complaint_fields = [f for f in ("responsibility", "severity", "aspect") if f in ledger.columns]
-    # the checks below read each case's attributes once, in the order the problems are reported
-    for case in ledger.cases:
-        row, category, callback_on, completed_on = case.row, case.category, case.callback_on, case.completed_on
-        received_at = case.received_at
-        received = received_at.date() if received_at is not None else None
-        for field, value in (("case_id", case.case_id), ("received_on", received_at), ("category", category)):
-            if value is None and (row, header(field)) not in reported:
-                add(case, "row.required", field, column_name=header(field))
-        if case.unit is None and category not in (None, "event") and has_unit:
-            add(case, "row.required", "unit", column_name=header("unit"))
+    def required(self, case: Case) -> None:
+        """Case ID, receipt and category always; the unit unless an event; case IDs unique."""
+        row, category, header = case.row, case.category, self.header
+        for field, value in (("case_id", case.case_id), ("received_on", case.received_at), ("category", category)):
+            if value is None and (row, header(field)) not in self.reported:
+                self.add(case, "row.required", field, column_name=header(field))
+        if case.unit is None and category not in (None, "event") and self.has_unit:
+            self.add(case, "row.required", "unit", column_name=header("unit"))
         if case.case_id is not None:
             key = case.case_id.strip().upper()
-            if key in seen:
-                add(case, "row.duplicate_id", "case_id", value=case.case_id, first=seen[key])
+            if key in self.seen:
+                self.add(case, "row.duplicate_id", "case_id", value=case.case_id, first=self.seen[key])
             else:
-                seen[key] = row
-        if callback_on is not None or completed_on is not None or case.first_response_at is not None:
-            if received and completed_on and completed_on < received:
-                add(
-                    case,
-                    "row.completed_before_received",
-                    "completed_on",
-                    completed=completed_on.isoformat(),
-                    received=received.isoformat(),
-                )
-            if callback_on and completed_on and callback_on < completed_on:
-                add(
-                    case,
-                    "row.callback_before_completed",
-                    "callback_on",
-                    callback=callback_on.isoformat(),
-                    completed=completed_on.isoformat(),
-                )
-            if callback_on and completed_on is None:
-                add(case, "row.callback_without_completion", "callback_on")
-            first_response = case.first_response_at
-            if (
-                first_response
-                and received_at
-                and first_response < received_at
-                and (case.first_response_has_time or first_response.date() < received)
-            ):
-                add(case, "row.response_before_received", "first_response_at")
+                self.seen[key] = row
+
+    def date_order(self, case: Case) -> None:
+        """Received, first response, completed and called back, in that order."""
+        callback_on, completed_on, first_response = case.callback_on, case.completed_on, case.first_response_at
+        if callback_on is None and completed_on is None and first_response is None:
+            return
+        received_at = case.received_at
+        received = received_at.date() if received_at is not None else None
+        if received and completed_on and completed_on < received:
+            self.add(
+                case,
+                "row.completed_before_received",
+                "completed_on",
+                completed=completed_on.isoformat(),
+                received=received.isoformat(),
+            )
+        if callback_on and completed_on and callback_on < completed_on:
+            self.add(
+                case,
+                "row.callback_before_completed",
+                "callback_on",
+                callback=callback_on.isoformat(),
+                completed=completed_on.isoformat(),
+            )
+        if callback_on and completed_on is None:
+            self.add(case, "row.callback_without_completion", "callback_on")
+        if (
+            first_response
+            and received_at
+            and first_response < received_at
+            and (case.first_response_has_time or first_response.date() < received)
+        ):
+            self.add(case, "row.response_before_received", "first_response_at")
+
+    def future_dates(self, case: Case) -> None:
+        today, received_at = self.today, case.received_at
+        received = received_at.date() if received_at is not None else None
+        completed_on, callback_on = case.completed_on, case.callback_on
         if (
             (received and received > today)
             or (completed_on and completed_on > today)
@@ -273,51 +306,68 @@ def validate(ledger: Ledger, today: dt.date, suggestions: dict[int, Suggestion] 
                 ("callback_on", callback_on),
             ):
                 if value and value > today:
-                    add(case, "row.future_date", field, "warning", value=value.isoformat(), today=today.isoformat())
-        satisfaction = case.satisfaction
+                    self.add(
+                        case, "row.future_date", field, "warning", value=value.isoformat(), today=today.isoformat()
+                    )
+
+    def callback_fields(self, case: Case) -> None:
+        """Satisfaction goes with a callback, and a callback with a satisfaction; exempt cases are not called."""
+        satisfaction, callback_on = case.satisfaction, case.callback_on
         if satisfaction and callback_on is None:
-            add(case, "row.satisfaction_without_callback", "satisfaction")
-        if callback_on and satisfaction is None and has_satisfaction:
-            add(case, "row.callback_without_satisfaction", "satisfaction", "warning", callback=callback_on.isoformat())
+            self.add(case, "row.satisfaction_without_callback", "satisfaction")
+        if callback_on and satisfaction is None and self.has_satisfaction:
+            self.add(
+                case, "row.callback_without_satisfaction", "satisfaction", "warning", callback=callback_on.isoformat()
+            )
         if case.no_callback_reason and case.no_callback_reason != "unreachable" and callback_on:
-            add(case, "row.exempt_but_called", "no_callback_reason", "warning")
+            self.add(case, "row.exempt_but_called", "no_callback_reason", "warning")
+
+    def complaint_fields(self, case: Case) -> None:
+        """A complaint has its class, severity and aspect; other categories have no complaint fields."""
+        category = case.category
         if category == "complaint":
-            for field in missing_complaint_fields:
+            for field in self.complaint_fields_present:
                 if getattr(case, field) is None:
-                    add(case, "row.complaint_field_missing", field, "warning", column_name=header(field))
+                    self.add(case, "row.complaint_field_missing", field, "warning", column_name=self.header(field))
         elif category and (
             case.responsibility is not None or case.severity is not None or case.first_response_at is not None
         ):
             for field in ("responsibility", "severity", "first_response_at"):
                 if getattr(case, field) is not None:
-                    add(case, "row.complaint_field_on_other", field, "warning", column_name=header(field))
+                    self.add(case, "row.complaint_field_on_other", field, "warning", column_name=self.header(field))
+
+    def counts_and_phone(self, case: Case) -> None:
         if case.complainants < 1:
-            add(case, "row.bad_count", "complainants", column_name=header("complainants"), minimum=1)
+            self.add(case, "row.bad_count", "complainants", column_name=self.header("complainants"), minimum=1)
         if case.callback_attempts is not None and case.callback_attempts < 0:
-            add(case, "row.bad_count", "callback_attempts", column_name=header("callback_attempts"), minimum=0)
+            self.add(
+                case, "row.bad_count", "callback_attempts", column_name=self.header("callback_attempts"), minimum=0
+            )
         phone = case.phone
         if phone and not diallable(phone):
             lost_zero = phone.isdigit() and 9 <= len(phone) <= 11 and not phone.startswith("1")
-            add(
+            self.add(
                 case, "row.phone_lost_zero" if lost_zero else "row.phone_not_diallable", "phone", "warning", value=phone
             )
-        suggestion = suggestions.get(case.row)
-        if suggestion and case.severity and SEVERITY_RANK[case.severity] < SEVERITY_RANK[suggestion.severity]:
-            i = {"zh-Hant": 1, "en": 2}.get(lang, 0)
-            add(
-                case,
-                "row.severity_below_suggestion",
-                "severity",
-                "warning",
-                clerk=SEVERITIES.label(case.severity, lang),
-                suggested=SEVERITIES.label(suggestion.severity, lang),
-                reasons="; ".join(
-                    REASON_TEXT[r][i]
-                    for r in suggestion.reasons
-                    if r.split(".")[0] in STRONG_SEVERITIES
-                    and SEVERITY_RANK[r.split(".")[0]] > SEVERITY_RANK[case.severity]
-                ),
-            )
-    problems += attempt_problems(ledger, header("attempt_dates"))  # the unreachable ladder
-    error_rows = {p.row for p in problems if p.severity == "error" and p.sheet == sheet and p.row}
-    return ValidationReport(problems, ledger.rows, sum(1 for c in ledger.cases if c.row not in error_rows))
+
+    def severity(self, case: Case) -> None:
+        """A recorded severity below the one the case's words suggest, with the strong reasons."""
+        suggestion = self.suggestions.get(case.row)
+        if not (suggestion and case.severity and SEVERITY_RANK[case.severity] < SEVERITY_RANK[suggestion.severity]):
+            return
+        lang = self.lang
+        i = {"zh-Hant": 1, "en": 2}.get(lang, 0)
+        self.add(
+            case,
+            "row.severity_below_suggestion",
+            "severity",
+            "warning",
+            clerk=SEVERITIES.label(case.severity, lang),
+            suggested=SEVERITIES.label(suggestion.severity, lang),
+            reasons="; ".join(
+                REASON_TEXT[r][i]
+                for r in suggestion.reasons
+                if r.split(".")[0] in STRONG_SEVERITIES
+                and SEVERITY_RANK[r.split(".")[0]] > SEVERITY_RANK[case.severity]
+            ),
+        )

@@ -22,87 +22,22 @@ from ledger.core.columns import CASE_COLUMNS
 from ledger.core.i18n import normalize_language
 from ledger.core.rules import PRESETS, Offset
 from ledger.core.settings import Settings, StaffMember
+from ledger.demo.case_texts import (
+    ASPECT_DEPARTMENT,
+    CALLBACK_NOTES,
+    CASE_TEXTS,
+    DEPARTMENTS,
+    GIVEN,
+    MOBILE_PREFIXES,
+    REPAIR_NOTES,
+    SURNAME_WEIGHTS,
+    SURNAMES,
+)
 
 LOG_SHEET = {"zh-Hans": "日志", "zh-Hant": "日誌", "en": "Log"}
 FIELDS = [c.field for c in CASE_COLUMNS]
 
 # ---------------------------------------------------------------- vocabulary of the estate
-
-# (zh-Hans, pinyin)
-_SURNAMES = [
-    tuple(p.split(":"))
-    for p in (
-        "王:Wang 李:Li 张:Zhang 刘:Liu 陈:Chen 杨:Yang 黄:Huang 赵:Zhao 吴:Wu 周:Zhou 徐:Xu 孙:Sun 马:Ma 朱:Zhu "
-        "胡:Hu 郭:Guo 何:He 高:Gao 林:Lin 罗:Luo 郑:Zheng 梁:Liang 谢:Xie 宋:Song 唐:Tang 许:Xu 韩:Han 冯:Feng "
-        "邓:Deng 曹:Cao 彭:Peng 曾:Zeng 肖:Xiao 田:Tian 董:Dong 袁:Yuan 潘:Pan 蒋:Jiang 蔡:Cai 余:Yu 杜:Du 叶:Ye "
-        "程:Cheng 苏:Su 魏:Wei 吕:Lyu 丁:Ding 沈:Shen 姚:Yao 卢:Lu 钟:Zhong 谭:Tan 陆:Lu 范:Fan 金:Jin 廖:Liao "
-        "夏:Xia 方:Fang 邹:Zou 熊:Xiong 秦:Qin 江:Jiang 薛:Xue 欧阳:Ouyang"
-    ).split()
-]
-# (zh-Hans, pinyin); weights favour the common surnames at the front
-_SURNAME_WEIGHTS = [max(1.0, 12.0 - i * 0.4) for i in range(len(_SURNAMES))]
-_GIVEN = [
-    tuple(p.split(":"))
-    for p in (
-        "伟:wei 芳:fang 娜:na 敏:min 静:jing 丽:li 强:qiang 磊:lei 军:jun 洋:yang 勇:yong 艳:yan 杰:jie 娟:juan "
-        "涛:tao 明:ming 超:chao 秀:xiu 霞:xia 平:ping 刚:gang 英:ying 华:hua 建:jian 国:guo 文:wen 玲:ling 红:hong "
-        "辉:hui 鹏:peng 宇:yu 浩:hao 欣:xin 婷:ting 慧:hui 俊:jun 佳:jia 晨:chen 梅:mei 兰:lan 志:zhi 海:hai "
-        "春:chun 子:zi 思:si 雨:yu 琳:lin 桂:gui 德:de 荣:rong"
-    ).split()
-]
-
-# Mainland mobile number blocks in use (a validator may check them); 13x/18x are the most common.
-_MOBILE_PREFIXES = (
-    [f"13{d}" for d in range(10)] * 2
-    + [f"18{d}" for d in range(10)] * 2
-    + [
-        "150",
-        "151",
-        "152",
-        "153",
-        "155",
-        "156",
-        "157",
-        "158",
-        "159",
-        "147",
-        "166",
-        "173",
-        "176",
-        "177",
-        "191",
-        "198",
-        "199",
-    ]
-)
-
-_DEPARTMENTS = {  # key -> (zh-Hans, en, handlers as (zh-Hans, en))
-    "engineering": (
-        "工程部",
-        "Engineering",
-        [
-            ("赵师傅", "Master Zhao"),
-            ("钱志刚", "Qian Zhigang"),
-            ("孙建华", "Sun Jianhua"),
-            ("周海涛", "Zhou Haitao"),
-            ("吴德明", "Wu Deming"),
-        ],
-    ),
-    "service": ("客服中心", "Customer service", [("陈静", "Chen Jing"), ("刘洋", "Liu Yang"), ("张敏", "Zhang Min")]),
-    "security": ("秩序维护部", "Security", [("郑勇", "Zheng Yong"), ("冯军", "Feng Jun"), ("韩磊", "Han Lei")]),
-    "environment": ("环境部", "Environment", [("何秀英", "He Xiuying"), ("罗桂兰", "Luo Guilan")]),
-    "clubhouse": ("会所", "Clubhouse", [("林佳", "Lin Jia")]),
-}
-_ASPECT_DEPARTMENT = {
-    "房屋维修": "engineering",
-    "设备管理": "engineering",
-    "消防防灾": "engineering",
-    "安全保卫": "security",
-    "停车场": "security",
-    "清洁卫生": "environment",
-    "绿化环保": "environment",
-    "会所及经营设施": "clubhouse",
-}
 
 # Office staff (Settings 【人员】): (zh-Hans, en, role)
 _STAFF = [
@@ -116,194 +51,6 @@ _STAFF = [
 ]
 _OFFICE = {"zh-Hans": "阳光花园管理处", "zh-Hant": "陽光花園管理處", "en": "Sunshine Garden Management Office"}
 
-# category -> [(aspect, weight, [(zh-Hans, en), ...])]
-_TEXTS: dict[str, list[tuple[str, int, list[tuple[str, str]]]]] = {
-    "complaint": [
-        (
-            "房屋维修",
-            18,
-            [
-                (
-                    "楼上漏水至我家卫生间天花板，多次反映未解决",
-                    "Water leaks from the flat above into my bathroom ceiling; reported several times",
-                ),
-                ("外墙渗水，卧室墙面发霉", "Damp comes through the outer wall; the bedroom wall is mouldy"),
-                ("维修后窗户仍然关不严", "The window still does not close after the repair"),
-            ],
-        ),
-        (
-            "设备管理",
-            16,
-            [
-                ("电梯故障频繁，今天又困人", "The lift keeps breaking down; people were trapped again today"),
-                ("电梯停运两天无人告知", "The lift was out of service for two days without notice"),
-                ("地下室水泵噪音大，影响休息", "The basement water pump is loud at night"),
-                ("楼道灯坏了一周没人修", "The stairwell light has been broken for a week"),
-            ],
-        ),
-        (
-            "安全保卫",
-            12,
-            [
-                ("深夜噪音扰民，保安未及时处理", "Late-night noise from neighbours; security did not come"),
-                ("外来人员随意进出小区", "Strangers walk in and out of the estate freely"),
-                ("电动车在楼道充电，存在安全隐患", "E-bikes are charged in the stairwell, a fire risk"),
-            ],
-        ),
-        (
-            "清洁卫生",
-            12,
-            [
-                ("垃圾未及时清运，气味难闻", "Rubbish is not collected on time and smells"),
-                ("楼道长期无人打扫", "Nobody has cleaned the stairwell for weeks"),
-                ("宠物粪便无人清理", "Dog mess is left on the paths"),
-            ],
-        ),
-        (
-            "绿化环保",
-            6,
-            [
-                ("树木遮挡阳光，要求修剪", "Trees block the sunlight; please prune them"),
-                ("草坪喷洒农药未提前通知", "The lawn was sprayed with pesticide without notice"),
-            ],
-        ),
-        (
-            "停车场",
-            14,
-            [
-                ("车位被他人占用", "Someone else parks in my space"),
-                ("停车收费标准不合理", "The parking charges are unreasonable"),
-                ("地库车辆被刮，要求查看监控", "My car was scratched in the car park; I want the CCTV footage"),
-            ],
-        ),
-        (
-            "服务与投诉处理",
-            8,
-            [
-                ("报修后无人上门，前台推诿", "Nobody came after I reported a repair; the front desk passed the buck"),
-                ("对上次投诉的处理结果不满意", "Not satisfied with how my last complaint was handled"),
-            ],
-        ),
-        (
-            "员工态度",
-            6,
-            [("保安态度恶劣", "The security guard was rude"), ("客服电话无人接听", "Nobody answers the service phone")],
-        ),
-        ("员工效率", 4, [("维修拖延三天才处理", "The repair was delayed for three days")]),
-        ("会所及经营设施", 2, [("会所泳池水质差", "The clubhouse pool water is dirty")]),
-        ("其他", 2, [("邻居装修噪音扰民，周末也施工", "Neighbour renovating noisily, even at weekends")]),
-    ],
-    "repair": [
-        (
-            "房屋维修",
-            55,
-            [
-                ("卫生间漏水", "Bathroom leak"),
-                ("厨房下水道堵塞", "Kitchen drain blocked"),
-                ("墙面开裂", "Crack in the wall"),
-                ("入户门锁损坏", "Front door lock broken"),
-                ("窗户密封条脱落", "Window seal came off"),
-                ("阳台地漏返水", "Balcony floor drain backs up"),
-                ("天花板渗水", "Ceiling is damp"),
-                ("水龙头漏水", "Tap is dripping"),
-            ],
-        ),
-        (
-            "设备管理",
-            35,
-            [
-                ("电梯按钮失灵", "Lift button not working"),
-                ("楼道灯不亮", "Stairwell light out"),
-                ("对讲门禁故障", "Door intercom faulty"),
-                ("水表井漏水", "Water meter box leaking"),
-                ("单元门闭门器损坏", "Entrance door closer broken"),
-                ("户内跳闸无电", "Circuit breaker trips, no power"),
-            ],
-        ),
-        (
-            "消防防灾",
-            5,
-            [("消防栓箱门损坏", "Fire hydrant cabinet door broken"), ("烟感报警器误报", "Smoke detector false alarm")],
-        ),
-        ("停车场", 3, [("地库道闸故障", "Car park barrier faulty")]),
-        ("其他", 2, [("信报箱损坏", "Letterbox broken")]),
-    ],
-    "special_service": [
-        (
-            "房屋维修",
-            50,
-            [
-                ("有偿疏通马桶", "Paid toilet unblocking"),
-                ("更换灯具", "Replace a light fitting"),
-                ("安装晾衣架", "Install a clothes rack"),
-                ("空调清洗", "Air-conditioner cleaning"),
-            ],
-        ),
-        (
-            "清洁卫生",
-            35,
-            [("家政保洁", "Home cleaning"), ("开荒保洁", "Post-renovation cleaning"), ("地毯清洗", "Carpet cleaning")],
-        ),
-        ("其他", 15, [("代订桶装水", "Order bottled water"), ("搬家协助", "Help with moving house")]),
-    ],
-    "help": [
-        (
-            "服务与投诉处理",
-            40,
-            [
-                ("代收快递", "Hold a parcel"),
-                ("借用工具", "Borrow tools"),
-                ("咨询装修手续", "Ask about renovation permits"),
-            ],
-        ),
-        (
-            "安全保卫",
-            35,
-            [
-                ("钥匙锁在屋内，请求开门", "Locked out, asks for the door to be opened"),
-                ("孩子走失，请求协助寻找", "Child missing, asks for help searching"),
-                ("车辆被堵，请求联系车主", "Car blocked in, asks to contact the owner"),
-            ],
-        ),
-        ("其他", 25, [("老人行动不便，协助搬运物品", "Elderly resident needs help carrying things")]),
-    ],
-    "emergency": [
-        (
-            "安全保卫",
-            60,
-            [
-                ("老人在家摔倒，协助送医", "Elderly resident fell at home; helped to hospital"),
-                ("住户突发疾病，拨打120并协助送医", "Resident suddenly ill; called 120 and helped to hospital"),
-            ],
-        ),
-        ("其他", 40, [("儿童手指被门夹伤，紧急处理后送医", "Child's finger caught in a door; first aid and hospital")]),
-    ],
-    "event": [
-        (
-            "会所及经营设施",
-            40,
-            [
-                ("中秋游园会", "Mid-Autumn garden party"),
-                ("亲子运动会", "Family sports day"),
-                ("夏日纳凉晚会", "Summer evening party"),
-            ],
-        ),
-        ("综合评议", 30, [("社区刊物《阳光家园》发放", "Community newsletter handed out")]),
-        ("其他", 30, [("消防演练", "Fire drill"), ("业主座谈会", "Owners' meeting")]),
-    ],
-    "other": [
-        (
-            "其他",
-            60,
-            [
-                ("咨询物业费缴纳", "Asks how to pay the management fee"),
-                ("反映小区WiFi信号差", "Reports poor Wi-Fi in the estate"),
-                ("建议增加健身器材", "Suggests more fitness equipment"),
-            ],
-        ),
-        ("综合评议", 40, [("对物业服务提出建议", "Suggestions about the management service")]),
-    ],
-}
 _CATEGORY_MIX = {
     "repair": 45,
     "complaint": 15,
@@ -330,29 +77,6 @@ _CHANNEL_MIX = {
     "event": {"other": 60, "visit": 40},
 }
 _DEFAULT_CHANNELS = {"phone": 55, "visit": 30, "online": 15}
-_NOTES = {  # satisfaction -> callback notes (zh-Hans, en)
-    "satisfied": [
-        ("处理及时，很满意", "Handled quickly, very satisfied"),
-        ("态度好，问题已解决", "Friendly staff, problem solved"),
-        ("感谢物业", "Thanks to the management office"),
-    ],
-    "fairly_satisfied": [
-        ("问题已解决，但处理时间较长", "Solved, but it took a long time"),
-        ("基本满意，希望加强沟通", "Mostly satisfied; keep me informed next time"),
-    ],
-    "unsatisfied": [
-        ("问题仍未彻底解决，要求重新处理", "Still not fixed; wants it redone"),
-        ("对处理结果不满意", "Unhappy with the outcome"),
-    ],
-}
-_REPAIR_NOTES = {  # added for repairs and paid services, where the work itself is judged
-    "satisfied": [
-        ("维修质量好，未再出现问题", "Good repair, no recurrence"),
-        ("师傅技术好，现场清理干净", "Skilled and tidy work"),
-    ],
-    "fairly_satisfied": [("修好了，但上门时间推迟", "Fixed, but the visit was late")],
-    "unsatisfied": [("维修后再次出现问题", "The problem came back after the repair")],
-}
 _YES = {"zh-Hans": "是", "zh-Hant": "是", "en": "Yes"}
 _UNKNOWN_CATEGORY = {"zh-Hans": "咨询", "zh-Hant": "諮詢", "en": "Enquiry"}
 
@@ -429,13 +153,13 @@ class _Estate:
 
     def _name(self) -> str:
         rng = self.rng
-        surname = rng.choices(_SURNAMES, _SURNAME_WEIGHTS)[0]
+        surname = rng.choices(SURNAMES, SURNAME_WEIGHTS)[0]
         if rng.random() < 0.25:  # clerks often write only 王先生 / 李女士
             male = rng.random() < 0.5
             if self.lang == "en":
                 return f"{'Mr' if male else 'Ms'} {surname[1]}"
             return _say((surname[0] + ("先生" if male else "女士"), ""), self.lang)
-        given = [rng.choice(_GIVEN) for _ in range(1 if rng.random() < 0.35 else 2)]
+        given = [rng.choice(GIVEN) for _ in range(1 if rng.random() < 0.35 else 2)]
         zh = surname[0] + "".join(g[0] for g in given)
         en = f"{surname[1]} {''.join(g[1] for g in given).capitalize()}"
         return _say((zh, en), self.lang)
@@ -447,7 +171,7 @@ class _Estate:
             return None
         if roll < 0.12:  # landline, leading zero kept as text
             return f"0755-{rng.randint(2, 8)}{rng.randint(0, 9999999):07d}"
-        return f"{rng.choice(_MOBILE_PREFIXES)}{rng.randint(0, 99999999):08d}"
+        return f"{rng.choice(MOBILE_PREFIXES)}{rng.randint(0, 99999999):08d}"
 
 
 def _weighted(rng: random.Random, mix: dict[str, int]) -> str:
@@ -498,27 +222,14 @@ def generate_cases(
     for offset in days:
         day = start + dt.timedelta(days=offset)
         category = _weighted(rng, _CATEGORY_MIX)
-        aspect_table = _TEXTS[category]
+        aspect_table = CASE_TEXTS[category]
         aspect, _, texts = rng.choices(aspect_table, [w for _, w, _ in aspect_table])[0]
         pair = rng.choice(texts)
         unit: str | None = estate.pick_unit()
+        repeat = _repeat_of(rng, category, day, recent_complaints, recent_repairs, repeat_pool)
         repeat_note = None
-        if category == "complaint" and recent_complaints and rng.random() < 0.05:
-            prev = recent_complaints[-rng.randint(1, min(40, len(recent_complaints)))]
-            if (day - prev[0]).days <= 60:
-                unit, aspect, pair = prev[1], prev[2], prev[3]
-                repeat_note = ("再次投诉：", "Again: ")
-        elif category == "repair" and recent_repairs and rng.random() < 0.04:
-            pool = repeat_pool if repeat_pool and rng.random() < 0.3 else recent_repairs[-200:]
-            prev = rng.choice(pool)
-            if (day - prev[0]).days <= 120 and prev[4] < 3:
-                prev[4] += 1
-                unit, aspect, pair = prev[1], prev[2], prev[3]
-                repeat_note = ("再次报修：", "Reported again: ")
-                if prev[4] == 2:
-                    repeat_pool.append(prev)
-                else:  # third time: done with this unit's chain
-                    repeat_pool[:] = [p for p in repeat_pool if p is not prev]
+        if repeat is not None:
+            unit, aspect, pair, repeat_note = repeat
         if category == "event" and rng.random() < 0.5:
             unit = None
         customer, phone = estate.resident(unit) if unit else (None, None)
@@ -526,13 +237,10 @@ def generate_cases(
         if repeat_note:
             description = _say(repeat_note, lang) + description
         channel = _weighted(rng, _CHANNEL_MIX.get(category, _DEFAULT_CHANNELS))
-        dept_key = _ASPECT_DEPARTMENT.get(aspect, "security" if category == "emergency" else "service")
-        dept_zh, dept_en, handlers = _DEPARTMENTS[dept_key]
+        dept_key = ASPECT_DEPARTMENT.get(aspect, "security" if category == "emergency" else "service")
+        dept_zh, dept_en, handlers = DEPARTMENTS[dept_key]
         timed = category in ("complaint", "emergency")
-        received: dt.date | dt.datetime = day
-        if timed:
-            hour = rng.choices(range(7, 23), [2, 5, 8, 9, 8, 6, 7, 8, 8, 7, 6, 5, 5, 4, 3, 2])[0]
-            received = dt.datetime(day.year, day.month, day.day, hour, rng.randrange(60))
+        received = _time_of_day(rng, day) if timed else day
         row: dict[str, Any] = dict.fromkeys(FIELDS)
         row.update(
             received_on=received,
@@ -567,6 +275,39 @@ def generate_cases(
     return cases
 
 
+def _repeat_of(
+    rng: random.Random,
+    category: str,
+    day: dt.date,
+    recent_complaints: list[tuple[dt.date, str, str, tuple[str, str]]],
+    recent_repairs: list[list[Any]],
+    repeat_pool: list[list[Any]],
+) -> tuple[str, str, tuple[str, str], tuple[str, str]] | None:
+    """Now and then a complaint or repair repeats an earlier one at the same unit: (unit, aspect, text pair,
+    the note put before its description), or None."""
+    if category == "complaint" and recent_complaints and rng.random() < 0.05:
+        prev = recent_complaints[-rng.randint(1, min(40, len(recent_complaints)))]
+        if (day - prev[0]).days <= 60:
+            return prev[1], prev[2], prev[3], ("再次投诉：", "Again: ")
+    elif category == "repair" and recent_repairs and rng.random() < 0.04:
+        pool = repeat_pool if repeat_pool and rng.random() < 0.3 else recent_repairs[-200:]
+        prev = rng.choice(pool)
+        if (day - prev[0]).days <= 120 and prev[4] < 3:
+            prev[4] += 1
+            if prev[4] == 2:
+                repeat_pool.append(prev)
+            else:  # third time: done with this unit's chain
+                repeat_pool[:] = [p for p in repeat_pool if p is not prev]
+            return prev[1], prev[2], prev[3], ("再次报修：", "Reported again: ")
+    return None
+
+
+def _time_of_day(rng: random.Random, day: dt.date) -> dt.datetime:
+    """A complaint's or emergency's time of receipt: office hours and the evening, busiest mid-morning."""
+    hour = rng.choices(range(7, 23), [2, 5, 8, 9, 8, 6, 7, 8, 8, 7, 6, 5, 5, 4, 3, 2])[0]
+    return dt.datetime(day.year, day.month, day.day, hour, rng.randrange(60))
+
+
 def _complaint_details(
     rng: random.Random, row: dict[str, Any], lang: str, received: dt.datetime, repeated: bool
 ) -> str:
@@ -598,6 +339,23 @@ def _complaint_details(
     )
     row["first_response_at"] = received + dt.timedelta(minutes=minutes)
     return severity
+
+
+def _who_calls_and_how(
+    rng: random.Random, category: str, severity: str, staff: dict[str, list[str]]
+) -> tuple[list[str], str]:
+    """Who may make the callback, and how: the manager for a major complaint, supervisors for serious ones."""
+    if category != "complaint":
+        return staff["clerk"], _weighted(rng, {"phone": 90, "in_person": 5, "on_site": 5})
+    by = (
+        staff["office_manager"]
+        if severity == "major"
+        else staff["supervisor"] + staff["department_supervisor"]
+        if severity != "general" or rng.random() < 0.4
+        else staff["clerk"]
+    )
+    method = "on_site" if severity in ("major", "hot") else _weighted(rng, {"phone": 80, "in_person": 12, "on_site": 8})
+    return by, method
 
 
 def _complete_and_call_back(
@@ -660,22 +418,11 @@ def _complete_and_call_back(
         return
     roll = rng.random()
     satisfaction = "satisfied" if roll < 0.82 else "fairly_satisfied" if roll < 0.95 else "unsatisfied"
-    if category == "complaint":
-        by = (
-            staff["office_manager"]
-            if severity == "major"
-            else staff["supervisor"] + staff["department_supervisor"]
-            if severity != "general" or rng.random() < 0.4
-            else staff["clerk"]
-        )
-        method = (
-            "on_site" if severity in ("major", "hot") else _weighted(rng, {"phone": 80, "in_person": 12, "on_site": 8})
-        )
-    else:
-        by = staff["clerk"]
-        method = _weighted(rng, {"phone": 90, "in_person": 5, "on_site": 5})
+    by, method = _who_calls_and_how(rng, category, severity, staff)
     roll = rng.random()
-    choices = _NOTES[satisfaction] + (_REPAIR_NOTES[satisfaction] if category in ("repair", "special_service") else [])
+    choices = CALLBACK_NOTES[satisfaction] + (
+        REPAIR_NOTES[satisfaction] if category in ("repair", "special_service") else []
+    )
     notes = None if satisfaction == "satisfied" and rng.random() < 0.4 else _say(rng.choice(choices), lang)
     row.update(
         callback_on=when,

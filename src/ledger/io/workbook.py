@@ -17,8 +17,9 @@ from defusedxml import ElementTree as ET
 from python_calamine import CalamineWorkbook
 
 from ledger.core.allocation import without_gc
+from ledger.core.cell_reading import ColumnGrid
 from ledger.core.i18n import register
-from ledger.core.reading import ColumnGrid, UnusableLedger, load_ledger
+from ledger.core.reading import UnusableLedger, load_ledger
 from ledger.io.guard import UnusableWorkbook, inspect_workbook
 from ledger.io.writer_lock import fingerprint
 from ledger.sheets.cellrefs import col_number

@@ -119,21 +119,12 @@ def send_job(
     changes = Changes()
     folder = out_dir or Path(ledger_path).resolve().parent
     try:
-        result, attachment = _export(
+        result, export = _export(
             ledger, ledger_path, month, now, folder, check_ledger=log_now is not None and log_in_file
         )
     except (UnusableWorkbook, UnusableLedger) as exc:
         return 2, {"status": "refused", "lines": [exc.message(lang)]}, Changes()
-    mail = MailSettings(
-        host=smtp_host or settings.smtp_host,
-        port=smtp_port or settings.smtp_port,
-        security=smtp_security or settings.smtp_security,
-        sender=settings.sender,
-        recipients=list(settings.head_office),
-        username=settings.smtp_username,
-        timeout=settings.smtp_timeout,
-        ca_file=settings.smtp_ca_file,
-    )
+    mail = _mail_settings(settings, smtp_host, smtp_port, smtp_security)
     recipients = list(to) if to else list(settings.head_office)
     attempt: dict[str, Any] = {}
 
@@ -144,30 +135,8 @@ def send_job(
             log_now(Changes(log_rows=[row]))
 
     try:
-        if via == "smtp" and mail.security != "none" and ssl_context is None:
-            ssl_context = tls_context(mail)  # a missing company CA file is found before anything is logged
-        if via == "smtp" and password is None:
-            password = smtp_password(mail)
-        sent = send_monthly_report(
-            attachment=attachment,
-            office=settings.office,
-            month=month,
-            headline=headline(result),
-            mail=mail,
-            via=via,
-            to=recipients or None,
-            lang=lang,
-            previous_sends=sends(ledger.log),
-            again=again,
-            now=now,
-            eml_dir=folder,
-            subject_template=settings.mail_subject,
-            body_template=settings.mail_body,
-            ssl_context=ssl_context,
-            password=password,
-            cc=list(settings.cc) or None,
-            before_delivery=log_attempt,
-            export_hash=read_export(attachment).sha256,  # the figures' hash: the same for a rebuilt export
+        sent = _deliver(
+            ledger, result, export, mail, via, recipients, month, again, now, folder, ssl_context, password, log_attempt
         )
     except UnusableWorkbook as exc:  # the attempt could not be logged: nothing was sent
         return 2, {"status": "refused", "lines": [exc.message(lang)]}, Changes()
@@ -176,27 +145,99 @@ def send_job(
     except MailError as exc:
         if exc.code in REFUSALS:
             return 2, {"status": "refused", "lines": [exc.message(lang)]}, Changes()
-        record = failure_record(
-            exc,
-            month=month,
-            via=via,
-            recipients=recipients,
-            attachment=attachment,
-            now=now,
-            lang=lang,
-            message_id=attempt.get("message_id", ""),
-        )
-        changes.log_rows.append(log_row("send", {"month": month, "via": via}, record, now=now.replace(tzinfo=None)))
-        return 2, {**record, "lines": [exc.message(lang)]}, changes
+        return _failed(exc, month, via, recipients, export, now, lang, attempt.get("message_id", ""), changes)
     record = sent.log_record()
     changes.log_rows.append(
         log_row("send", {"month": month, "via": via, "again": again}, record, now=now.replace(tzinfo=None))
     )
-    return (
-        0,
-        {**record, "lines": [_done_line(via, record, sent, recipients, attachment, lang), *sent.warnings]},
-        changes,
+    done = _done_line(via, record, sent, recipients, export, lang)
+    return 0, {**record, "lines": [done, *sent.warnings]}, changes
+
+
+def _deliver(
+    ledger: Ledger,
+    result: Any,
+    attachment: Path,
+    mail: MailSettings,
+    via: str,
+    recipients: list[str],
+    month: str,
+    again: bool,
+    now: dt.datetime,
+    folder: Path,
+    ssl_context: ssl.SSLContext | None,
+    password: str | None,
+    log_attempt: Callable[[dict[str, Any]], None],
+) -> Any:
+    """The export mailed (SMTP), staged (.eml) or drafted (Outlook); `log_attempt` runs before the server is contacted."""
+    settings = ledger.settings
+    if via == "smtp" and mail.security != "none" and ssl_context is None:
+        ssl_context = tls_context(mail)  # a missing company CA file is found before anything is logged
+    if via == "smtp" and password is None:
+        password = smtp_password(mail)
+    return send_monthly_report(
+        attachment=attachment,
+        office=settings.office,
+        month=month,
+        headline=headline(result),
+        mail=mail,
+        via=via,
+        to=recipients or None,
+        lang=ledger.lang,
+        previous_sends=sends(ledger.log),
+        again=again,
+        now=now,
+        eml_dir=folder,
+        subject_template=settings.mail_subject,
+        body_template=settings.mail_body,
+        ssl_context=ssl_context,
+        password=password,
+        cc=list(settings.cc) or None,
+        before_delivery=log_attempt,
+        export_hash=read_export(attachment).sha256,  # the figures' hash: the same for a rebuilt export
     )
+
+
+def _mail_settings(
+    settings: Any, smtp_host: str | None, smtp_port: int | None, smtp_security: str | None
+) -> MailSettings:
+    """The Settings sheet's mail server, with the command's options taking precedence."""
+    return MailSettings(
+        host=smtp_host or settings.smtp_host,
+        port=smtp_port or settings.smtp_port,
+        security=smtp_security or settings.smtp_security,
+        sender=settings.sender,
+        recipients=list(settings.head_office),
+        username=settings.smtp_username,
+        timeout=settings.smtp_timeout,
+        ca_file=settings.smtp_ca_file,
+    )
+
+
+def _failed(
+    exc: MailError,
+    month: str,
+    via: str,
+    recipients: list[str],
+    attachment: Path,
+    now: dt.datetime,
+    lang: str,
+    message_id: str,
+    changes: Changes,
+) -> tuple[int, dict[str, Any], Changes]:
+    """A delivery that failed (or whose outcome is unknown): exit 2, and its Log row."""
+    record = failure_record(
+        exc,
+        month=month,
+        via=via,
+        recipients=recipients,
+        attachment=attachment,
+        now=now,
+        lang=lang,
+        message_id=message_id,
+    )
+    changes.log_rows.append(log_row("send", {"month": month, "via": via}, record, now=now.replace(tzinfo=None)))
+    return 2, {**record, "lines": [exc.message(lang)]}, changes
 
 
 def _export(

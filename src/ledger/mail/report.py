@@ -225,27 +225,7 @@ def send_monthly_report(
     now = now or datetime.now().astimezone()
     deadline = deadline_for(month)
     attachment = Path(attachment)
-    if not attachment.is_file():
-        raise MailError("send.attachment_missing", path=str(attachment))
-    previous = last_successful_send(previous_sends or [], month)
-    if previous and not again:
-        raise MailError(
-            "send.already_sent",
-            month=month,
-            time=previous.get("time", "?"),
-            recipients=", ".join(_as_list(previous.get("recipients"))),
-        )
-    unsure = unconfirmed_send(previous_sends or [], month)
-    if unsure and not again:
-        raise MailError("send.maybe_sent", month=month, time=unsure.get("time", "?"))
-    recipients = [a.strip() for a in (to if to else mail.recipients) if a and a.strip()]
-    if not recipients:
-        raise MailError("mail.no_recipients")
-    if via == "smtp":
-        if not (mail.host or "").strip():
-            raise MailError("mail.no_host")
-        if not mail.sender:
-            raise MailError("mail.no_sender")
+    recipients = _sendable(attachment, month, mail, via, to, previous_sends or [], again)
 
     values = _placeholder_values(office, month, headline, deadline, lang)
     subject = _fill(subject_template, "send.subject", values, lang, "subject").replace("\n", " ").strip()
@@ -282,6 +262,59 @@ def send_monthly_report(
         warnings=warnings,
     )
 
+    delivery = (password, ssl_context, before_delivery, eml_dir)
+    return _route(via, msg, mail, common, attachment, recipients, body, cc, delivery)
+
+
+def _sendable(
+    attachment: Path,
+    month: str,
+    mail: MailSettings,
+    via: Via,
+    to: list[str] | None,
+    previous_sends: list[dict[str, Any]],
+    again: bool,
+) -> list[str]:
+    """The recipients, once every check before building the message has passed (else MailError)."""
+    if not attachment.is_file():
+        raise MailError("send.attachment_missing", path=str(attachment))
+    previous = last_successful_send(previous_sends, month)
+    if previous and not again:
+        raise MailError(
+            "send.already_sent",
+            month=month,
+            time=previous.get("time", "?"),
+            recipients=", ".join(_as_list(previous.get("recipients"))),
+        )
+    unsure = unconfirmed_send(previous_sends, month)
+    if unsure and not again:
+        raise MailError("send.maybe_sent", month=month, time=unsure.get("time", "?"))
+    recipients = [a.strip() for a in (to if to else mail.recipients) if a and a.strip()]
+    if not recipients:
+        raise MailError("mail.no_recipients")
+    if via == "smtp":
+        if not (mail.host or "").strip():
+            raise MailError("mail.no_host")
+        if not mail.sender:
+            raise MailError("mail.no_sender")
+    return recipients
+
+
+def _route(
+    via: Via,
+    msg: Any,
+    mail: MailSettings,
+    common: dict[str, Any],
+    attachment: Path,
+    recipients: list[str],
+    body: str,
+    cc: list[str] | None,
+    delivery: tuple[str | None, ssl.SSLContext | None, Callable[[dict[str, Any]], None] | None, Path | None],
+) -> SendResult:
+    """The built message sent by SMTP, written as .eml, or left as an Outlook draft.
+
+    `delivery`: (password, ssl_context, before_delivery, eml_dir) as send_monthly_report was given them."""
+    password, ssl_context, before_delivery, eml_dir = delivery
     if via == "smtp":
         secret = password if password is not None else smtp_password(mail)
         if before_delivery is not None:
@@ -297,7 +330,7 @@ def send_monthly_report(
         entry_id = create_outlook_draft(
             recipients=recipients,
             cc=cc or (),
-            subject=subject,
+            subject=common["subject"],
             body=body,
             attachment=attachment,
         )
