@@ -354,3 +354,10 @@ def test_libreoffice_opens_the_template_and_keeps_it_usable(templates, tmp_path,
     category = LETTER["category"]
     dvs = [dv for dv in ws.data_validations.dataValidation if f"{category}2" in dv.sqref]
     assert dvs and _resolve(book, dvs[0].formula1) == vocab.CATEGORIES.labels(lang)
+
+
+def test_head_office_addresses_split_on_the_separators_clerks_type():
+    from ledger.core.settings import _addresses
+
+    typed = "hq@group.cn；qa@group.cn，boss@group.cn、 ops@group.cn; x@y.cn , z@y.cn"
+    assert _addresses(typed) == ["hq@group.cn", "qa@group.cn", "boss@group.cn", "ops@group.cn", "x@y.cn", "z@y.cn"]

@@ -297,7 +297,8 @@ def _items_and_tables(grid: list[list[Any]] | None) -> tuple[dict[str, tuple[int
 
 
 def _addresses(raw: Any) -> list[str]:
-    return [a.strip() for a in _text(raw).replace(";", ",").split(",") if a.strip()]
+    """E-mail addresses as clerks list them: separated by ; , 、 or their full-width forms, or by spaces."""
+    return [a for a in re.split(r"[;,\s\u3001\uff0c\uff1b]+", _text(raw)) if a]
 
 
 def _whole_number(raw: Any) -> int:
