@@ -254,7 +254,7 @@ def draw_samples(book: Any, month: str | None = None, seed: int | None = None, t
         as_of = _today(today)
         the_month = month or last_month(as_of)
         result, changes = sample_job(ledger, the_month, seed, as_of)
-        apply_changes(book, snap, ledger, changes)
+        apply_changes(book, snap, ledger, _without_highlights(changes))
         parts = [
             f"{CATEGORIES.label(k, lang)} {len(ids)}/{result['population'][k]}"
             for k, ids in result["drawn"].items()
