@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from ledger.core.i18n import register, text
 from ledger.core.models import Case, Ledger
 
 REASONS = ("unsatisfied", "repeat_complaint", "repeat_repair")
@@ -131,14 +132,20 @@ REASON_LABELS = {
     "repeat_complaint": ("重复投诉", "重複投訴", "repeat complaint"),
     "repeat_repair": ("重复维修", "重複維修", "repeat repair"),
 }
-_NOTE = {
-    "zh-Hans": ("{reason}:须报管理处经理,处理后再回访(期限 {due})", "{reason}:已再回访,关闭"),
-    "zh-Hant": ("{reason}:須報管理處經理,處理後再回訪(期限 {due})", "{reason}:已再回訪,關閉"),
-    "en": (
-        "{reason}: report to the office manager, call back again after handling (by {due})",
-        "{reason}: called back again, closed",
-    ),
-}
+register(
+    {
+        "follow_ups.note_open": {
+            "zh-Hans": "{reason}:须报管理处经理,处理后再回访(期限 {due})",
+            "zh-Hant": "{reason}:須報管理處經理,處理後再回訪(期限 {due})",
+            "en": "{reason}: report to the office manager, call back again after handling (by {due})",
+        },
+        "follow_ups.note_closed": {
+            "zh-Hans": "{reason}:已再回访,关闭",
+            "zh-Hant": "{reason}:已再回訪,關閉",
+            "en": "{reason}: called back again, closed",
+        },
+    }
+)
 
 
 def reason_label(reason: str, lang: str) -> str:
@@ -147,6 +154,5 @@ def reason_label(reason: str, lang: str) -> str:
 
 def follow_up_note(f: FollowUp, lang: str) -> str:
     """The text of the tool column 跟进事项 for one follow-up."""
-    open_text, closed_text = _NOTE.get(lang, _NOTE["zh-Hans"])
-    template = open_text if f.state == "open" else closed_text
-    return template.format(reason=reason_label(f.reason, lang), due=f.recall_due.isoformat() if f.recall_due else "—")
+    code = "follow_ups.note_open" if f.state == "open" else "follow_ups.note_closed"
+    return text(code, lang, reason=reason_label(f.reason, lang), due=f.recall_due.isoformat() if f.recall_due else "—")

@@ -10,7 +10,7 @@ from typing import Any
 from ledger.core.attempts import next_attempt
 from ledger.core.callbacks import Assessment, CallbackReport
 from ledger.core.follow_ups import reason_label
-from ledger.core.i18n import register, text
+from ledger.core.i18n import register, register_by_language, text
 from ledger.core.models import Case, Ledger
 from ledger.core.recording import CHECK_HEADERS, fingerprint
 from ledger.core.vocab import CALLBACK_METHODS, CATEGORIES, ROLES, SATISFACTION, STATUSES
@@ -257,87 +257,90 @@ def _summary(value: str | None, limit: int = 60) -> str | None:
 # ---------------------------------------------------------------- printable record forms (回访记录表)
 
 FORMS_SHEET = {"zh-Hans": "回访记录表", "zh-Hant": "回訪記錄表", "en": "Callback records"}
-_FORM = {
-    "zh-Hans": {
-        "title": "回访记录表",
-        "none": "截至 {as_of} 没有待回访或逾期的案件。",
-        "intro": "{office} 回访记录表(截至 {as_of},共 {n} 份)。每份回访后由回访人填写,住户签名确认,交服务中心主管审核。",
-        "case_id": "案件编号",
-        "category": "类别",
-        "unit": "房号",
-        "customer": "住户姓名",
-        "phone": "联系电话",
-        "received": "受理日期",
-        "completed": "完成日期",
-        "window": "回访时间范围",
-        "department": "责任部门",
-        "handler": "处理人",
-        "description": "内容",
-        "assignee": "回访人",
-        "method": "建议方式",
-        "callback_on": "回访日期",
-        "method_used": "回访方式",
-        "attempts": "回访次数",
-        "satisfaction": "满意度",
-        "notes": "回访意见(质量、效果、不足、建议)",
-        "customer_sign": "住户签名",
-        "caller_sign": "回访人签名",
-        "reviewer": "主管审核",
+register_by_language(
+    "forms",
+    {
+        "zh-Hans": {
+            "title": "回访记录表",
+            "none": "截至 {as_of} 没有待回访或逾期的案件。",
+            "intro": "{office} 回访记录表(截至 {as_of},共 {n} 份)。每份回访后由回访人填写,住户签名确认,交服务中心主管审核。",
+            "case_id": "案件编号",
+            "category": "类别",
+            "unit": "房号",
+            "customer": "住户姓名",
+            "phone": "联系电话",
+            "received": "受理日期",
+            "completed": "完成日期",
+            "window": "回访时间范围",
+            "department": "责任部门",
+            "handler": "处理人",
+            "description": "内容",
+            "assignee": "回访人",
+            "method": "建议方式",
+            "callback_on": "回访日期",
+            "method_used": "回访方式",
+            "attempts": "回访次数",
+            "satisfaction": "满意度",
+            "notes": "回访意见(质量、效果、不足、建议)",
+            "customer_sign": "住户签名",
+            "caller_sign": "回访人签名",
+            "reviewer": "主管审核",
+        },
+        "zh-Hant": {
+            "title": "回訪記錄表",
+            "none": "截至 {as_of} 沒有待回訪或逾期的案件。",
+            "intro": "{office} 回訪記錄表(截至 {as_of},共 {n} 份)。每份回訪後由回訪人填寫,住戶簽名確認,交服務中心主管審核。",
+            "case_id": "案件編號",
+            "category": "類別",
+            "unit": "房號",
+            "customer": "住戶姓名",
+            "phone": "聯繫電話",
+            "received": "受理日期",
+            "completed": "完成日期",
+            "window": "回訪時間範圍",
+            "department": "責任部門",
+            "handler": "處理人",
+            "description": "內容",
+            "assignee": "回訪人",
+            "method": "建議方式",
+            "callback_on": "回訪日期",
+            "method_used": "回訪方式",
+            "attempts": "回訪次數",
+            "satisfaction": "滿意度",
+            "notes": "回訪意見(質量、效果、不足、建議)",
+            "customer_sign": "住戶簽名",
+            "caller_sign": "回訪人簽名",
+            "reviewer": "主管審核",
+        },
+        "en": {
+            "title": "Callback record",
+            "none": "No callbacks due or overdue as of {as_of}.",
+            "intro": "{office} callback records as of {as_of} ({n} forms). The caller fills one in per callback, "
+            "the customer signs, the supervisor reviews.",
+            "case_id": "Case ID",
+            "category": "Category",
+            "unit": "Unit",
+            "customer": "Customer",
+            "phone": "Phone",
+            "received": "Received",
+            "completed": "Completed",
+            "window": "Call between",
+            "department": "Department",
+            "handler": "Handler",
+            "description": "Description",
+            "assignee": "Caller",
+            "method": "Suggested method",
+            "callback_on": "Callback date",
+            "method_used": "Method used",
+            "attempts": "Attempts",
+            "satisfaction": "Satisfaction",
+            "notes": "Notes (quality, effect, shortcomings, suggestions)",
+            "customer_sign": "Customer signature",
+            "caller_sign": "Caller signature",
+            "reviewer": "Reviewed by",
+        },
     },
-    "zh-Hant": {
-        "title": "回訪記錄表",
-        "none": "截至 {as_of} 沒有待回訪或逾期的案件。",
-        "intro": "{office} 回訪記錄表(截至 {as_of},共 {n} 份)。每份回訪後由回訪人填寫,住戶簽名確認,交服務中心主管審核。",
-        "case_id": "案件編號",
-        "category": "類別",
-        "unit": "房號",
-        "customer": "住戶姓名",
-        "phone": "聯繫電話",
-        "received": "受理日期",
-        "completed": "完成日期",
-        "window": "回訪時間範圍",
-        "department": "責任部門",
-        "handler": "處理人",
-        "description": "內容",
-        "assignee": "回訪人",
-        "method": "建議方式",
-        "callback_on": "回訪日期",
-        "method_used": "回訪方式",
-        "attempts": "回訪次數",
-        "satisfaction": "滿意度",
-        "notes": "回訪意見(質量、效果、不足、建議)",
-        "customer_sign": "住戶簽名",
-        "caller_sign": "回訪人簽名",
-        "reviewer": "主管審核",
-    },
-    "en": {
-        "title": "Callback record",
-        "none": "No callbacks due or overdue as of {as_of}.",
-        "intro": "{office} callback records as of {as_of} ({n} forms). The caller fills one in per callback, "
-        "the customer signs, the supervisor reviews.",
-        "case_id": "Case ID",
-        "category": "Category",
-        "unit": "Unit",
-        "customer": "Customer",
-        "phone": "Phone",
-        "received": "Received",
-        "completed": "Completed",
-        "window": "Call between",
-        "department": "Department",
-        "handler": "Handler",
-        "description": "Description",
-        "assignee": "Caller",
-        "method": "Suggested method",
-        "callback_on": "Callback date",
-        "method_used": "Method used",
-        "attempts": "Attempts",
-        "satisfaction": "Satisfaction",
-        "notes": "Notes (quality, effect, shortcomings, suggestions)",
-        "customer_sign": "Customer signature",
-        "caller_sign": "Caller signature",
-        "reviewer": "Reviewed by",
-    },
-}
+)
 FORM_WIDTHS = {1: 16, 2: 30, 3: 16, 4: 30}
 FORM_ROW = 28.0  # points: room to write by hand
 
@@ -350,16 +353,19 @@ def _boxes(labels: list[str]) -> str:
 def record_forms_layout(report: CallbackReport, ledger: Ledger, lang: str) -> SheetLayout:
     """One printable callback record form per listed case (due and overdue), 4 columns wide, portrait,
     each on a page of its own (a page break after every form, rows tall enough to write in)."""
-    words = _FORM.get(lang, _FORM["zh-Hans"])
+
+    def words(key: str, **params: Any) -> str:
+        return text(f"forms.{key}", lang, **params)
+
     layout = SheetLayout(FORMS_SHEET.get(lang, FORMS_SHEET["zh-Hans"]), landscape=False)
     rows = listed(report)
     names = callers(rows, ledger, lang)
     as_of = report.as_of.isoformat()
     r = layout.add_row(
         [
-            words["intro"].format(office=ledger.settings.office, as_of=as_of, n=len(rows))
+            words("intro", office=ledger.settings.office, as_of=as_of, n=len(rows))
             if rows
-            else words["none"].format(as_of=as_of)
+            else words("none", as_of=as_of)
         ],
         "subtitle",
     )
@@ -368,7 +374,7 @@ def record_forms_layout(report: CallbackReport, ledger: Ledger, lang: str) -> Sh
     layout.heights[r] = 34
 
     def pair(l1: str, v1: Any, l2: str, v2: Any) -> None:
-        n = layout.add_row([words[l1], v1, words[l2], v2])
+        n = layout.add_row([words(l1), v1, words(l2), v2])
         layout.style("field", n, 1, n, 4)
         layout.style("header", n, 1)
         layout.style("header", n, 3)
@@ -376,7 +382,7 @@ def record_forms_layout(report: CallbackReport, ledger: Ledger, lang: str) -> Sh
 
     def wide(label: str, value: Any, height: int = 1) -> None:
         """A label and one value across the other three columns; `height` rows for handwriting."""
-        n = layout.add_row([words[label], value, None, None])
+        n = layout.add_row([words(label), value, None, None])
         for _ in range(height - 1):
             layout.add_row([None, None, None, None])
         last = n + height - 1
@@ -395,7 +401,7 @@ def record_forms_layout(report: CallbackReport, ledger: Ledger, lang: str) -> Sh
         if i:
             layout.page_break()
         layout.heights[layout.add_row([])] = 12
-        t = layout.add_row([f"{words['title']}  {c.case_id or ''}", None, None, None], "title")
+        t = layout.add_row([f"{words('title')}  {c.case_id or ''}", None, None, None], "title")
         layout.merged.append((t, 1, t, 4))
         layout.heights[t] = 30
         pair("case_id", c.case_id, "category", CATEGORIES.label(c.category, lang) if c.category else None)
