@@ -43,25 +43,18 @@ def record(
 ) -> None:
     """登记回访结果: post the results typed into 回访清单 into the case sheet, then regenerate the list."""
     from ledger.core.columns import COLUMNS_BY_FIELD  # lazy: start-up time
-    from ledger.core.reading import UnusableLedger, load_ledger  # lazy: start-up time
+    from ledger.core.reading import UnusableLedger  # lazy: start-up time
     from ledger.core.vocab import fold  # lazy: start-up time
-    from ledger.io.workbook import read_sheets  # lazy: start-up time
-    from ledger.io.writer_lock import fingerprint  # lazy: start-up time
+    from ledger.io.workbook import load_file_with_sheets  # lazy: start-up time
     from ledger.jobs.record import record_job, undo_job  # lazy: start-up time
     from ledger.sheets.callback_list import LIST_SHEET  # lazy: start-up time
 
     day = parse_date(as_of)
     one_writer(ledger_path, write)
-    try:  # taken before reading: a save made meanwhile is caught at the write
-        source = fingerprint(ledger_path)
-    except OSError:
-        source = None  # read_sheets words the refusal (missing, a folder, no permission)
     try:
-        grids = read_sheets(ledger_path)
-        ledger = load_ledger(grids, path=str(ledger_path))
+        ledger, grids = load_file_with_sheets(ledger_path)
     except UnusableLedger as exc:
         fail(exc.message(current_lang()))
-    ledger.source = source
     if undo:
         result, changes = undo_job(ledger, day)
     else:

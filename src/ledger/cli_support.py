@@ -242,12 +242,10 @@ def write_changes(path: Path, ledger, changes, out_path: Path | None = None):
 
 
 def log_now(path: Path, ledger, changes) -> None:
-    """Write Log rows at once (a send's attempt, before the mail goes out); the ledger read stays current."""
-    from ledger.io.ledger_file import apply_changes  # lazy: start-up time
-    from ledger.io.writer_lock import fingerprint  # lazy: start-up time
+    """Write Log rows at once (a send's attempt, before the mail goes out): io.ledger_file.log_at_once."""
+    from ledger.io.ledger_file import log_at_once  # lazy: start-up time
 
-    apply_changes(path, ledger, changes)
-    ledger.source = fingerprint(path)
+    log_at_once(path, ledger, changes)
 
 
 def report_write(receipt, lang: str) -> None:

@@ -495,3 +495,17 @@ def settings_grid(settings: Settings, lang: str) -> list[list[Any]]:
     grid.append([f"【{SECTIONS['mapping'][i]}】"])
     grid.append([h[i] for h in SECTION_HEADERS["mapping"]])
     return grid
+
+
+#: The Settings row naming head office's reports folder (a label in column A, the folder in B); read by the
+#: ribbon's and the page's 汇总各处报表, not part of Settings (an office ledger has no use for it).
+REPORTS_FOLDER_LABELS = ("报表文件夹", "報表資料夾", "reports folder")
+
+
+def reports_folder_row(grid: list[list[Any]] | None) -> str:
+    """The folder written in the Settings grid's 报表文件夹 row, or ""."""
+    labels = {fold(label) for label in REPORTS_FOLDER_LABELS}
+    for row in grid or []:
+        if len(row) > 1 and isinstance(row[0], str) and fold(row[0]) in labels and row[1]:
+            return str(row[1]).strip()
+    return ""

@@ -12,7 +12,7 @@ from ledger.core.log import LOG_HEADERS, LOG_SHEET, sheet_rows
 from ledger.core.models import Ledger
 from ledger.io.package import CaseSheetPatch, ColumnPatch, save_changes
 from ledger.io.safe_write import check_writable
-from ledger.io.writer_lock import check_unchanged, ledger_write_lock
+from ledger.io.writer_lock import check_unchanged, fingerprint, ledger_write_lock
 from ledger.sheets.settings_sheet import settings_layout
 
 TOOL_HEADER_FILL = "FFE699"
@@ -87,3 +87,10 @@ def apply_changes(path: str | Path, ledger: Ledger, changes: Changes, out_path: 
             out_path=Path(out_path) if out_path else None,
             verify_fn=lambda _tmp: check_unchanged(path, source),
         )
+
+
+def log_at_once(path: str | Path, ledger: Ledger, changes: Changes) -> None:
+    """Write Log rows now (a send's attempt, before the mail goes out: jobs.send's `log_now`) and take the
+    file as written as the one read, so the outcome written after it passes the unchanged check."""
+    apply_changes(path, ledger, changes)
+    ledger.source = fingerprint(path)

@@ -397,10 +397,19 @@ def load_file(path: str | Path, progress: Callable[[int, int], None] | None = No
 
     `progress(rows read, rows in all sheets)` is called every PROGRESS_EVERY_ROWS rows (see read_sheets).
     """
-    try:  # taken before reading: a change made while the file is read is caught at the write
+    return load_file_with_sheets(path, progress)[0]
+
+
+def load_file_with_sheets(path: str | Path, progress: Callable[[int, int], None] | None = None):
+    """The Ledger and every sheet's grid from one read (`ledger record` also reads the 回访清单 grid).
+
+    The file's fingerprint is taken before reading, so a change made while it is read is caught at the write.
+    """
+    try:
         source = fingerprint(path)
     except OSError:
         source = None  # read_sheets words the refusal (missing, a folder, no permission)
-    ledger = load_ledger(read_sheets(path, progress), path=str(path))
+    grids = read_sheets(path, progress)
+    ledger = load_ledger(grids, path=str(path))
     ledger.source = source
-    return ledger
+    return ledger, grids

@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ledger.core.changes import Changes
 from ledger.core.i18n import register, text
 from ledger.core.models import Ledger, Problem
 from ledger.core.vocab import CATEGORIES, STATUSES
-from ledger.io.ledger_file import apply_changes
-from ledger.io.writer_lock import fingerprint
+from ledger.io.ledger_file import log_at_once
 from ledger.jobs.callbacks import callbacks_job
 from ledger.jobs.sample import sample_job
 from ledger.jobs.send import headline, send_job
@@ -161,16 +158,6 @@ def run_stats(path: Path, ledger: Ledger, params: Params) -> Outcome:
     return Outcome(lines, "result_stats.html", {"layout": layout})
 
 
-def _log_at_once(path: Path, ledger: Ledger) -> Callable[[Changes], None]:
-    """Exactly once (jobs.send): the attempt goes into the Log before the mail is sent."""
-
-    def log_now(changes: Changes) -> None:
-        apply_changes(path, ledger, changes)
-        ledger.source = fingerprint(path)  # the ledger as now written is the one the outcome goes into
-
-    return log_now
-
-
 def default_via(ledger: Ledger) -> str:
     """As the ribbon: SMTP when Settings names a server; else an Outlook draft on Windows; else an .eml file."""
     if ledger.settings.smtp_host:
@@ -184,7 +171,13 @@ def run_send(path: Path, ledger: Ledger, params: Params) -> Outcome:
     started = time.time() - 1  # file times may be rounded to the second
     via = params.via or default_via(ledger)
     code, doc, changes = send_job(
-        ledger, path, params.month, via=via, again=params.again, out_dir=folder, log_now=_log_at_once(path, ledger)
+        ledger,
+        path,
+        params.month,
+        via=via,
+        again=params.again,
+        out_dir=folder,
+        log_now=lambda changes: log_at_once(path, ledger, changes),
     )
     made = sorted(
         p.name

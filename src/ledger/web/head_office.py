@@ -13,14 +13,13 @@ from pathlib import Path
 
 from ledger.core.i18n import register, text
 from ledger.core.models import Ledger
-from ledger.core.settings import SETTINGS_SHEET
+from ledger.core.settings import SETTINGS_SHEET, reports_folder_row
 from ledger.core.vocab import fold
 from ledger.io.workbook import read_sheets
 from ledger.jobs.consolidate import consolidate_job, default_out, summary_lines
 from ledger.web.outcome import Outcome, Params
 from ledger.web.security import folder_inside, link_out
 
-REPORTS_FOLDER_LABELS = ("报表文件夹", "報表資料夾", "reports folder")  # the Settings row the ribbon reads too
 LEAGUE_SHOWN = ("received", "completed", "callbacks", "callback_rate", "satisfaction_rate", "overdue", "pass")
 
 register(
@@ -61,13 +60,8 @@ register(
 def settings_folder(path: Path) -> str:
     """The Settings sheet's 报表文件夹 row, or "" (read only when the field above the buttons is left blank)."""
     sheets = {fold(n) for n in SETTINGS_SHEET.values()}
-    labels = {fold(label) for label in REPORTS_FOLDER_LABELS}
-    for name, grid in read_sheets(path).items():
-        if fold(name) in sheets:
-            for row in grid:
-                if len(row) > 1 and isinstance(row[0], str) and fold(row[0]) in labels and row[1]:
-                    return str(row[1]).strip()
-    return ""
+    grid = next((g for name, g in read_sheets(path).items() if fold(name) in sheets), None)
+    return reports_folder_row(grid)
 
 
 def reports_folder(path: Path, typed: str, lang: str) -> tuple[Path | None, str | None]:

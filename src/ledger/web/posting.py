@@ -15,10 +15,8 @@ from typing import Any
 from ledger.core.columns import COLUMNS_BY_FIELD
 from ledger.core.i18n import register, text
 from ledger.core.models import Ledger
-from ledger.core.reading import load_ledger
 from ledger.core.vocab import fold
-from ledger.io.workbook import read_sheets
-from ledger.io.writer_lock import fingerprint
+from ledger.io.workbook import load_file_with_sheets
 from ledger.jobs.record import record_job, undo_job
 from ledger.sheets.callback_list import LIST_SHEET
 from ledger.web.outcome import Outcome, Params, write
@@ -64,15 +62,8 @@ register(
 
 
 def _read(path: Path) -> tuple[Ledger, dict[str, Any]]:
-    """The ledger and every sheet's grid, from one read; the fingerprint is taken before it (as the command)."""
-    try:
-        source = fingerprint(path)
-    except OSError:
-        source = None  # read_sheets words the refusal (missing, a folder, no permission)
-    grids = read_sheets(path)
-    ledger = load_ledger(grids, path=str(path))
-    ledger.source = source
-    return ledger, grids
+    """The ledger and every sheet's grid, from one read (io.workbook.load_file_with_sheets, as the command)."""
+    return load_file_with_sheets(path)
 
 
 def _shown(cells: list[dict[str, Any]], lang: str, undo: bool) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from typing import Any
 from ledger.core.columns import TOOL_COLUMNS
 from ledger.core.i18n import register, text
 from ledger.core.reading import CASE_SHEET_NAMES, UnusableLedger, load_ledger
-from ledger.core.settings import SETTINGS_SHEET, Settings, read_settings, settings_grid
+from ledger.core.settings import SETTINGS_SHEET, Settings, read_settings, reports_folder_row, settings_grid
 from ledger.core.vocab import CATEGORIES, fold
 from ledger.sheets.callback_list import LIST_SHEET
 from ledger.xl.bridge import Snapshot, cell_value, is_settings, read_sheet, snapshot
@@ -392,9 +392,6 @@ def snapshot_lang(book: Any) -> str:
 
 # --------------------------------------------------------------------------- head office
 
-#: The Settings row naming head office's reports folder (a label in column A, the folder in B).
-REPORTS_FOLDER_LABELS = ("报表文件夹", "報表資料夾", "reports folder")
-
 register(
     {
         "xl.reading_reports": {
@@ -414,12 +411,10 @@ register(
 
 def reports_folder(book: Any) -> Path | None:
     """The folder named in the Settings sheet's 报表文件夹 row, else the workbook's own folder."""
-
-    labels = {fold(label) for label in REPORTS_FOLDER_LABELS}
     sheet = next((s for s in book.sheets if is_settings(s.name)), None)
-    for row in read_sheet(sheet) if sheet is not None else []:
-        if len(row) > 1 and isinstance(row[0], str) and fold(row[0]) in labels and row[1]:
-            return Path(str(row[1]).strip())
+    named = reports_folder_row(read_sheet(sheet)) if sheet is not None else ""
+    if named:
+        return Path(named)
     path = Path(_fullname(book) or "")
     return path.parent if path.is_absolute() else None
 
