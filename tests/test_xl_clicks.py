@@ -24,7 +24,9 @@ from ledger.core.columns import TOOL_COLUMNS
 from ledger.core.i18n import text
 from ledger.demo.workbook import write_ledger
 from ledger.io.workbook import read_grids
+from ledger.sheets.layout import SheetLayout
 from ledger.xl import messages
+from ledger.xl.render import MAX_HEIGHTS, row_heights
 from test_xlwings_buttons import (
     CASE_COLS,
     HEADER_ROW,
@@ -34,12 +36,13 @@ from test_xlwings_buttons import (
     actions,
     book_of,
     bulk,
+    colors,
     ledger_payload,
     payload,
     run,
     values_at,
 )
-from union_engine import painted, union_ranges
+from union_engine import highlighted, painted, union_ranges
 
 BUTTONS = ["validate", "callback_list", "draw_samples", "monthly_stats"]
 MAX_CALLS = 40
@@ -54,7 +57,7 @@ def xw():
 @pytest.fixture(scope="module")
 def dirty(tmp_path_factory):
     folder = tmp_path_factory.mktemp("dirty")
-    return {n: _scattered(folder, n) for n in (300, 3000)}
+    return {n: _scattered(folder, n) for n in (300, 3000, 10_000)}
 
 
 @pytest.fixture(scope="module")
@@ -73,20 +76,50 @@ def desktop_run(button: str, data: dict) -> list[dict]:
 
 
 @pytest.mark.parametrize("button", BUTTONS)
-def test_a_click_makes_at_most_40_calls_at_300_and_3000_rows(button, dirty):
-    counts = [len(desktop_run(button, dirty[n])) for n in (300, 3000)]
-    assert max(counts) <= MAX_CALLS, counts
+def test_a_click_makes_at_most_40_calls_and_no_more_at_10000_rows_than_at_300(button, dirty):
+    """Flat: nothing is sent per case row, per listed callback or per problem cell (the 10,000-row ledger
+    has ~900 problem cells scattered over it and a callback list of ~900 rows)."""
+    counts = {n: len(desktop_run(button, data)) for n, data in dirty.items()}
+    assert max(counts.values()) <= MAX_CALLS, counts
+    # At most two more: a colour (due soon) the small list may not need; the statistics sheet's longer alerts
+    # asking for up to MAX_HEIGHTS row heights where the small ledger's need one.
+    assert counts[10_000] <= counts[300] + 2, counts
+
+
+def test_excel_is_told_only_the_heights_of_merged_text_and_at_most_three_of_them():
+    layout = SheetLayout("统计")
+    for lines in (1, 2, 3, 4, 5, 6, 2, 2):
+        r = layout.add_row(["很长的说明" * lines, None, None])
+        layout.merged.append((r, 1, r, 3))
+        layout.heights[r] = 16.0 * lines
+    plain = layout.add_row(["表头\n两行", "x"])
+    layout.heights[plain] = 32.0  # unmerged: Excel fits it itself
+    empty = layout.add_row([None, None, None])
+    layout.merged.append((empty, 1, empty, 3))
+    layout.heights[empty] = 48.0  # a merged range with nothing in it needs no room
+    sent = row_heights(layout)
+    assert set(sent) == {2, 3, 4, 5, 6, 7, 8}  # row 1 is one line; the unmerged and the empty rows are left out
+    assert len(set(sent.values())) <= MAX_HEIGHTS
+    assert all(sent[r] >= layout.heights[r] for r in sent)  # rounded up, never cut
+    assert sent[2] == 32.0 and sent[3] == 48.0 and sent[4] == sent[6] == 96.0
 
 
 @pytest.mark.parametrize("button", BUTTONS)
 def test_the_union_route_paints_what_the_range_by_range_route_paints(button, dirty):
     data = dirty[300]
     with union_ranges():
-        union = run(button, data, today=TODAY)[2]
+        book, _, union = run(button, data, today=TODAY)
+        rules_colour = highlighted(book, book.sheets[0])
     plain = run(button, data, today=TODAY)[2]
     assert any("areas" in a for a in union) or button in ("validate", "draw_samples")
     assert painted(union) == painted(plain)
-    assert len(union) <= len(plain)
+    painted_one_by_one = {(r, c): colour.lstrip("#").upper() for (r, c, _, _), colour in colors(plain, 0).items()}
+    fills = {cell: colour for cell, colour in painted_one_by_one.items() if colour in ("FFC7CE", "FFEB9C")}
+    if button == "validate":  # the highlights as rules over marks, colouring exactly the cells painted one by one
+        assert len(fills) > 20 and set(fills.values()) == {"FFC7CE", "FFEB9C"}
+        assert rules_colour == fills
+    else:
+        assert rules_colour == {} and len(union) <= len(plain)
 
 
 def test_statistics_formats_go_out_by_unions_not_one_call_per_styled_range(dirty):

@@ -9,15 +9,25 @@ carry all its areas ("areas": ["A1:B2", "D4:E5"]), and ledger.xl.batch is told
 unions are available, as it is on Windows. `painted()` replays the actions
 cell by cell, so a test can check that the union route paints exactly what the
 range-by-range route paints.
+
+Desktop Excel also takes conditional-formatting rules through COM (`.api`),
+which the remote engine has no word for: while `union_ranges()` is active,
+`sheet.api` and `range.api` are a small recording stand-in for the COM
+objects xl.highlights uses (FormatConditions, a sheet's Visible), every
+property read, write and method call one action ("func": "com"), and the
+rules kept per sheet for `rules()`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import re
+import types
 from collections.abc import Iterator
 from typing import Any
 
+import xlwings as xw
 from xlwings import utils
 
 import ledger.xl.batch as batch
@@ -49,11 +59,104 @@ def union_ranges() -> Iterator[None]:
 
     _xlremote.Sheet.range = sheet_range
     batch.unions_supported = lambda sheet: True
+    original_apis = xw.Sheet.api, xw.Range.api
+    xw.Sheet.api = property(lambda sheet: SheetCom(sheet))
+    xw.Range.api = property(lambda rng: RangeCom(rng))
     try:
         yield
     finally:
         _xlremote.Sheet.range = original_range
         batch.unions_supported = original_supported
+        xw.Sheet.api, xw.Range.api = original_apis
+
+
+# --------------------------------------------------------------------------- COM, recorded
+
+_RULES: dict[tuple[int, str], list[dict]] = {}  # (id of the book's json, sheet name) -> rules in priority order
+
+
+def rules(sheet: Any) -> list[dict]:
+    """The conditional-formatting rules on a sheet: {"applies_to": (r1, c1, r2, c2), "formula", "color"}."""
+    return _RULES.setdefault((id(sheet.book.json()), sheet.name), [])
+
+
+def _call(sheet: Any, what: str, *args: Any) -> None:
+    sheet.book.json()["actions"].append({"func": "com", "args": [what, *args], "sheet_position": sheet.index - 1})
+
+
+class SheetCom:
+    def __init__(self, sheet: Any):
+        self._sheet = sheet
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_"):
+            return super().__setattr__(name, value)
+        _call(self._sheet, f"Sheet.{name}=", value)
+
+    @property
+    def Cells(self) -> Any:  # noqa: N802 - COM's name
+        _call(self._sheet, "Sheet.Cells")
+        return types.SimpleNamespace(FormatConditions=FormatConditions(self._sheet, None))
+
+
+class RangeCom:
+    def __init__(self, rng: Any):
+        self._range = rng
+
+    @property
+    def FormatConditions(self) -> Any:  # noqa: N802
+        _call(self._range.sheet, "Range.FormatConditions", self._range.address)
+        r = self._range
+        area = (r.row, r.column, r.row + r.shape[0] - 1, r.column + r.shape[1] - 1)
+        return FormatConditions(r.sheet, area)
+
+
+class FormatConditions:
+    def __init__(self, sheet: Any, area: tuple[int, int, int, int] | None):
+        self._sheet, self._area = sheet, area
+
+    @property
+    def Count(self) -> int:  # noqa: N802
+        _call(self._sheet, "FormatConditions.Count")
+        return len(rules(self._sheet))
+
+    def Item(self, i: int) -> Rule:  # noqa: N802
+        _call(self._sheet, "FormatConditions.Item", i)
+        return Rule(self._sheet, rules(self._sheet)[i - 1])
+
+    def Add(self, Type: int, Formula1: str) -> Rule:  # noqa: N802, N803
+        _call(self._sheet, "FormatConditions.Add", Type, Formula1)
+        rule = {"applies_to": self._area, "formula": Formula1, "color": None}
+        rules(self._sheet).append(rule)
+        return Rule(self._sheet, rule)
+
+
+class Rule:
+    def __init__(self, sheet: Any, rule: dict):
+        self._sheet, self._rule = sheet, rule
+
+    @property
+    def Formula1(self) -> str:  # noqa: N802
+        _call(self._sheet, "FormatCondition.Formula1")
+        if self._rule["formula"] is None:
+            raise AttributeError("Formula1")  # data bars, colour scales: COM raises
+        return self._rule["formula"]
+
+    def Delete(self) -> None:  # noqa: N802
+        _call(self._sheet, "FormatCondition.Delete")
+        rules(self._sheet).remove(self._rule)
+
+    @property
+    def Interior(self) -> Any:  # noqa: N802
+        _call(self._sheet, "FormatCondition.Interior")
+        rule, sheet = self._rule, self._sheet
+
+        class Interior:
+            def __setattr__(self, name: str, value: Any) -> None:
+                _call(sheet, f"Interior.{name}=", value)
+                rule["color"] = value
+
+        return Interior()
 
 
 FORMAT_FUNCS = {
@@ -99,3 +202,46 @@ def painted(actions: list[dict]) -> tuple[dict, list]:
                 for c in range(c1, c2 + 1):
                     cells.setdefault((a["sheet_position"], r, c), {})[setting] = value
     return cells, sorted(merges)
+
+
+_RULE = re.compile(r'FIND\("\|"&COLUMN\(\)&"(\w)\|",INDEX\((\w+),ROW\(\)\)\)')
+
+
+def highlighted(book: Any, sheet: Any) -> dict[tuple[int, int], str]:
+    """(row, col) -> "RRGGBB" of the cells `sheet`'s rules colour, evaluated as Excel would: a rule's name
+    read through the book's namesAdd action, that sheet's column A as it stands after the click's writes."""
+    acts = book.json()["actions"]
+    names = {a["args"][0]: a["args"][1] for a in acts if a["func"] == "namesAdd"}
+    out: dict[tuple[int, int], str] = {}
+    for rule in rules(sheet):
+        found = _RULE.search(rule["formula"] or "")
+        if not found or rule["color"] is None:
+            continue
+        kind, name = found.groups()
+        target = names[name].lstrip("=").split("!")[0].strip("'")
+        marks = _column_a(book, target)
+        r1, c1, r2, c2 = rule["applies_to"]
+        color = rule["color"]
+        rgb = f"{color & 0xFF:02X}{(color >> 8) & 0xFF:02X}{color >> 16:02X}"
+        for r, mark in marks.items():
+            for c in range(c1, c2 + 1):
+                if r1 <= r <= r2 and f"|{c}{kind}|" in mark and (r, c) not in out:
+                    out[(r, c)] = rgb
+    return out
+
+
+def _column_a(book: Any, name: str) -> dict[int, str]:
+    """Column A of a sheet after the click: the payload's values, then every setValues on it, in order."""
+    sheet = book.sheets[name]
+    col: dict[int, str] = {}
+    for i, row in enumerate(sheet.impl.api.get("values") or [], start=1):  # the payload's sheet
+        if row and row[0] not in (None, ""):
+            col[i] = row[0]
+    for a in book.json()["actions"]:
+        if a["func"] == "setValues" and a["sheet_position"] == sheet.index - 1 and a["start_column"] == 0:
+            for i, row in enumerate(a["values"], start=a["start_row"] + 1):
+                if row[0] in (None, ""):
+                    col.pop(i, None)
+                else:
+                    col[i] = row[0]
+    return col

@@ -26,6 +26,10 @@ class Sheet(Protocol):
 
 ERROR_FILL = "FFC7CE"
 WARNING_FILL = "FFEB9C"
+# In every highlight rule the tool writes (the file's block, Excel's rules): always true, and the number
+# marks the rule as the tool's, so each route finds and replaces the other's.
+HIGHLIGHT_NUMBER = "424242"
+HIGHLIGHT_MARK = f"ISNUMBER({HIGHLIGHT_NUMBER})"
 
 
 _BUILT_LATE = frozenset({"sheets", "tool_values", "cell_fills"})

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 
+from ledger.core.changes import HIGHLIGHT_MARK
 from ledger.io.styles_part import _E, _Styles
 from ledger.io.xlsx_parts import _esc_attr
 from ledger.sheets.cellrefs import col_letter, runs
 
-HIGHLIGHT_MARK = "ISNUMBER(424242)"  # always true; the number marks the block as the tool's
 _AFTER_CF = (
     "dataValidations",
     "hyperlinks",

@@ -228,6 +228,7 @@ def callback_list_layout(report: CallbackReport, ledger: Ledger, lang: str) -> S
             layout.style("overdue", r, 1, r, RESULT_COLUMNS[0] - 1)
         elif days is not None and days <= 3:
             layout.style("due_soon", r, 1, r, RESULT_COLUMNS[0] - 1)
+    layout.fitted.append((3, len(layout.rows)))  # the follow-ups and the list, below the titles
     layout.add_row([])
     layout.add_row([text("callbacks.list_sign", lang)], "signature")
     layout.widths = {i + 1: w for i, w in enumerate(WIDTHS)}

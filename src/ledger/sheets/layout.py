@@ -18,7 +18,7 @@ from typing import Any, Literal
 BORDER_COLOR = "808080"
 NAMED_STYLES: dict[str, dict[str, Any]] = {
     "title": {"bold": True, "size": 14, "halign": "center", "valign": "center"},
-    "subtitle": {"italic": True, "font_color": "#595959"},
+    "subtitle": {"font_color": "#595959"},  # not italic: Chinese has no italics, a slanted 汉字 is only worse
     "header": {"bold": True, "color": "#D9E1F2", "border": True, "halign": "center", "valign": "center", "wrap": True},
     "total": {"bold": True, "color": "#F2F2F2", "border": True},
     "date": {"number_format": "yyyy-mm-dd", "border": True},
@@ -26,8 +26,9 @@ NAMED_STYLES: dict[str, dict[str, Any]] = {
     "int": {"number_format": "0", "border": True},
     "text": {"border": True},
     "wrap": {"border": True, "wrap": True, "valign": "top"},
-    "pass": {"color": "#C6EFCE", "font_color": "#006100"},
-    "fail": {"color": "#FFC7CE", "font_color": "#9C0006", "bold": True},
+    # verdicts: the fill and the word say it; black text stays legible on any printer
+    "pass": {"color": "#C6EFCE"},
+    "fail": {"color": "#FFC7CE", "bold": True},
     "overdue": {"color": "#FFC7CE"},
     "due_soon": {"color": "#FFEB9C"},
     "note": {"font_color": "#595959", "size": 9},
@@ -107,6 +108,9 @@ class SheetLayout:
     footer: tuple[str, str, str] | None = None
     margins: tuple[float, float] = (0.4, 0.5)
     scale: int | None = None  # a fixed print scale in percent instead of fitting to the page width
+    # Row spans (first, last) whose rows are as tall as their text: a live Excel fits them itself (AutoFit,
+    # one call a span, xl.render) instead of taking `heights` row by row; files keep `heights`.
+    fitted: list[tuple[int, int]] = field(default_factory=list)
     # Where a new sheet goes: right after the first of `follows` the workbook has, else before its Settings,
     # Log and hidden sheets; an empty sheet named in `placeholders` (the template's) is taken over.
     follows: list[str] = field(default_factory=list)

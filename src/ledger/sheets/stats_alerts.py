@@ -77,7 +77,7 @@ def part_alerts(sheet: StatsForm, s: MonthStats, ledger: Ledger | None) -> None:
         ("a_repeat_repairs", s.alerts.repeat_repairs, settings.repair_lookback_days if settings else None, 3),
     ):
         kind, detail = say(key, lang), (say("lookback", lang, days=days, n=least) if days else None)
-        for g in groups:
+        for g in sorted(groups, key=lambda g: -len(g.case_ids)):  # the most repeated first
             rows.append([kind, g.unit, ASPECTS.label(g.aspect, lang), len(g.case_ids), detail, "、".join(g.case_ids)])
     kind, details = say("a_severity_raised", lang), {}  # one detail text per (clerk, suggested) pair
     for r in s.alerts.severity_raised:

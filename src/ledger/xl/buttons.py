@@ -134,28 +134,12 @@ def _errors_note(errors: int, lang: str) -> str:
 # --------------------------------------------------------------------------- buttons
 
 
-def _without_highlights(changes: Any, *, tool_columns: bool = True) -> Any:
-    """In Excel only 校验台账 repaints the problem highlights (and 月度统计 leaves the tool columns to
-    the list and validate buttons).
-
-    Desktop Excel takes one call per run of highlighted rows (an address holds at most 255
-    characters), so repainting them from the list and statistics buttons too would put a click on
-    a dirty ledger past 40 calls (measured: 46 at 3,000 rows). `--write` on the command line keeps
-    the file's highlight block and tool columns in step on every run.
-    """
-    changes.cell_fills.clear()  # reading it first runs the deferred build, which would set it again
-    if not tool_columns:
-        changes.tool_values = None
-    return changes
-
-
 def _statistics_sheet_only(changes: Any) -> Any:
     """月度统计 in Excel writes the month's statistics sheet; 回访意见汇总 (the feedback to departments) comes
-    with `ledger stats --write` and the local page: in Excel it would cost ~20 more calls (measured 60 per click)."""
+    with `ledger stats --write` and the local page: in Excel it would cost ~20 more calls (measured 60 per click).
+    The tool columns and highlights are left to the list, sample and validate buttons."""
     del changes.sheets[1:]
-    # Excel fits a row to its wrapped text by itself; the heights are for programs that do not (LibreOffice
-    # printing the file), and here would cost a call each (measured 41 calls per click with them).
-    changes.sheets[0].heights.clear()
+    changes.tool_values = None
     return changes
 
 
@@ -169,7 +153,7 @@ def validate(book: Any, today: dt.date | None = None) -> str:
 
         snap, ledger = _open(book, state)
         report, changes = validate_job(ledger, _today(today))
-        apply_changes(book, snap, ledger, changes)
+        apply_changes(book, snap, ledger, changes, highlights="all")
         errors = len(report.errors)
         problems_label = next(c for c in TOOL_COLUMNS if c.field == "problems").label(ledger.lang)
         return text(
@@ -199,7 +183,7 @@ def callback_list(book: Any, today: dt.date | None = None) -> str:
         # The per-case record forms cost Excel calls per listed case; in Excel the list itself
         # is the sign-out sheet, and `ledger callbacks --write` adds the forms to the file.
         report, validation, changes = callbacks_job(ledger, as_of, forms=False)
-        written = apply_changes(book, snap, ledger, _without_highlights(changes))
+        written = apply_changes(book, snap, ledger, changes, highlights="marks")
         counts = report.counts()
         return text(
             "xl.callbacks_done",
@@ -234,7 +218,7 @@ def record_results(book: Any, today: dt.date | None = None) -> str:
             return "\n".join([text("xl.record_refused", lang, n=len(result["problems"])), *lines])
         if changes is None:
             return text("xl.record_nothing", lang)
-        apply_changes(book, snap, ledger, changes)
+        apply_changes(book, snap, ledger, changes, highlights="marks")
         cases = len({c["case_id"] for c in result["cells"]})
         return text("xl.record_done", lang, cases=cases, cells=len(result["cells"]), sheet=ledger.sheet)
 
@@ -254,7 +238,7 @@ def draw_samples(book: Any, month: str | None = None, seed: int | None = None, t
         as_of = _today(today)
         the_month = month or last_month(as_of)
         result, changes = sample_job(ledger, the_month, seed, as_of)
-        apply_changes(book, snap, ledger, _without_highlights(changes))
+        apply_changes(book, snap, ledger, changes, highlights="marks")
         parts = [
             f"{CATEGORIES.label(k, lang)} {len(ids)}/{result['population'][k]}"
             for k, ids in result["drawn"].items()
@@ -281,9 +265,7 @@ def monthly_stats(book: Any, month: str | None = None, today: dt.date | None = N
         as_of = _today(today)
         the_month = month or last_month(as_of)
         result, changes = stats_job(ledger, the_month, as_of)
-        written = apply_changes(
-            book, snap, ledger, _statistics_sheet_only(_without_highlights(changes, tool_columns=False))
-        )
+        written = apply_changes(book, snap, ledger, _statistics_sheet_only(changes), highlights="none")
         doc = result.as_json()
         overall = doc["satisfaction"]["overall"]
         callbacks = sum(overall[k] or 0 for k in ("satisfied", "fairly_satisfied", "unsatisfied"))

@@ -3,7 +3,9 @@
 Cost is bounded by the layout's shape, not its length: one values call; every
 style, date format, merge and column width goes through one batch.Batch, which
 sends each (setting, value) once over the cells it ends up on (one call per
-multi-area address on Windows); then freeze, charts and page setup.
+multi-area address on Windows); the rows of a fitted span (a list as long as
+the ledger) are fitted by Excel in one call rather than sized row by row; then
+freeze, charts and page setup.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from ledger.sheets.layout import NAMED_STYLES, SheetLayout, StyleRange
 from ledger.xl.batch import Batch
 from ledger.xl.bridge import cell_value, date_format_blocks
 
-# Excel sizes a row for its largest font by itself (a 14-pt title line included); only rows taller than
-# that (room to write, wrapped reasons) cost a call, so a click stays within 40 calls.
+# Excel sizes a row for its largest font by itself (a 14-pt title line included), and for wrapped text
+# too, except text in merged cells: only rows taller than this whose text is merged cost a call.
 DEFAULT_ROW_POINTS = 24.0
+# Each distinct height is a call: a statistics sheet with long alerts asks for 2 to 6 lines of them.
+MAX_HEIGHTS = 3
 # The named styles, defined once (sheets.layout.NAMED_STYLES), in batch.SETTERS' terms already.
 STYLES = NAMED_STYLES
 
@@ -69,6 +73,36 @@ def merge_blocks(merged: list[tuple[int, int, int, int]]) -> list[tuple[int, int
     return blocks
 
 
+def row_heights(layout: SheetLayout) -> dict[int, float]:
+    """The heights Excel must be told: rows taller than it would make them whose text is in a merged cell.
+
+    Excel fits a row to its wrapped text by itself, but never to text in a
+    merged cell (the statistics sheet's alerts, a title over the columns).
+    Other rows, and every row of a fitted span (xl.render), it sizes itself:
+    a height sent for each would cost calls growing with the sheet (41 calls
+    for the statistics sheet, 44 for a 10,000-row ledger's callback list).
+    Each distinct height is one call, so beyond MAX_HEIGHTS of them the
+    tallest few are sent as one.
+    """
+    fitted = {r for first, last in layout.fitted for r in range(first, last + 1)}
+    merged = {r1 for r1, c1, _, c2 in layout.merged if c2 > c1 and _has_text(layout, r1, c1)}
+    heights = {
+        row: h
+        for row, h in sorted(layout.heights.items())
+        if h > DEFAULT_ROW_POINTS and row in merged and row not in fitted
+    }
+    values = sorted(set(heights.values()))
+    if len(values) > MAX_HEIGHTS:  # the rarer, taller rows all as tall as the tallest: room, never a cut
+        tallest = values[-1]
+        heights = {row: h if h < values[MAX_HEIGHTS - 1] else tallest for row, h in heights.items()}
+    return heights
+
+
+def _has_text(layout: SheetLayout, row: int, col: int) -> bool:
+    values = layout.rows[row - 1] if row <= len(layout.rows) else []
+    return col <= len(values) and values[col - 1] not in (None, "")
+
+
 def target_sheet(book: Any, name: str) -> Any:
     """The sheet called `name`, emptied (values, formats, merges, charts), or a new one at the end."""
     existing = next((s for s in book.sheets if s.name.casefold() == name.casefold()), None)
@@ -98,10 +132,11 @@ def render(book: Any, layout: SheetLayout) -> Any:
         batch.add("merge_across" if across else "merge", True, r1, c1, r2, c2)
     for col, w in sorted(layout.widths.items()):
         batch.add("column_width", w, 1, col)
-    for row, h in sorted(layout.heights.items()):  # rows tall enough to write in: one call per height
-        if h > DEFAULT_ROW_POINTS:
-            batch.add("row_height", h, row, 1)
+    for row, h in row_heights(layout).items():
+        batch.add("row_height", h, row, 1)
     batch.flush()
+    for first, last in layout.fitted:  # after the values, wrap and widths it measures by
+        sheet.range((first, 1), (last, max(width, 1))).rows.autofit()
     if layout.freeze:
         sheet.freeze_panes.freeze_at(layout.freeze)
     for spec in layout.charts:

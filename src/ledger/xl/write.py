@@ -1,7 +1,8 @@
 """Write a job's Changes into the live workbook: generated sheets, tool columns, highlights, Log rows.
 
-The rule is: one values write per block, formats per column block, highlights
-per column (remote engine: one colour matrix) or by range unions (desktop).
+The rule is: one values write per block, formats per column block; highlights
+as two rules over a column of marks in desktop Excel on Windows (xl.highlights),
+one colour matrix per column on the remote engine, range by range elsewhere.
 The number of calls grows with what is generated, never with the number of
 case rows as such.
 
@@ -16,11 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import ledger.xl.batch as batch_route
 from ledger.core.columns import TOOL_COLUMNS, match_header
 from ledger.core.log import LOG_HEADERS, LOG_SHEET, is_log_sheet, sheet_rows
 from ledger.sheets.cellrefs import runs
 from ledger.xl.batch import Batch
 from ledger.xl.bridge import DATE_FORMAT, Snapshot, cell_value, column_blocks, hex_color
+from ledger.xl.highlights import RulesRefused, has_marks, set_up_rules, write_marks
 from ledger.xl.render import render
 
 TOOL_HEADER_FILL = "#FFE699"  # the colour io.ledger_file gives the tool headers
@@ -49,16 +52,21 @@ class Written:
     log_rows: int = 0
 
 
-def apply_changes(book: Any, snap: Snapshot, ledger: Any, changes: Any) -> Written:
-    """Apply a job's Changes to the live workbook: sheets, tool columns, highlights, Log."""
+def apply_changes(book: Any, snap: Snapshot, ledger: Any, changes: Any, highlights: str = "none") -> Written:
+    """Apply a job's Changes to the live workbook: sheets, tool columns, highlights, Log.
+
+    `highlights`: "all" sets them up and writes them (校验台账); "marks" only rewrites
+    the marks where 校验台账 has set the rules up, with the 问题 column (one call, so
+    the colours follow it); "none" (the default) leaves them alone.
+    """
     written = Written()
     for layout in changes.sheets:
         render(book, layout)
         written.sheets.append(layout.name)
     if changes.tool_values is not None:
         write_tool_columns(book, snap, ledger, changes.tool_values, written)
-    if changes.cell_fills:
-        written.highlighted = write_fills(book.sheets[ledger.sheet], changes.cell_fills)
+    if highlights == "all" or (highlights == "marks" and changes.tool_values is not None):
+        written.highlighted = write_highlights(book, snap, ledger, changes.cell_fills, highlights)
     for (r, c), value in sorted(changes.clerk_cells.items()):  # `record`: a few result cells, one call each
         book.sheets[ledger.sheet].range((r, c)).value = cell_value(value)
     if changes.log_rows:
@@ -133,6 +141,25 @@ SET_COLORS_MAX = 10_000  # cells per Range.set_colors call (xlwings' limit)
 def colour_matrices(sheet: Any) -> bool:
     """Range.set_colors is one call only on the remote engine; desktop engines set it cell by cell."""
     return sheet.book.app.engine.name == "remote"
+
+
+def write_highlights(book: Any, snap: Snapshot, ledger: Any, fills: dict[tuple[int, int], str], mode: str) -> int:
+    """Desktop Excel on Windows: marks and two rules (xl.highlights), a few calls whatever the number of
+    problems; elsewhere, or where Excel refuses the rules, the cells painted. Returns the cells highlighted."""
+    sheet = book.sheets[ledger.sheet]
+    last_row, last_col = snap.extent(ledger.sheet)
+    if batch_route.unions_supported(sheet):
+        if mode == "marks":
+            if has_marks(snap):
+                write_marks(book, snap, fills, last_row)
+            return len(fills)
+        try:
+            set_up_rules(book, snap, sheet, ledger.header_row + 1, last_col)
+        except RulesRefused:
+            return write_fills(sheet, fills)
+        write_marks(book, snap, fills, last_row)
+        return len(fills)
+    return write_fills(sheet, fills) if mode == "all" and fills else 0
 
 
 def write_fills(sheet: Any, fills: dict[tuple[int, int], str]) -> int:
