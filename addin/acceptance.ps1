@@ -127,11 +127,27 @@ function Test-Written($Book, [string]$Button, [int]$LogRowsBefore) {
     switch ($Button) {
         "validate" {
             $cases = $Book.Worksheets.Item(1)
-            return $null -ne $cases.UsedRange.Find("问题", [Type]::Missing, -4163, 1)   # xlValues, xlWhole
+            if ($null -eq $cases.UsedRange.Find("问题", [Type]::Missing, -4163, 1)) { return $false }   # xlValues, xlWhole
+            # the highlights: two rules of ours over the cases, reading a very hidden column of marks
+            $marks = Find-Sheet $Book @("ledger_marks")
+            if ($null -eq $marks -or $marks.Visible -ne 2) { return $false }   # xlSheetVeryHidden
+            $ours = 0
+            foreach ($rule in $cases.Cells.FormatConditions) {
+                try { if ([string]$rule.Formula1 -like "*424242*") { $ours++ } } catch { }   # data bars have no formula
+            }
+            if ($ours -ne 2) { return $false }
+            # and Excel shows a cell marked as an error in red (FFC7CE, as COM's blue-green-red number)
+            $found = $marks.UsedRange.Find("e|", [Type]::Missing, -4163, 2)   # xlValues, xlPart
+            if ($null -eq $found) { return $true }   # a ledger without errors: nothing to colour
+            $column = [int](([regex]'\|(\d+)e\|').Match([string]$found.Value2).Groups[1].Value)
+            return $cases.Cells.Item($found.Row, $column).DisplayFormat.Interior.Color -eq 13551615
         }
         "callback_list" {
             $list = Find-Sheet $Book @("回访清单", "回訪清單", "Callback list")
-            return $null -ne $list -and $list.UsedRange.Rows.Count -ge 3
+            if ($null -eq $list -or $list.UsedRange.Rows.Count -lt 3) { return $false }
+            # rows fitted by Excel to their text (one AutoFit call): every listed row holds two lines at least
+            $last = $list.UsedRange.Rows.Count - 2   # above the blank row and the signature line
+            return $list.Rows.Item($last).RowHeight -ge 24
         }
         "monthly_stats" {
             $stats = Find-Sheet $Book @("月度统计", "月度統計", "Statistics") -Prefix
@@ -168,7 +184,7 @@ $status | ForEach-Object { Say "  $_" }
 New-Item -ItemType Directory -Force -Path $Work | Out-Null
 $Demo = Join-Path $Work "演示 台账.xlsx"
 $make = "import sys, datetime; from ledger.demo.cases import generate_cases; from ledger.demo.workbook import write_ledger; " +
-    "write_ledger(sys.argv[1], generate_cases(300, seed=7, end=datetime.date.today()))"
+    "write_ledger(sys.argv[1], generate_cases(300, seed=7, end=datetime.date.today(), dirty=True))"
 & $VenvPython -c $make $Demo
 Check "demo ledger" (Test-Path -LiteralPath $Demo) $Demo
 

@@ -54,3 +54,30 @@ def test_archive_with_nothing_old_changes_nothing(ledger_file):
     result = CliRunner().invoke(app, ["archive", str(path), "--before", "2024-11-01"])
     assert result.exit_code == 0 and "2024-11-01" in result.stdout
     assert path.read_bytes() == before
+
+
+def test_archive_removes_the_same_rows_from_excels_highlight_marks(ledger_file):
+    """A ledger checked in Excel keeps its marks row for row with the cases (xl.highlights)."""
+    from ledger.core.changes import MARKS_SHEET
+
+    path = ledger_file(
+        [
+            case("OLD1", completed=D(2024, 1, 5), received=D(2024, 1, 2)),
+            case("NEW1", completed=D(2026, 10, 5)),
+            case("OLD2", completed=D(2024, 3, 1), received=D(2024, 2, 2)),
+            case("OPEN", received=D(2023, 1, 1)),
+        ]
+    )
+    wb = load_workbook(path)
+    first = load_file(path).cases[0].row
+    marks = wb.create_sheet(MARKS_SHEET)
+    marks.sheet_state = "veryHidden"
+    for i, case_id in enumerate(["OLD1", "NEW1", "OLD2", "OPEN"]):
+        marks.cell(first + i, 1, f"|2e|{case_id}")
+    wb.save(path)
+    result = CliRunner().invoke(app, ["archive", str(path), "--before", "2024-11-01"])
+    assert result.exit_code == 0, result.output
+    kept = load_file(path).cases
+    after = load_workbook(path)[MARKS_SHEET]
+    assert [after.cell(c.row, 1).value for c in kept] == ["|2e|NEW1", "|2e|OPEN"]
+    assert after.max_row == kept[-1].row

@@ -229,3 +229,17 @@ def test_acceptance_looks_for_the_sheets_the_buttons_write():
         assert "@(" + ", ".join(f'"{names[lang]}"' for lang in ("zh-Hans", "zh-Hant", "en")) + ")" in text
     prefixes = [SHEET_NAME[lang].split(" {")[0] for lang in ("zh-Hans", "zh-Hant", "en")]
     assert "@(" + ", ".join(f'"{p}"' for p in prefixes) + ") -Prefix" in text
+
+
+def test_acceptance_checks_the_highlight_rules_by_the_names_and_colours_the_addin_uses():
+    from ledger.core.changes import ERROR_FILL, HIGHLIGHT_NUMBER
+    from ledger.xl.highlights import KINDS, MARKS_SHEET, XL_SHEET_VERY_HIDDEN, bgr, row_marks
+
+    text = _text("acceptance.ps1")
+    assert f'Find-Sheet $Book @("{MARKS_SHEET}")' in text
+    assert f"$marks.Visible -ne {XL_SHEET_VERY_HIDDEN}" in text
+    assert f'-like "*{HIGHLIGHT_NUMBER}*"' in text
+    assert f"DisplayFormat.Interior.Color -eq {bgr(ERROR_FILL)}" in text
+    pattern = re.search(r"\[regex\]'([^']+)'", text).group(1)  # PowerShell's regex is .NET's: same syntax here
+    mark = row_marks({(9, 12): ERROR_FILL, (9, 3): "FFEB9C"})[9]
+    assert KINDS[ERROR_FILL] == "e" and re.search(pattern, mark).group(1) == "12"

@@ -280,3 +280,46 @@ def test_switching_the_language_rewrites_the_same_tool_columns(tmp_path, first, 
     assert block[0] == [c.label(second) for c in TOOL_COLUMNS]
     writes = [a for a in again if a["func"] == "setValues" and a["sheet_position"] == 0]
     assert len(writes) == 1 and writes[0]["column_count"] == len(TOOL_COLUMNS)
+
+
+# --------------------------------------------------------------------------- printing set-up (COM only)
+
+
+def _printing(button: str, data: dict) -> list[list]:
+    """The COM writes of the page set-up a click makes in Excel on Windows, in order."""
+    with union_ranges(page_setup=True):
+        acts = run(button, data, today=TODAY)[2]
+    return [a["args"] for a in acts if a["func"] == "com" and not a["args"][0].startswith(("Sheet.Cells", "Format"))]
+
+
+@pytest.mark.parametrize("button", ["callback_list", "monthly_stats"])
+def test_page_setup_is_the_same_few_com_writes_at_any_length(button, dirty):
+    writes = {n: len(_printing(button, dirty[n])) for n in (300, 10_000)}
+    assert 10 <= writes[300] <= 40 and writes[10_000] <= writes[300] + 4, writes  # a page break or two more
+
+
+def test_page_setup_is_written_with_the_printer_driver_left_alone_until_the_end(dirty):
+    writes = [w[0] for w in _printing("monthly_stats", dirty[300])]
+    off, on = (
+        writes.index("Application.PrintCommunication="),
+        len(writes) - 1 - writes[::-1].index("Application.PrintCommunication="),
+    )
+    assert off < writes.index("PageSetup.PaperSize=") < writes.index("PageSetup.LeftFooter=") < on
+    assert on < writes.index("PageSetup.Zoom=")  # fit-to-page with the printer told, as Excel wants it
+    assert writes.count("HPageBreaks.Add()") >= 5  # the statistics' sections each start a page
+
+
+def test_an_excel_without_print_communication_still_sets_up_the_page(dirty, monkeypatch):
+    import union_engine
+
+    real = union_engine.Recorder.__setattr__
+
+    def no_switch(self, name, value):
+        if name == "PrintCommunication":
+            raise AttributeError("PrintCommunication")  # WPS and Excel 2007 have no such property
+        real(self, name, value)
+
+    monkeypatch.setattr(union_engine.Recorder, "__setattr__", no_switch)
+    writes = [w[0] for w in _printing("callback_list", dirty[300])]
+    assert "Application.PrintCommunication=" not in writes
+    assert {"PageSetup.PaperSize=", "PageSetup.PrintTitleRows=", "PageSetup.FitToPagesWide="} <= set(writes)

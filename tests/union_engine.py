@@ -31,10 +31,12 @@ import xlwings as xw
 from xlwings import utils
 
 import ledger.xl.batch as batch
+import ledger.xl.render as render
 
 
 @contextlib.contextmanager
-def union_ranges() -> Iterator[None]:
+def union_ranges(page_setup: bool = False) -> Iterator[None]:
+    """The desktop route; with `page_setup`, Excel's printing set-up (COM only) is recorded too."""
     # lazy: xlwings.pro refuses to import before the test module's fixture has set the licence key
     from xlwings.pro import _xlremote
 
@@ -59,15 +61,20 @@ def union_ranges() -> Iterator[None]:
 
     _xlremote.Sheet.range = sheet_range
     batch.unions_supported = lambda sheet: True
-    original_apis = xw.Sheet.api, xw.Range.api
+    original_apis = xw.Sheet.api, xw.Range.api, xw.App.api
+    original_printing = render.page_setup_supported
     xw.Sheet.api = property(lambda sheet: SheetCom(sheet))
     xw.Range.api = property(lambda rng: RangeCom(rng))
+    if page_setup:
+        xw.App.api = property(lambda app: Recorder(app.books.active.sheets[0], "Application"))
+        render.page_setup_supported = lambda book: True
     try:
         yield
     finally:
         _xlremote.Sheet.range = original_range
         batch.unions_supported = original_supported
-        xw.Sheet.api, xw.Range.api = original_apis
+        xw.Sheet.api, xw.Range.api, xw.App.api = original_apis
+        render.page_setup_supported = original_printing
 
 
 # --------------------------------------------------------------------------- COM, recorded
@@ -84,9 +91,47 @@ def _call(sheet: Any, what: str, *args: Any) -> None:
     sheet.book.json()["actions"].append({"func": "com", "args": [what, *args], "sheet_position": sheet.index - 1})
 
 
+class Recorder:
+    """A COM object whose every property write and method call is one call (PageSetup, HPageBreaks ...)."""
+
+    def __init__(self, sheet: Any, name: str):
+        object.__setattr__(self, "_sheet", sheet)
+        object.__setattr__(self, "_name", name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        _call(self._sheet, f"{self._name}.{name}=", value)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+
+        def method(*args: Any, **kwargs: Any) -> Any:
+            _call(self._sheet, f"{self._name}.{name}()", *map(str, args), *map(str, kwargs.values()))
+            return Recorder(self._sheet, name)
+
+        return method
+
+
 class SheetCom:
     def __init__(self, sheet: Any):
         self._sheet = sheet
+
+    @property
+    def PageSetup(self) -> Recorder:  # noqa: N802 - COM's name
+        _call(self._sheet, "Sheet.PageSetup")
+        return Recorder(self._sheet, "PageSetup")
+
+    @property
+    def HPageBreaks(self) -> Recorder:  # noqa: N802
+        _call(self._sheet, "Sheet.HPageBreaks")
+        return Recorder(self._sheet, "HPageBreaks")
+
+    def ResetAllPageBreaks(self) -> None:  # noqa: N802
+        _call(self._sheet, "Sheet.ResetAllPageBreaks()")
+
+    def Range(self, address: str) -> str:  # noqa: N802
+        _call(self._sheet, "Sheet.Range()", address)
+        return address
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name.startswith("_"):

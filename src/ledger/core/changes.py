@@ -30,6 +30,9 @@ WARNING_FILL = "FFEB9C"
 # marks the rule as the tool's, so each route finds and replaces the other's.
 HIGHLIGHT_NUMBER = "424242"
 HIGHLIGHT_MARK = f"ISNUMBER({HIGHLIGHT_NUMBER})"
+# The very hidden sheet whose column A, row for row with the case sheet, names the cells Excel's highlight
+# rules colour (xl.highlights); whatever removes case rows removes the same rows there.
+MARKS_SHEET = "ledger_marks"
 
 
 _BUILT_LATE = frozenset({"sheets", "tool_values", "cell_fills"})

@@ -13,6 +13,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
+from ledger.core.changes import MARKS_SHEET
 from ledger.sheets.cellrefs import runs
 
 
@@ -36,8 +37,11 @@ def write_without_rows(
     """The ledger at `source` without the given Excel rows of `sheet`, one Log row added, saved to `target`."""
     wb = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True)
     ws = wb[sheet]
+    marks = wb[MARKS_SHEET] if MARKS_SHEET in wb.sheetnames else None  # Excel's highlights, row for row
     for first, last in runs(rows)[::-1]:
         ws.delete_rows(first, last - first + 1)
+        if marks is not None:
+            marks.delete_rows(first, last - first + 1)
     log = wb[log_name] if log_name in wb.sheetnames else wb.create_sheet(log_name)
     if log.max_row <= 1 and log.cell(1, 1).value is None:
         log.append(log_header)

@@ -25,10 +25,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ledger.core.changes import ERROR_FILL, HIGHLIGHT_MARK, HIGHLIGHT_NUMBER, WARNING_FILL
+from ledger.core.changes import ERROR_FILL, HIGHLIGHT_MARK, HIGHLIGHT_NUMBER, MARKS_SHEET, WARNING_FILL
 from ledger.xl.bridge import Snapshot
 
-MARKS_SHEET = "ledger_marks"
 MARKS_NAME = "ledger_marks"  # the workbook name the rules read the marks through
 KINDS = {ERROR_FILL: "e", WARNING_FILL: "w"}  # fill -> the letter after a column number in the marks
 LAST_ROW = 1_048_576  # the rules run to the sheet's end, so rows the clerk adds are covered too

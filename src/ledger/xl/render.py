@@ -158,28 +158,58 @@ def _chart(sheet: Any, spec: Any) -> None:
         axis.maximum_scale = 1
 
 
+def page_setup_supported(book: Any) -> bool:
+    """Only Excel on Windows exposes printing (COM PageSetup); tests/union_engine.py stands in for it."""
+    return sys.platform.startswith("win") and book.app.engine.name == "excel"
+
+
 def _page_setup(book: Any, sheet: Any, layout: SheetLayout) -> None:
-    """A4, fit to width (or the layout's fixed scale), print titles, margins, footer and page breaks:
-    only Excel on Windows exposes these (COM PageSetup)."""
-    if not sys.platform.startswith("win") or book.app.engine.name != "excel":
+    """A4, fit to width (or the layout's fixed scale), print titles, margins, footer and page breaks.
+
+    About 16 COM writes and two per page break, the same for any length of
+    sheet (counted in benchmarks/RESULTS.md apart from the calls xlwings'
+    engine sees). Excel asks the printer driver about each PageSetup write
+    unless PrintCommunication is off, which on a PC with a network printer
+    is most of a click's time; so it is off while they are made.
+    """
+    if not page_setup_supported(book):
         return
-    ps = sheet.api.PageSetup
-    ps.PaperSize = 9  # xlPaperA4
-    ps.Orientation = 2 if layout.landscape else 1
-    if layout.scale:
+    app = book.app.api
+    quiet = _printer_quiet(app, True)
+    try:
+        ps = sheet.api.PageSetup
+        ps.PaperSize = 9  # xlPaperA4
+        ps.Orientation = 2 if layout.landscape else 1
+        ps.CenterHorizontally = True
+        side, top = layout.margins
+        ps.LeftMargin = ps.RightMargin = side * 72  # points
+        ps.TopMargin = ps.BottomMargin = top * 72
+        if layout.repeat_rows:
+            ps.PrintTitleRows = f"${layout.repeat_rows[0]}:${layout.repeat_rows[1]}"
+        if layout.footer:
+            for part, words in zip(("LeftFooter", "CenterFooter", "RightFooter"), layout.footer):
+                if words:
+                    setattr(ps, part, words)
+    finally:
+        if quiet:
+            _printer_quiet(app, False)
+    if layout.scale:  # with the printer told: Excel has been known to drop fit-to-page made while it was not
         ps.Zoom = layout.scale
     else:
         ps.Zoom = False
         ps.FitToPagesWide = 1
         ps.FitToPagesTall = False
-    ps.CenterHorizontally = True
-    side, top = layout.margins
-    ps.LeftMargin = ps.RightMargin = side * 72  # points
-    ps.TopMargin = ps.BottomMargin = top * 72
-    if layout.repeat_rows:
-        ps.PrintTitleRows = f"${layout.repeat_rows[0]}:${layout.repeat_rows[1]}"
-    if layout.footer:
-        ps.LeftFooter, ps.CenterFooter, ps.RightFooter = layout.footer
     sheet.api.ResetAllPageBreaks()
-    for row in sorted(set(layout.breaks)):
-        sheet.api.HPageBreaks.Add(Before=sheet.api.Range(f"A{row + 1}"))
+    if layout.breaks:
+        breaks = sheet.api.HPageBreaks
+        for row in sorted(set(layout.breaks)):
+            breaks.Add(Before=sheet.api.Range(f"A{row + 1}"))
+
+
+def _printer_quiet(app: Any, quiet: bool) -> bool:
+    """Application.PrintCommunication (Excel 2010 and later); False where there is no such switch (WPS)."""
+    try:
+        app.PrintCommunication = not quiet
+        return True
+    except Exception:  # noqa: BLE001 - an Excel without the switch prints as before, only slower
+        return False
