@@ -34,7 +34,7 @@ from ledger.io.workbook import load_file, read_grids
 from ledger.jobs.validate import validate_job
 from ledger.xl.highlights import MARKS_NAME, MARKS_SHEET, row_marks, rule_formula
 from test_xlwings_buttons import TODAY, actions, book_of, payload
-from union_engine import _column_a, highlighted, rules, union_ranges
+from union_engine import column_a, highlighted, rules, union_ranges
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -86,7 +86,7 @@ def test_a_spreadsheet_program_colours_exactly_the_marked_cells(dirty_file, file
     """The rules as sent, evaluated by LibreOffice: each rule's fill is swapped for a number format showing
     E or W, so the printed page says which rule each cell met."""
     book, _, _, sheet_rules, _ = desktop_click("validate", payload(read_grids(dirty_file)))
-    marks = _column_a(book, MARKS_SHEET)
+    marks = column_a(book, MARKS_SHEET)
     last_row = max(marks)
     wb = Workbook()
     ws = wb.active
@@ -154,7 +154,7 @@ def test_the_list_button_keeps_the_marks_in_step_with_the_problems_column(dirty_
     stale = [["|1e|"]] * 400  # marks left from an earlier check, longer than the ledger now
     data = payload({**grids, MARKS_SHEET: stale})
     book, _, acts, _, _ = desktop_click("callback_list", data)
-    marks = _column_a(book, MARKS_SHEET)
+    marks = column_a(book, MARKS_SHEET)
     assert marks == row_marks(file_fills)  # rewritten from this click's problems, the stale rows cleared
     written = [
         a for a in acts if a["func"] == "setValues" and a["sheet_position"] == book.sheets[MARKS_SHEET].index - 1

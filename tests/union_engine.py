@@ -264,7 +264,7 @@ def highlighted(book: Any, sheet: Any) -> dict[tuple[int, int], str]:
             continue
         kind, name = found.groups()
         target = names[name].lstrip("=").split("!")[0].strip("'")
-        marks = _column_a(book, target)
+        marks = column_a(book, target)
         r1, c1, r2, c2 = rule["applies_to"]
         color = rule["color"]
         rgb = f"{color & 0xFF:02X}{(color >> 8) & 0xFF:02X}{color >> 16:02X}"
@@ -275,7 +275,7 @@ def highlighted(book: Any, sheet: Any) -> dict[tuple[int, int], str]:
     return out
 
 
-def _column_a(book: Any, name: str) -> dict[int, str]:
+def column_a(book: Any, name: str) -> dict[int, str]:
     """Column A of a sheet after the click: the payload's values, then every setValues on it, in order."""
     sheet = book.sheets[name]
     col: dict[int, str] = {}
