@@ -31,6 +31,7 @@ import xlwings as xw
 from xlwings import utils
 
 import ledger.xl.batch as batch
+import ledger.xl.highlights as highlights
 import ledger.xl.render as render
 
 
@@ -52,7 +53,7 @@ def union_ranges(page_setup: bool = False) -> Iterator[None]:
             self.sheet.book.json()["actions"][-1]["areas"] = list(self.areas)
 
     original_range = _xlremote.Sheet.range
-    original_supported = batch.unions_supported
+    original_supported = batch.unions_supported, highlights.rules_supported
 
     def sheet_range(self: Any, arg1: Any, arg2: Any = None) -> Any:
         if isinstance(arg1, str) and "," in arg1:
@@ -60,7 +61,7 @@ def union_ranges(page_setup: bool = False) -> Iterator[None]:
         return original_range(self, arg1, arg2)
 
     _xlremote.Sheet.range = sheet_range
-    batch.unions_supported = lambda sheet: True
+    batch.unions_supported = highlights.rules_supported = lambda sheet: True
     original_apis = xw.Sheet.api, xw.Range.api, xw.App.api
     original_printing = render.page_setup_supported
     xw.Sheet.api = property(lambda sheet: SheetCom(sheet))
@@ -72,7 +73,7 @@ def union_ranges(page_setup: bool = False) -> Iterator[None]:
         yield
     finally:
         _xlremote.Sheet.range = original_range
-        batch.unions_supported = original_supported
+        batch.unions_supported, highlights.rules_supported = original_supported
         xw.Sheet.api, xw.Range.api, xw.App.api = original_apis
         render.page_setup_supported = original_printing
 

@@ -14,11 +14,11 @@ back to that too.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import Any
 
 from ledger.sheets.cellrefs import col_letter, runs
+from ledger.xl.bridge import windows_excel
 
 MAX_ADDRESS = 255  # Excel's limit for a Range() address string
 
@@ -86,7 +86,7 @@ SETTERS: dict[str, Callable[[Any, Any], None]] = {
 
 def unions_supported(sheet: Any) -> bool:
     """Multi-area addresses: Excel through COM only."""
-    return sys.platform.startswith("win") and sheet.book.app.engine.name == "excel"
+    return windows_excel(sheet.book)
 
 
 #: Settings that are not painted cell by cell: each range is one operation (merges do not overlap).

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -104,6 +105,13 @@ def snapshot(book: Any, reading: Callable[[int, int, str], None] | None = None) 
         settings, _ = read_settings(grids[settings_name], settings_name)
         lang = settings.language
     return Snapshot(grids=grids, lang=lang, names=names)
+
+
+def windows_excel(book: Any) -> bool:
+    """Desktop Excel on Windows, driven through COM: the one engine with multi-area addresses, conditional
+    formats and page set-up (xl.batch, xl.highlights, xl.render each ask through their own name, which
+    tests/union_engine.py stands in for)."""
+    return sys.platform.startswith("win") and book.app.engine.name == "excel"
 
 
 def cell_value(value: Any) -> Any:

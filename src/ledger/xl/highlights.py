@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 from ledger.core.changes import ERROR_FILL, HIGHLIGHT_MARK, HIGHLIGHT_NUMBER, MARKS_SHEET, WARNING_FILL
-from ledger.xl.bridge import Snapshot
+from ledger.xl.bridge import Snapshot, windows_excel
 
 MARKS_NAME = "ledger_marks"  # the workbook name the rules read the marks through
 KINDS = {ERROR_FILL: "e", WARNING_FILL: "w"}  # fill -> the letter after a column number in the marks
@@ -59,43 +59,49 @@ def bgr(color: str) -> int:
     return (b << 16) | (g << 8) | r
 
 
-def has_marks(snap: Snapshot) -> bool:
-    """Whether 校验台账 has set up the rules in this workbook (the marks sheet is there)."""
-    return any(n.casefold() == MARKS_SHEET for n in snap.names)
+def rules_supported(sheet: Any) -> bool:
+    """Conditional formats through COM: desktop Excel on Windows."""
+    return windows_excel(sheet.book)
 
 
-def write_marks(book: Any, snap: Snapshot, fills: dict[tuple[int, int], str], last_row: int) -> None:
+def marks_sheet(snap: Snapshot) -> str | None:
+    """The marks sheet's name as the workbook spells it; None until 校验台账 has set up the rules."""
+    return next((n for n in snap.names if n.casefold() == MARKS_SHEET), None)
+
+
+def write_marks(book: Any, snap: Snapshot, name: str, fills: dict[tuple[int, int], str], last_row: int) -> None:
     """Column A of the marks sheet, rows 1..last row of the case sheet or of the marks already there: one call."""
-    name = next(n for n in snap.names if n.casefold() == MARKS_SHEET)
     marks = row_marks(fills)
-    old = len(snap.grids.get(name) or [])
-    rows = max(last_row, old, max(marks, default=0))
-    if rows:
-        book.sheets[name].range((1, 1)).value = [[marks.get(r)] for r in range(1, rows + 1)]
-    snap.grids[name] = [[marks.get(r)] for r in range(1, rows + 1)]
+    rows = max(last_row, len(snap.grids.get(name) or []), max(marks, default=0))
+    column = [[marks.get(r)] for r in range(1, rows + 1)]
+    if column:
+        book.sheets[name].range((1, 1)).value = column
+    snap.grids[name] = column
 
 
-def set_up_rules(book: Any, snap: Snapshot, sheet: Any, first_row: int, last_col: int) -> None:
-    """The marks sheet and name (made once), the tool's old rules out, one rule per colour over the case block."""
+def set_up_rules(book: Any, snap: Snapshot, sheet: Any, first_row: int, last_col: int) -> str:
+    """The marks sheet and name (made once), the tool's old rules out, one rule per colour over the case block;
+    returns the marks sheet's name."""
     try:
-        if not has_marks(snap):
-            _add_marks_sheet(book, snap, sheet)
+        name = marks_sheet(snap) or _add_marks_sheet(book, snap, sheet)
         book.names.add(MARKS_NAME, f"='{MARKS_SHEET}'!$A:$A")
         remove_rules(sheet)
         conditions = sheet.range((first_row, 1), (LAST_ROW, max(last_col, 1))).api.FormatConditions
         for color, kind in KINDS.items():
             rule = conditions.Add(Type=XL_EXPRESSION, Formula1=rule_formula(kind))
             rule.Interior.Color = bgr(color)
+        return name
     except Exception as exc:  # noqa: BLE001 - any COM refusal: the caller paints the cells instead
         raise RulesRefused(str(exc)) from exc
 
 
-def _add_marks_sheet(book: Any, snap: Snapshot, case_sheet: Any) -> None:
+def _add_marks_sheet(book: Any, snap: Snapshot, case_sheet: Any) -> str:
     marks = book.sheets.add(MARKS_SHEET, after=book.sheets[len(book.sheets) - 1])
     marks.api.Visible = XL_SHEET_VERY_HIDDEN  # not in the clerk's tabs, nor in Unhide
     case_sheet.activate()  # adding a sheet showed it
     snap.names.append(MARKS_SHEET)
     snap.grids[MARKS_SHEET] = []
+    return MARKS_SHEET
 
 
 def remove_rules(sheet: Any) -> int:

@@ -10,12 +10,11 @@ freeze, charts and page setup.
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from ledger.sheets.layout import NAMED_STYLES, SheetLayout, StyleRange
 from ledger.xl.batch import Batch
-from ledger.xl.bridge import cell_value, date_format_blocks
+from ledger.xl.bridge import cell_value, date_format_blocks, windows_excel
 
 # Excel sizes a row for its largest font by itself (a 14-pt title line included), and for wrapped text
 # too, except text in merged cells: only rows taller than this whose text is merged cost a call.
@@ -159,8 +158,8 @@ def _chart(sheet: Any, spec: Any) -> None:
 
 
 def page_setup_supported(book: Any) -> bool:
-    """Only Excel on Windows exposes printing (COM PageSetup); tests/union_engine.py stands in for it."""
-    return sys.platform.startswith("win") and book.app.engine.name == "excel"
+    """Only Excel on Windows exposes printing (COM PageSetup)."""
+    return windows_excel(book)
 
 
 def _page_setup(book: Any, sheet: Any, layout: SheetLayout) -> None:

@@ -17,13 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import ledger.xl.batch as batch_route
 from ledger.core.columns import TOOL_COLUMNS, match_header
 from ledger.core.log import LOG_HEADERS, LOG_SHEET, is_log_sheet, sheet_rows
 from ledger.sheets.cellrefs import runs
+from ledger.xl import highlights as rules
 from ledger.xl.batch import Batch
 from ledger.xl.bridge import DATE_FORMAT, Snapshot, cell_value, column_blocks, hex_color
-from ledger.xl.highlights import RulesRefused, has_marks, set_up_rules, write_marks
 from ledger.xl.render import render
 
 TOOL_HEADER_FILL = "#FFE699"  # the colour io.ledger_file gives the tool headers
@@ -148,18 +147,18 @@ def write_highlights(book: Any, snap: Snapshot, ledger: Any, fills: dict[tuple[i
     problems; elsewhere, or where Excel refuses the rules, the cells painted. Returns the cells highlighted."""
     sheet = book.sheets[ledger.sheet]
     last_row, last_col = snap.extent(ledger.sheet)
-    if batch_route.unions_supported(sheet):
-        if mode == "marks":
-            if has_marks(snap):
-                write_marks(book, snap, fills, last_row)
-            return len(fills)
+    if not rules.rules_supported(sheet):
+        return write_fills(sheet, fills) if mode == "all" and fills else 0
+    name = rules.marks_sheet(snap)
+    if mode == "all":
         try:
-            set_up_rules(book, snap, sheet, ledger.header_row + 1, last_col)
-        except RulesRefused:
+            name = rules.set_up_rules(book, snap, sheet, ledger.header_row + 1, last_col)
+        except rules.RulesRefused:
             return write_fills(sheet, fills)
-        write_marks(book, snap, fills, last_row)
-        return len(fills)
-    return write_fills(sheet, fills) if mode == "all" and fills else 0
+    if name is None:  # "marks" where 校验台账 has not set the rules up: nothing to keep in step
+        return 0
+    rules.write_marks(book, snap, name, fills, last_row)
+    return len(fills)
 
 
 def write_fills(sheet: Any, fills: dict[tuple[int, int], str]) -> int:
