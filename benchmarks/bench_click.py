@@ -33,10 +33,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE.parent / "tests"))  # union_engine: remote-engine books and the desktop route
 
 from ledger.demo.cases import generate_cases
 from ledger.demo.workbook import write_ledger
 from ledger.io.workbook import read_grids
+from union_engine import payload, union_ranges
 
 TODAY = dt.date(2026, 11, 5)
 
@@ -54,31 +56,10 @@ print(len(book.json()["actions"]), round(1000 * (t1 - t0)), round(1000 * (t2 - t
 """
 
 
-def _iso(value):
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    if isinstance(value, dt.date):
-        return value.isoformat() + "T00:00:00.000Z"
-    return "" if value is None else value
-
-
 def make_payload(folder: Path, rows: int) -> Path:
-    import xlwings as xw
-
     path = write_ledger(folder / "ledger.xlsx", generate_cases(rows, seed=5, end=TODAY - dt.timedelta(days=5)))
-    sheets = [
-        {"name": name, "values": [[_iso(v) for v in r] for r in grid] or [[""]], "pictures": [], "tables": []}
-        for name, grid in read_grids(path).items()
-    ]
-    data = {
-        "client": "Microsoft Office Scripts",
-        "version": xw.__version__,
-        "book": {"name": "ledger.xlsx", "active_sheet_index": 0, "selection": "A1"},
-        "names": [],
-        "sheets": sheets,
-    }
     out = folder / "payload.json"
-    out.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    out.write_text(json.dumps(payload(read_grids(path)), ensure_ascii=False), encoding="utf-8")
     return out
 
 
@@ -124,12 +105,9 @@ BUTTONS = ("validate", "callback_list", "draw_samples", "monthly_stats", "send_t
 def calls(sizes: list[int]) -> None:
     """Calls per click on both routes; one table row per size and button."""
     os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
-    sys.path.insert(0, str(HERE.parent / "tests"))
-    # lazy: the union engine needs xlwings.pro, which needs the licence key set just above
     import xlwings as xw
 
     import ledger.xl as lx
-    from union_engine import union_ranges
 
     def click(button: str, data: dict, folder: Path) -> list[dict]:
         book = xw.Book(json=json.loads(json.dumps(data)))
@@ -144,7 +122,7 @@ def calls(sizes: list[int]) -> None:
     with tempfile.TemporaryDirectory() as d:
         for rows in sizes:
             path = write_ledger(Path(d) / f"l{rows}.xlsx", generate_cases(rows, seed=3, end=TODAY, dirty=True))
-            data = json.loads(make_payload_from(path))
+            data = payload(read_grids(path))
             for button in BUTTONS:
                 plain = len(click(button, data, Path(d)))
                 with union_ranges():
@@ -152,24 +130,6 @@ def calls(sizes: list[int]) -> None:
                 with union_ranges(page_setup=True):
                     printing = len(click(button, data, Path(d))) - union
                 print(f"| {rows:,} | {button} | {plain} | {union} | {printing} |")
-
-
-def make_payload_from(path: Path) -> str:
-    import xlwings as xw
-
-    sheets = [
-        {"name": name, "values": [[_iso(v) for v in r] for r in grid] or [[""]], "pictures": [], "tables": []}
-        for name, grid in read_grids(path).items()
-    ]
-    book = {"name": "ledger.xlsx", "active_sheet_index": 0, "selection": "A1"}
-    data = {
-        "client": "Microsoft Office Scripts",
-        "version": xw.__version__,
-        "book": book,
-        "names": [],
-        "sheets": sheets,
-    }
-    return json.dumps(data, ensure_ascii=False)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from ledger.core.columns import CASE_COLUMNS, TOOL_COLUMNS
 from ledger.core.log import LOG_HEADERS
 from ledger.demo.workbook import write_ledger
 from ledger.io.workbook import read_grids
+from union_engine import payload
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 5)
@@ -122,32 +123,6 @@ def bulk(n: int) -> list[dict]:
         )
         for i in range(n - len(SPECIAL))
     ]
-
-
-def _iso(value):
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    if isinstance(value, dt.date):
-        return value.isoformat() + "T00:00:00.000Z"
-    return "" if value is None else value
-
-
-def payload(grids: dict[str, list[list]], name: str = "ledger.xlsx", extra: dict | None = None) -> dict:
-    """The Office Scripts payload for these sheet values (blanks "", dates ISO)."""
-    sheets = []
-    for sheet, grid in grids.items():
-        width = max((len(r) for r in grid), default=0)
-        values = [[_iso(v) for v in r] + [""] * (width - len(r)) for r in grid] or [[""]]
-        sheets.append({"name": sheet, "values": values, "pictures": [], "tables": [], **(extra or {}).get(sheet, {})})
-    import xlwings
-
-    return {
-        "client": "Microsoft Office Scripts",
-        "version": xlwings.__version__,
-        "book": {"name": name, "active_sheet_index": 0, "selection": "A1"},
-        "names": [],
-        "sheets": sheets,
-    }
 
 
 def ledger_payload(tmp_path: Path, n: int) -> dict:

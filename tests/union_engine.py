@@ -21,6 +21,7 @@ rules kept per sheet for `rules()`.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import re
 import types
@@ -33,6 +34,30 @@ from xlwings import utils
 import ledger.xl.batch as batch
 import ledger.xl.highlights as highlights
 import ledger.xl.render as render
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    if isinstance(value, dt.date):
+        return value.isoformat() + "T00:00:00.000Z"
+    return "" if value is None else value
+
+
+def payload(grids: dict[str, list[list]], name: str = "ledger.xlsx", extra: dict | None = None) -> dict:
+    """The Office Scripts payload a remote-engine book is made from, for these sheet values (blanks "", dates ISO)."""
+    sheets = []
+    for sheet, grid in grids.items():
+        width = max((len(r) for r in grid), default=0)
+        values = [[_iso(v) for v in r] + [""] * (width - len(r)) for r in grid] or [[""]]
+        sheets.append({"name": sheet, "values": values, "pictures": [], "tables": [], **(extra or {}).get(sheet, {})})
+    return {
+        "client": "Microsoft Office Scripts",
+        "version": xw.__version__,
+        "book": {"name": name, "active_sheet_index": 0, "selection": "A1"},
+        "names": [],
+        "sheets": sheets,
+    }
 
 
 @contextlib.contextmanager
