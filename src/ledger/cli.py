@@ -122,16 +122,7 @@ def validate_cmd(
         _print_json(report.as_json())
     else:
         _problem_lines(report.problems, ledger.lang)
-        typer.echo(
-            text(
-                "cli.summary_validate",
-                ledger.lang,
-                rows=report.rows,
-                valid=report.valid_rows,
-                errors=len(report.errors),
-                warnings=len(report.problems) - len(report.errors),
-            )
-        )
+        typer.echo(text("cli.summary_validate", ledger.lang, **report.counts()))
     raise typer.Exit(1 if report.errors else 0)
 
 

@@ -177,6 +177,11 @@ class ValidationReport:
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
 
+    def counts(self) -> dict[str, int]:
+        """rows, valid, errors, warnings: what every summary of a check tells the clerk."""
+        errors = len(self.errors)
+        return {"rows": self.rows, "valid": self.valid_rows, "errors": errors, "warnings": len(self.problems) - errors}
+
     def as_json(self) -> dict:
         return {
             "problems": [

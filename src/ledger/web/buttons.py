@@ -84,16 +84,7 @@ def problem_rows(problems: list[Problem], ledger: Ledger) -> list[dict[str, Any]
 
 def run_validate(path: Path, ledger: Ledger, params: Params) -> Outcome:
     report, changes = validate_job(ledger, params.as_of)
-    errors = len(report.errors)
-    done = text(
-        "web.validate_done",
-        ledger.lang,
-        rows=report.rows,
-        valid=report.valid_rows,
-        errors=errors,
-        warnings=len(report.problems) - errors,
-        sheet=ledger.sheet,
-    )
+    done = text("web.validate_done", ledger.lang, **report.counts(), sheet=ledger.sheet)
     lines = [done, write(path, ledger, changes)]
     return Outcome(lines, "result_problems.html", {"problems": problem_rows(report.problems, ledger)})
 

@@ -154,18 +154,8 @@ def validate(book: Any, today: dt.date | None = None) -> str:
         snap, ledger = _open(book, state)
         report, changes = validate_job(ledger, _today(today))
         apply_changes(book, snap, ledger, changes, highlights="all")
-        errors = len(report.errors)
         problems_label = next(c for c in TOOL_COLUMNS if c.field == "problems").label(ledger.lang)
-        return text(
-            "xl.validate_done",
-            ledger.lang,
-            rows=report.rows,
-            valid=report.valid_rows,
-            errors=errors,
-            warnings=len(report.problems) - errors,
-            sheet=ledger.sheet,
-            column=problems_label,
-        )
+        return text("xl.validate_done", ledger.lang, **report.counts(), sheet=ledger.sheet, column=problems_label)
 
     return _guarded(work, lambda: _lang_of(book, state))
 
